@@ -1,0 +1,68 @@
+// gostart-emu: the command-line entry. Subcommands per ../shared/CLI.md; `run` is the default, so
+// `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
+#include "app/cli.h"
+#include "app/run_command.h"
+#include "cpu/engine_error.h"
+#include "loader/load_error.h"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstring>
+#include <iostream>
+#include <set>
+
+namespace {
+
+const std::set<std::string> kCommands = {"run", "info", "check", "trace", "step", "layout"};
+
+int usage_error(const std::string& what) {
+    std::cerr << "gostart-emu: " << what << "\nTry 'gostart-emu --help'.\n";
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace gostart;
+    std::vector<std::string> words(argv + 1, argv + argc);
+    // `gostart-emu [OPTIONS] PROGRAM`: without a subcommand the words are run's.
+    bool wants_help = !words.empty() && (words[0] == "-h" || words[0] == "--help");
+    if (!words.empty() && !wants_help && !kCommands.count(words[0]) && words[0] != "--version")
+        words.insert(words.begin(), "run");
+
+    CLI::App app{"gostart-emu: run a Go linux/amd64 binary from its ELF entry, and see its runtime start up"};
+    app.set_version_flag("--version", "gostart-emu 0.1.0");
+    app.require_subcommand(1);
+    app::RunOptions run_opts;
+    CLI::App* run = app.add_subcommand("run", "run PROGRAM to exit; a start-up summary on stderr");
+    app::add_run_options(*run, run_opts);
+
+    try {
+        std::vector<std::string> rev(words.rbegin(), words.rend());
+        app.parse(rev);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return usage_error(e.what());
+    }
+
+    try {
+        if (run->parsed()) {
+            if (!app::take_program(*run, run_opts)) return usage_error("run: no PROGRAM given");
+            return app::run_command(run_opts);
+        }
+    } catch (const loader::LoadError& e) {
+        std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
+        return e.exit_status();
+    } catch (const cpu::EngineError& e) {
+        std::cerr << fmt::format("gostart-emu: {}: emulator error: {}\n", run_opts.program, e.what());
+        return 125;
+    } catch (const std::exception& e) {
+        std::cerr << fmt::format("gostart-emu: {}: {}\n", run_opts.program, e.what());
+        return 125;
+    }
+    return usage_error("no command");
+}

@@ -1,0 +1,44 @@
+// Start-up milestones: the functions whose entry marks a step of the Go runtime's start-up, in the
+// order rt0_go reaches them. The tracker hooks each entry address on the engine (a one-address
+// code hook: free elsewhere) and records the first time each is entered.
+#pragma once
+
+#include "loader/symbol_table.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gostart::cpu { class Engine; }
+
+namespace gostart::app {
+
+inline constexpr const char* kMilestoneNames[] = {
+    "runtime.rt0_go", "runtime.settls", "runtime.check", "runtime.args", "runtime.osinit",
+    "runtime.schedinit", "runtime.newproc", "runtime.mstart", "runtime.main", "main.main",
+};
+
+struct MilestoneHit {
+    std::string name;
+    uint64_t addr = 0;
+    uint64_t insn = 0;  // instructions executed before its first instruction
+    int thread = 0;
+};
+
+class MilestoneTracker {
+public:
+    using OnHit = std::function<void(const MilestoneHit&)>;
+    // Hooks every milestone the symbol table knows; `tid` tells which thread is running.
+    MilestoneTracker(cpu::Engine& engine, const loader::SymbolTable& symbols, std::function<int()> tid, OnHit on_hit);
+    const std::vector<MilestoneHit>& hits() const { return hits_; }
+    const std::vector<std::string>& missing() const { return missing_; }  // names with no address
+
+private:
+    std::vector<MilestoneHit> hits_;
+    std::vector<std::string> missing_;
+    std::vector<bool> seen_;
+};
+
+}  // namespace gostart::app

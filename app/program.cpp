@@ -1,0 +1,62 @@
+#include "app/program.h"
+
+#include "loader/go/go_format_error.h"
+#include "loader/load_error.h"
+
+#include <fmt/format.h>
+
+namespace gostart::app {
+
+using loader::LoadError;
+
+std::string Program::source_line(uint64_t pc) const {
+    if (!pclntab) return {};
+    try {
+        auto l = pclntab->line_for_pc(pc);
+        if (!l) return {};
+        std::string_view file = l->file;
+        auto slash = file.find_last_of('/');
+        if (slash != std::string_view::npos) file.remove_prefix(slash + 1);
+        return fmt::format("{}:{}", file, l->line);
+    } catch (const loader::GoFormatError&) {
+        return {};
+    }
+}
+
+std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable) {
+    auto p = std::make_unique<Program>();
+    p->image = std::make_unique<loader::ElfImage>(loader::ElfImage::open(path));
+    const auto& view = p->image->view();
+    p->has_symtab = !view.symbols.empty();
+    p->has_dwarf = view.section(".debug_info") || view.section(".zdebug_info");
+
+    for (const auto& s : view.symbols)
+        p->symbols.add(loader::Symbol{s.name, s.value, s.size, s.is_function});
+    try {
+        p->pclntab.emplace(loader::go::Pclntab::parse(view));
+        for (const auto& f : p->pclntab->functions())
+            p->symbols.add(loader::Symbol{std::string(f.name), f.entry, f.end - f.entry, true});
+    } catch (const loader::GoFormatError&) {
+        // No usable pclntab: fine for a non-Go binary; Go identity below decides.
+    }
+    p->symbols.finish();
+    try {
+        p->go.emplace(loader::go::identify(view));
+    } catch (const loader::GoFormatError&) {
+    }
+
+    if (require_runnable) {
+        if (p->image->is_dynamic())
+            throw LoadError(LoadError::Kind::cannot_run, path,
+                            "dynamically linked (has an interpreter): only static binaries are supported so far");
+        if (!p->go || !p->symbols.find("runtime.rt0_go"))
+            throw LoadError(LoadError::Kind::cannot_run, path, "not a Go binary (no Go build info, pclntab or runtime.rt0_go)");
+        const std::string& level = p->go->goamd64;
+        if (level == "v2" || level == "v3" || level == "v4")
+            throw LoadError(LoadError::Kind::cannot_run, path,
+                            fmt::format("built for GOAMD64={}; the emulated CPU is x86-64-v1 (rebuild with GOAMD64=v1)", level));
+    }
+    return p;
+}
+
+}  // namespace gostart::app

@@ -1,0 +1,35 @@
+// Program: a program file as the commands need it — the ELF image, what Go built it, its symbols
+// (from .symtab, completed from the pclntab so that stripped binaries have function names too) —
+// and the checks that decide whether we can run it (CLI.md: 126 with a one-line reason).
+#pragma once
+
+#include "loader/elf_image.h"
+#include "loader/go/go_version.h"
+#include "loader/go/pclntab.h"
+#include "loader/symbol_table.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace gostart::app {
+
+struct Program {
+    std::unique_ptr<loader::ElfImage> image;
+    std::optional<loader::go::GoIdentity> go;          // nullopt: not a Go binary
+    std::optional<loader::go::Pclntab> pclntab;
+    loader::SymbolTable symbols;
+    bool has_symtab = false;
+    bool has_dwarf = false;
+
+    const std::string& path() const { return image->path(); }
+    std::string describe(uint64_t pc) const { return symbols.describe(pc); }
+    // "asm_amd64.s:89" for a pc, or "" when the pclntab has no line for it.
+    std::string source_line(uint64_t pc) const;
+};
+
+// Opens and identifies a program; throws loader::LoadError (127/126) naming the file and the reason.
+// `require_runnable`: also refuse what the emulator cannot run (dynamic linking, GOAMD64 > v1, not Go).
+std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable);
+
+}  // namespace gostart::app

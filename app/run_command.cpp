@@ -1,0 +1,45 @@
+#include "app/run_command.h"
+
+#include "app/output.h"
+#include "app/session.h"
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+namespace gostart::app {
+
+int run_command(const RunOptions& opts) {
+    Output output(opts.output);
+    std::ostream& out = output.stream();
+    auto program = open_program(opts.program, true);
+    std::string go_version = program->go ? program->go->version : "?";
+    Session session(opts, std::move(program), out);
+    Program& prog = session.program();
+    if (!opts.quiet) {
+        out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {} function symbols{}\n", opts.program, go_version,
+                           prog.image->entry(), prog.describe(prog.image->entry()), prog.symbols.size(),
+                           prog.has_symtab ? "" : " (stripped: names from the pclntab)");
+        session.on_milestone = [&out](const MilestoneHit& h) {
+            out << fmt::format("gostart-emu: {:>10} insns  thread {}  {}\n", h.insn, h.thread, h.name);
+            out.flush();
+        };
+    }
+    linux::ExitInfo exit = session.run();
+    out.flush();
+    std::cout.flush();
+    switch (exit.kind) {
+        case linux::ExitInfo::Kind::signaled:
+        case linux::ExitInfo::Kind::emulator_stop:
+            out << fmt::format("gostart-emu: {}: {}\n", opts.program, exit.message);
+            break;
+        default:
+            break;
+    }
+    if (!opts.quiet)
+        out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
+                           session.engine().instructions(), session.process().threads().size());
+    out.flush();
+    return exit.exit_status();
+}
+
+}  // namespace gostart::app

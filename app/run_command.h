@@ -1,0 +1,10 @@
+// `gostart-emu [run] PROGRAM`: run to exit, with a start-up summary on the emulator's output.
+#pragma once
+
+#include "app/run_options.h"
+
+namespace gostart::app {
+
+int run_command(const RunOptions& opts);
+
+}  // namespace gostart::app

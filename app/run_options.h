@@ -1,0 +1,27 @@
+// The options shared by run / check / trace / step / layout (CLI.md), parsed by CLI11 in cli.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gostart::app {
+
+struct RunOptions {
+    std::string output;                 // -o: the emulator's own output ("" = stderr)
+    bool strace = false;
+    int cpus = 4;                       // fixed by default, not the host's: runs repeat
+    std::string clock = "virtual";
+    uint64_t seed = 0x60574a7e;
+    bool clean_env = false;
+    std::vector<std::string> env;       // --env NAME=VALUE
+    uint64_t max_insns = 0;
+    uint64_t max_memory = 4ull << 30;
+    std::vector<std::string> allow_write;
+    std::string gdb;
+    bool quiet = false;
+    std::string program;
+    std::vector<std::string> args;      // after the program: the program's own
+};
+
+}  // namespace gostart::app

@@ -1,0 +1,62 @@
+#include "app/session.h"
+
+#include "linux/exec.h"
+
+#include <unistd.h>
+
+extern char** environ;
+
+namespace gostart::app {
+
+std::vector<std::string> guest_environment(const RunOptions& opts) {
+    std::vector<std::string> env;
+    if (opts.clean_env) {
+        env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/", "LANG=C.UTF-8"};
+    } else {
+        for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    }
+    for (const auto& kv : opts.env) {
+        auto eq = kv.find('=');
+        std::string name = kv.substr(0, eq);
+        std::erase_if(env, [&](const std::string& e) { return e.compare(0, name.size() + 1, name + "=") == 0; });
+        env.push_back(eq == std::string::npos ? kv + "=" : kv);
+    }
+    return env;
+}
+
+Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::ostream& out)
+    : opts_(opts), program_(std::move(program)) {
+    linux::ProcessOptions po;
+    po.cpus = opts.cpus;
+    po.clock = opts.clock == "host" ? linux::Clock::Mode::host : linux::Clock::Mode::virtual_time;
+    po.seed = opts.seed;
+    po.max_insns = opts.max_insns;
+    po.max_memory = opts.max_memory;
+    po.strace = opts.strace ? &out : nullptr;
+    po.diag = &out;
+    Program* prog = program_.get();
+    po.describe_pc = [prog](uint64_t pc) { return prog->describe(pc); };
+    char cwd[4096];
+    po.cwd = ::getcwd(cwd, sizeof cwd) ? cwd : "/";
+    char real[4096];
+    po.exe_path = ::realpath(opts.program.c_str(), real) ? real : opts.program;
+    process_ = std::make_unique<linux::Process>(engine_, po);
+    for (const auto& dir : opts.allow_write) process_->paths().allow_write(dir);
+
+    env_ = guest_environment(opts);
+    linux::ExecInputs in;
+    in.argv.push_back(opts.program);
+    in.argv.insert(in.argv.end(), opts.args.begin(), opts.args.end());
+    in.envp = env_;
+    in.execfn = opts.program;
+    stack_ = linux::exec_program(*process_, *program_->image, in);
+
+    linux::Process* proc = process_.get();
+    milestones_ = std::make_unique<MilestoneTracker>(
+        engine_, program_->symbols, [proc] { return proc->current_tid(); },
+        [this](const MilestoneHit& h) {
+            if (on_milestone) on_milestone(h);
+        });
+}
+
+}  // namespace gostart::app

@@ -1,0 +1,49 @@
+// Session: one emulated run of a program — the engine, the Linux process on it, the initial stack
+// the loader built, and the milestone tracker — set up from the run options. Every command that
+// runs a program (run, check, trace, step, layout) starts from a Session.
+#pragma once
+
+#include "app/milestones.h"
+#include "app/program.h"
+#include "app/run_options.h"
+#include "cpu/engine.h"
+#include "linux/process.h"
+#include "loader/initial_stack.h"
+
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+namespace gostart::app {
+
+class Session {
+public:
+    // `out`: the emulator's own output (summary, strace, diagnostics).
+    Session(const RunOptions& opts, std::unique_ptr<Program> program, std::ostream& out);
+
+    linux::ExitInfo run() { return process_->run(); }
+
+    Program& program() { return *program_; }
+    cpu::Engine& engine() { return engine_; }
+    linux::Process& process() { return *process_; }
+    const loader::InitialStack& initial_stack() const { return stack_; }
+    MilestoneTracker& milestones() { return *milestones_; }
+    std::vector<std::string> guest_env() const { return env_; }
+
+    // Called at each milestone's first entry (after the tracker recorded it).
+    std::function<void(const MilestoneHit&)> on_milestone;
+
+private:
+    RunOptions opts_;
+    std::unique_ptr<Program> program_;
+    cpu::Engine engine_;
+    std::unique_ptr<linux::Process> process_;
+    loader::InitialStack stack_;
+    std::unique_ptr<MilestoneTracker> milestones_;
+    std::vector<std::string> env_;
+};
+
+// The guest's environment: the host's (or a fixed minimal one with --clean-env), then --env.
+std::vector<std::string> guest_environment(const RunOptions& opts);
+
+}  // namespace gostart::app

@@ -1,0 +1,294 @@
+#include "cpu/engine.h"
+
+#include <capstone/capstone.h>
+#include <unicorn/unicorn.h>
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace gostart::cpu {
+namespace {
+
+constexpr int kUcReg[] = {
+    UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RSI, UC_X86_REG_RDI,
+    UC_X86_REG_RBP, UC_X86_REG_RSP, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+    UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15, UC_X86_REG_RIP, UC_X86_REG_RFLAGS,
+    UC_X86_REG_FS_BASE, UC_X86_REG_GS_BASE,
+};
+static_assert(std::size(kUcReg) == static_cast<size_t>(Reg::count));
+
+uint32_t uc_prot(uint32_t prot) {
+    uint32_t p = UC_PROT_NONE;
+    if (prot & kProtRead) p |= UC_PROT_READ;
+    if (prot & kProtWrite) p |= UC_PROT_WRITE;
+    if (prot & kProtExec) p |= UC_PROT_EXEC;
+    return p;
+}
+
+}  // namespace
+
+Context::Context(Context&& o) noexcept : ctx_(o.ctx_) { o.ctx_ = nullptr; }
+Context& Context::operator=(Context&& o) noexcept {
+    std::swap(ctx_, o.ctx_);
+    return *this;
+}
+Context::~Context() {
+    if (ctx_) uc_context_free(ctx_);
+}
+
+Engine::Engine() {
+    uc_engine* uc = nullptr;
+    uc_err err = uc_open(UC_ARCH_X86, UC_MODE_64, &uc);
+    if (err != UC_ERR_OK) throw EngineError(std::string("cannot open Unicorn: ") + uc_strerror(err));
+    uc_ = uc;
+    csh cs = 0;
+    if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) throw EngineError("cannot open Capstone");
+    disasm_ = reinterpret_cast<void*>(static_cast<uintptr_t>(cs));
+
+    uc_hook h;
+    check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&Engine::on_block), this, 1, 0),
+          "block hook");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_syscall), this, 1, 0,
+                      UC_X86_INS_SYSCALL),
+          "syscall hook");
+    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Engine::on_invalid_mem), this, 1,
+                      0),
+          "memory fault hook");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(&Engine::on_interrupt), this, 1, 0),
+          "interrupt hook");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN_INVALID, reinterpret_cast<void*>(&Engine::on_invalid_insn), this,
+                      1, 0),
+          "invalid instruction hook");
+}
+
+Engine::~Engine() {
+    if (disasm_) {
+        csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
+        cs_close(&cs);
+    }
+    if (uc_) uc_close(uc_);
+}
+
+void Engine::check(int err, const char* what) const {
+    if (err != UC_ERR_OK)
+        throw EngineError(std::string(what) + ": " + uc_strerror(static_cast<uc_err>(err)));
+}
+
+uint64_t Engine::reg(Reg r) const {
+    uint64_t v = 0;
+    check(uc_reg_read(uc_, kUcReg[static_cast<size_t>(r)], &v), "reading a register");
+    return v;
+}
+
+void Engine::set_reg(Reg r, uint64_t value) {
+    check(uc_reg_write(uc_, kUcReg[static_cast<size_t>(r)], &value), "writing a register");
+}
+
+RegisterFile Engine::regs() const {
+    RegisterFile rf;
+    int ids[static_cast<size_t>(Reg::count)];
+    void* ptrs[static_cast<size_t>(Reg::count)];
+    for (size_t i = 0; i < rf.v.size(); ++i) {
+        ids[i] = kUcReg[i];
+        ptrs[i] = &rf.v[i];
+    }
+    check(uc_reg_read_batch(uc_, ids, ptrs, static_cast<int>(rf.v.size())), "reading registers");
+    return rf;
+}
+
+void Engine::set_regs(const RegisterFile& rf) {
+    // fs_base and gs_base last: writing them through the batch is fine, but keep rip/rflags too.
+    for (size_t i = 0; i < rf.v.size(); ++i) set_reg(static_cast<Reg>(i), rf.v[i]);
+}
+
+void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
+    check(uc_mem_map(uc_, addr, size, uc_prot(prot)), "mapping guest memory");
+}
+
+void Engine::unmap(uint64_t addr, uint64_t size) {
+    check(uc_mem_unmap(uc_, addr, size), "unmapping guest memory");
+}
+
+void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
+    check(uc_mem_protect(uc_, addr, size, uc_prot(prot)), "protecting guest memory");
+}
+
+void Engine::read(uint64_t addr, void* dst, size_t n) const {
+    uc_err e = uc_mem_read(uc_, addr, dst, n);
+    if (e != UC_ERR_OK)
+        throw EngineError(fmt::format("reading {} bytes at {:#x}: {}", n, addr, uc_strerror(e)));
+}
+
+void Engine::write(uint64_t addr, const void* src, size_t n) {
+    uc_err e = uc_mem_write(uc_, addr, src, n);
+    if (e != UC_ERR_OK)
+        throw EngineError(fmt::format("writing {} bytes at {:#x}: {}", n, addr, uc_strerror(e)));
+}
+
+bool Engine::try_read(uint64_t addr, void* dst, size_t n) const {
+    return n == 0 || uc_mem_read(uc_, addr, dst, n) == UC_ERR_OK;
+}
+
+bool Engine::try_write(uint64_t addr, const void* src, size_t n) {
+    return n == 0 || uc_mem_write(uc_, addr, src, n) == UC_ERR_OK;
+}
+
+Context Engine::save() const {
+    Context c;
+    save(c);
+    return c;
+}
+
+void Engine::save(Context& into) const {
+    if (!into.ctx_) check(uc_context_alloc(uc_, &into.ctx_), "allocating a CPU context");
+    check(uc_context_save(uc_, into.ctx_), "saving the CPU context");
+}
+
+void Engine::restore(const Context& ctx) {
+    check(uc_context_restore(uc_, ctx.ctx_), "restoring the CPU context");
+}
+
+uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
+    auto it = block_insns_.find(addr);
+    if (it != block_insns_.end()) return it->second;
+    uint8_t buf[4096];
+    uint32_t n = 0;
+    size_t len = size < sizeof buf ? size : sizeof buf;
+    if (uc_mem_read(uc_, addr, buf, len) == UC_ERR_OK) {
+        csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
+        const uint8_t* code = buf;
+        uint64_t a = addr;
+        cs_insn* insn = cs_malloc(cs);
+        while (len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn)) ++n;
+        cs_free(insn, 1);
+    }
+    if (n == 0) n = 1;
+    block_insns_.emplace(addr, n);
+    return n;
+}
+
+void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
+    auto* self = static_cast<Engine*>(p);
+    if (self->have_stop_ && self->insns_ >= self->stop_at_ && !self->stop_pending_) {
+        self->stop_pending_ = true;
+        self->stop_ = {StopReason::Kind::budget};
+        self->stop_.pc = addr;
+        uc_emu_stop(uc);
+    }
+    self->block_addr_ = addr;
+    self->block_base_ = self->insns_;
+    self->insns_ += self->count_block(addr, size);
+}
+
+uint64_t Engine::instructions_before(uint64_t pc) {
+    if (pc == block_addr_) return block_base_;
+    if (pc < block_addr_ || pc - block_addr_ > 4096) return insns_;
+    uint32_t n = 0;
+    uint8_t buf[4096];
+    size_t len = pc - block_addr_;
+    if (uc_mem_read(uc_, block_addr_, buf, len) != UC_ERR_OK) return insns_;
+    csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
+    const uint8_t* code = buf;
+    uint64_t a = block_addr_;
+    cs_insn* insn = cs_malloc(cs);
+    while (len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn)) ++n;
+    cs_free(insn, 1);
+    return block_base_ + n;
+}
+
+void Engine::on_syscall(uc_struct* uc, void* p) {
+    auto* self = static_cast<Engine*>(p);
+    self->stop_ = {StopReason::Kind::syscall};
+    self->stop_.pc = self->reg(Reg::rip);
+    self->stop_pending_ = true;
+    uc_emu_stop(uc);
+}
+
+bool Engine::on_invalid_mem(uc_struct* uc, int type, uint64_t addr, int, int64_t, void* p) {
+    auto* self = static_cast<Engine*>(p);
+    StopReason s{StopReason::Kind::fault};
+    s.address = addr;
+    switch (type) {
+        case UC_MEM_READ_UNMAPPED: s.access = StopReason::Access::read; s.unmapped = true; break;
+        case UC_MEM_WRITE_UNMAPPED: s.access = StopReason::Access::write; s.unmapped = true; break;
+        case UC_MEM_FETCH_UNMAPPED: s.access = StopReason::Access::fetch; s.unmapped = true; break;
+        case UC_MEM_READ_PROT: s.access = StopReason::Access::read; break;
+        case UC_MEM_WRITE_PROT: s.access = StopReason::Access::write; break;
+        case UC_MEM_FETCH_PROT: s.access = StopReason::Access::fetch; break;
+        default: break;
+    }
+    uint64_t pc = 0;
+    uc_reg_read(uc, UC_X86_REG_RIP, &pc);
+    s.pc = s.access == StopReason::Access::fetch ? addr : pc;
+    self->stop_ = s;
+    self->stop_pending_ = true;
+    return false;  // let Unicorn stop with the fault
+}
+
+void Engine::on_interrupt(uc_struct* uc, uint32_t intno, void* p) {
+    auto* self = static_cast<Engine*>(p);
+    self->stop_ = {StopReason::Kind::interrupt};
+    self->stop_.vector = intno;
+    self->stop_.pc = self->reg(Reg::rip);
+    self->stop_pending_ = true;
+    uc_emu_stop(uc);
+}
+
+bool Engine::on_invalid_insn(uc_struct*, void* p) {
+    auto* self = static_cast<Engine*>(p);
+    self->stop_ = {StopReason::Kind::invalid_insn};
+    self->stop_.pc = self->reg(Reg::rip);
+    self->stop_pending_ = true;
+    return false;
+}
+
+void Engine::on_code(uc_struct*, uint64_t addr, uint32_t, void* p) {
+    auto* rec = static_cast<CodeHookRec*>(p);
+    rec->fn(addr);
+}
+
+int Engine::add_code_hook(uint64_t begin, uint64_t end, CodeHook fn) {
+    auto rec = std::make_unique<CodeHookRec>(CodeHookRec{this, std::move(fn), 0});
+    uc_hook h;
+    check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code), rec.get(), begin, end),
+          "code hook");
+    rec->handle = h;
+    int id = next_hook_id_++;
+    code_hooks_.emplace(id, std::move(rec));
+    return id;
+}
+
+void Engine::remove_hook(int id) {
+    auto it = code_hooks_.find(id);
+    if (it == code_hooks_.end()) return;
+    uc_hook_del(uc_, it->second->handle);
+    code_hooks_.erase(it);
+}
+
+void Engine::request_stop() {
+    if (!stop_pending_) {
+        stop_ = {StopReason::Kind::requested};
+        stop_pending_ = true;
+    }
+    uc_emu_stop(uc_);
+}
+
+StopReason Engine::run(uint64_t budget) {
+    have_stop_ = budget != 0;
+    stop_at_ = insns_ + budget;
+    stop_pending_ = false;
+    stop_ = {StopReason::Kind::requested};
+    uint64_t pc = reg(Reg::rip);
+    uc_err err = uc_emu_start(uc_, pc, 0, 0, 0);
+    if (err != UC_ERR_OK && !stop_pending_) {
+        // An error no hook saw (e.g. an unsupported instruction Unicorn rejects outright).
+        StopReason s{StopReason::Kind::invalid_insn};
+        s.pc = reg(Reg::rip);
+        return s;
+    }
+    if (stop_.kind == StopReason::Kind::requested && !stop_pending_) stop_.pc = reg(Reg::rip);
+    return stop_;
+}
+
+}  // namespace gostart::cpu

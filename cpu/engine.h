@@ -1,0 +1,99 @@
+// Engine: a small RAII wrapper over one Unicorn x86-64 CPU. It owns registers, the Unicorn memory
+// mappings, hooks and the run loop, and it knows nothing of Linux: a `syscall` instruction, a fault or
+// an expired instruction budget simply ends `run()` with a StopReason that the layer above handles,
+// the way a kernel would handle a trap.
+#pragma once
+
+#include "cpu/engine_error.h"
+#include "cpu/guest_cpu.h"
+#include "cpu/prot.h"
+#include "cpu/registers.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+struct uc_struct;
+
+namespace gostart::cpu {
+
+class Engine final : public GuestCpu {
+public:
+    Engine();
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Registers.
+    uint64_t reg(Reg r) const override;
+    void set_reg(Reg r, uint64_t value) override;
+    RegisterFile regs() const override;
+    void set_regs(const RegisterFile& rf) override;
+
+    // Unicorn mappings. Addresses and sizes are page-aligned; the caller (the VMA map) decides.
+    void map(uint64_t addr, uint64_t size, uint32_t prot) override;
+    void unmap(uint64_t addr, uint64_t size) override;
+    void protect(uint64_t addr, uint64_t size, uint32_t prot) override;
+
+    // Guest memory through the mappings. read/write throw EngineError when a byte is not mapped.
+    void read(uint64_t addr, void* dst, size_t n) const;
+    void write(uint64_t addr, const void* src, size_t n);
+    bool try_read(uint64_t addr, void* dst, size_t n) const override;
+    bool try_write(uint64_t addr, const void* src, size_t n) override;
+
+    Context save() const override;
+    void save(Context& into) const override;
+    void restore(const Context& ctx) override;
+
+    // Runs from the current rip until something stops it; at most `budget` more instructions (0 = none).
+    StopReason run(uint64_t budget) override;
+    void request_stop() override;
+
+    // Instructions executed so far, counted block by block (exact at every stop except a fault,
+    // where the faulting block's instructions after the fault are not counted either).
+    uint64_t instructions() const override { return insns_; }
+    // Instructions executed before the one at `pc`, for a hook running inside the current block.
+    uint64_t instructions_before(uint64_t pc);
+
+    // A callback at each execution of an instruction in [begin, end]; Unicorn instruments only that
+    // range, so an address hook costs nothing elsewhere.
+    using CodeHook = std::function<void(uint64_t pc)>;
+    int add_code_hook(uint64_t begin, uint64_t end, CodeHook fn);
+    void remove_hook(int id);
+
+    // Instruction count of each block seen, decoded once (blocks are immutable: Go does not JIT).
+    size_t cached_blocks() const { return block_insns_.size(); }
+
+private:
+    static void on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* self);
+    static void on_syscall(uc_struct* uc, void* self);
+    static bool on_invalid_mem(uc_struct* uc, int type, uint64_t addr, int size, int64_t value, void* self);
+    static void on_interrupt(uc_struct* uc, uint32_t intno, void* self);
+    static bool on_invalid_insn(uc_struct* uc, void* self);
+    static void on_code(uc_struct* uc, uint64_t addr, uint32_t size, void* hook);
+    uint32_t count_block(uint64_t addr, uint32_t size);
+    void check(int err, const char* what) const;
+
+    struct CodeHookRec {
+        Engine* engine;
+        CodeHook fn;
+        size_t handle;
+    };
+
+    uc_struct* uc_ = nullptr;
+    uint64_t insns_ = 0;
+    uint64_t block_addr_ = 0;    // the block being executed and insns_ before it
+    uint64_t block_base_ = 0;
+    uint64_t stop_at_ = 0;       // insns_ value at which the budget runs out (0: none)
+    bool have_stop_ = false;
+    bool stop_pending_ = false;  // a hook has decided why this run ends
+    StopReason stop_{};
+    std::unordered_map<uint64_t, uint32_t> block_insns_;
+    std::unordered_map<int, std::unique_ptr<CodeHookRec>> code_hooks_;
+    int next_hook_id_ = 1;
+    void* disasm_ = nullptr;  // a Capstone handle used only to count instructions in blocks
+};
+
+}  // namespace gostart::cpu

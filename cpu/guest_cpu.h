@@ -1,0 +1,74 @@
+// GuestCpu: the small interface through which the Linux layer sees the CPU. The Engine implements it;
+// unit tests of the Linux layer can implement it without Unicorn.
+#pragma once
+
+#include "cpu/registers.h"
+
+#include <cstddef>
+#include <cstdint>
+
+struct uc_context;
+
+namespace gostart::cpu {
+
+// Why run() returned.
+struct StopReason {
+    enum class Kind {
+        syscall,        // a `syscall` instruction executed; rip is already past it
+        budget,         // the instruction budget given to run() is used up
+        requested,      // request_stop() from a hook
+        fault,          // a memory access the mappings do not allow (address, access below)
+        interrupt,      // a software interrupt or CPU exception (int3, #DE, #UD ...): `vector`
+        invalid_insn,   // an instruction Unicorn cannot execute
+    };
+    enum class Access { none, read, write, fetch };
+    Kind kind = Kind::requested;
+    uint64_t address = 0;   // fault: the address accessed
+    Access access = Access::none;
+    bool unmapped = false;  // fault: nothing mapped there (else: protection)
+    uint32_t vector = 0;    // interrupt
+    uint64_t pc = 0;        // the instruction that stopped (syscall: the syscall itself)
+};
+
+// A saved CPU state (all registers, SSE and x87 included): thread switches and signal frames.
+class Context {
+public:
+    Context() = default;
+    Context(Context&&) noexcept;
+    Context& operator=(Context&&) noexcept;
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+    ~Context();
+    bool valid() const { return ctx_ != nullptr; }
+
+private:
+    friend class Engine;  // only the engine knows what is inside
+    uc_context* ctx_ = nullptr;
+};
+
+class GuestCpu {
+public:
+    virtual ~GuestCpu() = default;
+    virtual uint64_t reg(Reg r) const = 0;
+    virtual void set_reg(Reg r, uint64_t value) = 0;
+    virtual RegisterFile regs() const = 0;
+    virtual void set_regs(const RegisterFile& rf) = 0;
+
+    virtual void map(uint64_t addr, uint64_t size, uint32_t prot) = 0;
+    virtual void unmap(uint64_t addr, uint64_t size) = 0;
+    virtual void protect(uint64_t addr, uint64_t size, uint32_t prot) = 0;
+
+    virtual bool try_read(uint64_t addr, void* dst, size_t n) const = 0;
+    virtual bool try_write(uint64_t addr, const void* src, size_t n) = 0;
+
+    virtual Context save() const = 0;
+    virtual void save(Context& into) const = 0;
+    virtual void restore(const Context& ctx) = 0;
+
+    // Runs from rip until something stops it, at most `budget` more instructions (0 = no limit).
+    virtual StopReason run(uint64_t budget) = 0;
+    virtual void request_stop() = 0;
+    virtual uint64_t instructions() const = 0;
+};
+
+}  // namespace gostart::cpu

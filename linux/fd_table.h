@@ -1,0 +1,62 @@
+// FdTable: the guest's file descriptors. A descriptor names an OpenFile: a host file opened read-only
+// (or writable under --allow-write), the host's stdio, or an object the emulator implements itself
+// (eventfd, pipe, epoll, a virtual file such as the huge-page size) so that nothing the guest does
+// with them reaches the host.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace gostart::linux {
+
+struct EpollInterest {
+    uint32_t events = 0;
+    uint64_t data = 0;
+    uint64_t seen_generation = UINT64_MAX;  // EPOLLET: the object's generation last reported
+};
+
+struct PipeBuffer {
+    std::deque<uint8_t> bytes;
+    bool write_closed = false;
+    bool read_closed = false;
+    uint64_t generation = 0;  // bumped on every write and close, for EPOLLET
+};
+
+struct OpenFile {
+    enum class Kind { host, eventfd, pipe_read, pipe_write, epoll, virtual_file };
+    Kind kind = Kind::host;
+    int host_fd = -1;            // Kind::host
+    bool owns_host_fd = false;   // stdio is borrowed, never closed
+    uint32_t status_flags = 0;   // O_ACCMODE, O_APPEND, O_NONBLOCK as the guest set them
+    std::string path;
+    uint64_t counter = 0;                    // eventfd
+    std::shared_ptr<PipeBuffer> pipe;        // pipes
+    std::map<int, EpollInterest> interest;   // epoll: guest fd -> interest
+    std::string content;                     // virtual_file
+    uint64_t offset = 0;                     // virtual_file
+    uint64_t generation = 0;                 // bumped on every state change, for EPOLLET
+
+    ~OpenFile();
+};
+
+struct FdEntry {
+    std::shared_ptr<OpenFile> file;
+    bool cloexec = false;
+};
+
+class FdTable {
+public:
+    int add(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd = 0);
+    void put(int fd, std::shared_ptr<OpenFile> f, bool cloexec);
+    FdEntry* get(int fd);
+    bool close(int fd);
+    const std::map<int, FdEntry>& all() const { return fds_; }
+
+private:
+    std::map<int, FdEntry> fds_;
+};
+
+}  // namespace gostart::linux

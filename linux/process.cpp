@@ -1,0 +1,242 @@
+#include "linux/process.h"
+
+#include "cpu/prot.h"
+#include "linux/strace_format.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+
+namespace gostart::linux {
+
+using cpu::Reg;
+using cpu::StopReason;
+
+Process::Process(cpu::GuestCpu& cpu, ProcessOptions opts)
+    : cpu_(cpu), opts_(std::move(opts)), memory_(cpu, opts_.max_memory), clock_(opts_.clock), random_(opts_.seed) {
+    // stdio: the host's, borrowed. Their status flags are what Go must see: blocking, so that it does
+    // not hand them to its network poller.
+    for (int fd = 0; fd < 3; ++fd) {
+        auto f = std::make_shared<OpenFile>();
+        f->kind = OpenFile::Kind::host;
+        f->host_fd = fd;
+        f->status_flags = fd == 0 ? 0 /*O_RDONLY*/ : 1 /*O_WRONLY*/;
+        f->path = fd == 0 ? "<stdin>" : fd == 1 ? "<stdout>" : "<stderr>";
+        fds_.put(fd, f, false);
+    }
+}
+
+std::string Process::fmt_addr(uint64_t pc) { return fmt::format("{:#x}", pc); }
+
+void Process::start(uint64_t entry, uint64_t sp) {
+    cpu::RegisterFile rf;
+    rf[Reg::rip] = entry;
+    rf[Reg::rsp] = sp;
+    rf[Reg::rflags] = 0x202;
+    auto t = std::make_unique<Thread>();
+    t->tid = next_tid_++;
+    current_tid_ = t->tid;
+    threads_.emplace(t->tid, std::move(t));
+    cpu_.set_regs(rf);
+}
+
+Thread& Process::create_thread(const cpu::RegisterFile& regs) {
+    auto t = std::make_unique<Thread>();
+    t->tid = next_tid_++;
+    t->start_insn = cpu_.instructions();
+    cpu::Context parent = cpu_.save();
+    cpu_.set_regs(regs);
+    cpu_.save(t->ctx);
+    t->ctx_saved = true;
+    cpu_.restore(parent);
+    Thread& ref = *t;
+    threads_.emplace(t->tid, std::move(t));
+    return ref;
+}
+
+void Process::wake(Thread& t, int64_t result) {
+    t.wait = Wait{};
+    t.pending_result = result;
+}
+
+int Process::futex_wake(uint64_t addr, int count) {
+    int n = 0;
+    for (auto& [tid, t] : threads_) {
+        if (n >= count) break;
+        if (t->wait.kind == Wait::Kind::futex && t->wait.futex_addr == addr) {
+            wake(*t, 0);
+            ++n;
+        }
+    }
+    return n;
+}
+
+void Process::wake_epoll_waiters() {
+    for (auto& [tid, t] : threads_) {
+        if (t->wait.kind != Wait::Kind::epoll) continue;
+        Wait w = t->wait;
+        int n = collect_epoll_events(*t, w.epoll_fd, w.epoll_events, w.epoll_max);
+        if (n != 0) wake(*t, n);
+    }
+}
+
+void Process::exit_thread(Thread& t, int status) {
+    t.wait = Wait{Wait::Kind::exited};
+    bool any_left = false;
+    for (auto& [tid, other] : threads_)
+        if (!other->exited()) any_left = true;
+    if (!any_left) exit_group(status);
+}
+
+void Process::exit_group(int status) {
+    exited_ = true;
+    exit_ = ExitInfo{ExitInfo::Kind::exited, status & 0xff, {}};
+    cpu_.request_stop();
+}
+
+void Process::kill(int sig, const std::string& message) {
+    exited_ = true;
+    exit_ = ExitInfo{ExitInfo::Kind::signaled, sig, message};
+    cpu_.request_stop();
+}
+
+void Process::expire_deadlines() {
+    uint64_t now = now_ns();
+    for (auto& [tid, t] : threads_) {
+        const Wait& w = t->wait;
+        if (w.kind == Wait::Kind::none || w.kind == Wait::Kind::exited || !w.deadline_ns || *w.deadline_ns > now)
+            continue;
+        // futex: -ETIMEDOUT; nanosleep: 0; epoll: 0 events.
+        wake(*t, w.kind == Wait::Kind::futex ? -ETIMEDOUT : 0);
+    }
+}
+
+Thread* Process::pick_next() {
+    while (true) {
+        expire_deadlines();
+        Thread& cur = current();
+        if (!yield_requested_ && cur.runnable()) return &cur;
+        yield_requested_ = false;
+        // Round-robin in tid order, starting after the current thread.
+        auto it = threads_.upper_bound(current_tid_);
+        for (size_t i = 0; i < threads_.size(); ++i, ++it) {
+            if (it == threads_.end()) it = threads_.begin();
+            if (it->second->runnable()) return it->second.get();
+        }
+        std::optional<uint64_t> earliest;
+        for (auto& [tid, t] : threads_)
+            if (!t->exited() && t->wait.deadline_ns && (!earliest || *t->wait.deadline_ns < *earliest))
+                earliest = t->wait.deadline_ns;
+        if (!earliest) return nullptr;  // deadlock
+        clock_.wait_until(*earliest, cpu_.instructions());
+    }
+}
+
+void Process::switch_to(Thread& t) {
+    if (t.tid == current_tid_) return;
+    Thread& old = current();
+    int old_tid = old.tid;
+    if (!old.exited()) {
+        cpu_.save(old.ctx);
+        old.ctx_saved = true;
+    }
+    cpu_.restore(t.ctx);
+    t.ctx_saved = false;
+    current_tid_ = t.tid;
+    if (on_thread_switch) on_thread_switch(old_tid, t.tid);
+}
+
+std::string Process::deadlock_report() const {
+    std::string s = "deadlock: every thread waits forever";
+    for (const auto& [tid, t] : threads_) {
+        if (t->exited()) continue;
+        uint64_t pc = 0;
+        if (tid == current_tid_) pc = cpu_.reg(Reg::rip);
+        s += fmt::format("; thread {}", tid);
+        if (t->wait.kind == Wait::Kind::futex) s += fmt::format(" on futex {:#x}", t->wait.futex_addr);
+        else if (t->wait.kind == Wait::Kind::epoll) s += " in epoll_pwait";
+        if (pc) s += " at " + describe(pc);
+    }
+    return s;
+}
+
+ExitInfo Process::run() {
+    pause_requested_ = false;
+    while (!exited_) {
+        Thread* t = pick_next();
+        if (!t) {
+            exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
+            exited_ = true;
+            break;
+        }
+        switch_to(*t);
+        if (t->pending_result) {
+            cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
+            if (opts_.strace && !t->resumed_name.empty())
+                *opts_.strace << fmt::format("[{}] <... {} resumed>{}\n", t->tid, t->resumed_name,
+                                             strace_result(0, nullptr, *t->pending_result));
+            t->resumed_name.clear();
+            t->pending_result.reset();
+        }
+        if (deliver_pending_signals(*t) && exited_) break;
+        uint64_t budget = opts_.quantum;
+        uint64_t before = cpu_.instructions();
+        if (opts_.max_insns) {
+            if (before >= opts_.max_insns) {
+                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+                                 fmt::format("instruction limit reached ({} instructions) at {}", opts_.max_insns,
+                                             describe(cpu_.reg(Reg::rip)))};
+                exited_ = true;
+                break;
+            }
+            budget = std::min(budget, opts_.max_insns - before);
+        }
+        StopReason r = cpu_.run(budget);
+        t->insns_run += cpu_.instructions() - before;
+        handle_stop(r);
+        if (pause_requested_ && !exited_) {
+            pause_requested_ = false;
+            return ExitInfo{ExitInfo::Kind::paused, 0, {}};
+        }
+    }
+    return exit_;
+}
+
+void Process::handle_stop(const StopReason& r) {
+    Thread& t = current();
+    switch (r.kind) {
+        case StopReason::Kind::syscall:
+            dispatch_syscall(t);
+            break;
+        case StopReason::Kind::budget:
+            yield_requested_ = true;  // the quantum is over: let the next thread run
+            break;
+        case StopReason::Kind::requested:
+            break;
+        case StopReason::Kind::fault:
+            handle_fault(r);
+            break;
+        case StopReason::Kind::interrupt: {
+            // int3 (Go's abort/breakpoint) is SIGTRAP; #DE divide error SIGFPE; #UD SIGILL; the rest SIGSEGV.
+            int sig = r.vector == 3 ? SIGTRAP : r.vector == 0 ? SIGFPE : r.vector == 6 ? SIGILL : SIGSEGV;
+            int code = sig == SIGTRAP ? 0x80 /*SI_KERNEL*/ : sig == SIGFPE ? 1 /*FPE_INTDIV*/ : 0x80;
+            deliver_signal(t, sig, code, r.pc);
+            break;
+        }
+        case StopReason::Kind::invalid_insn:
+            deliver_signal(t, SIGILL, 1 /*ILL_ILLOPC*/, r.pc);
+            break;
+    }
+}
+
+void Process::handle_fault(const StopReason& r) {
+    Thread& t = current();
+    // Unicorn leaves rip at the faulting instruction, as the kernel's signal frame must show it.
+    cpu_.set_reg(Reg::rip, r.pc);
+    const Vma* v = memory_.find(r.address);
+    int code = v ? 2 /*SEGV_ACCERR*/ : 1 /*SEGV_MAPERR*/;
+    deliver_signal(t, SIGSEGV, code, r.address);
+}
+
+}  // namespace gostart::linux

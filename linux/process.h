@@ -1,0 +1,147 @@
+// Process: one emulated Linux process — the per-process state (address space, descriptors, signal
+// actions, clock, randomness, sandbox) and its threads — and the loop that runs them on the one
+// emulated CPU.
+//
+// Scheduling policy, in plain words: exactly one thread runs at a time. The running thread keeps the
+// CPU until it blocks (futex wait, sleep, epoll wait), yields (sched_yield), exits, or uses up its
+// quantum of instructions; then the next runnable thread in thread-id order after it runs. When no
+// thread can run, time jumps to the earliest deadline among the sleepers; when there is none, the
+// process is deadlocked. Nothing depends on host timing, so the same inputs give the same run.
+#pragma once
+
+#include "cpu/guest_cpu.h"
+#include "linux/clock.h"
+#include "linux/fd_table.h"
+#include "linux/guest_memory.h"
+#include "linux/path_policy.h"
+#include "linux/thread.h"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <sys/resource.h>
+#include <vector>
+
+namespace gostart::linux {
+
+struct ProcessOptions {
+    int cpus = 4;
+    Clock::Mode clock = Clock::Mode::virtual_time;
+    uint64_t seed = 0x60574a7e;
+    uint64_t max_insns = 0;                        // 0: no limit
+    uint64_t max_memory = 4ull << 30;              // committed guest memory
+    uint64_t quantum = 50000;                      // instructions per time slice
+    std::ostream* strace = nullptr;                // where --strace lines go
+    std::ostream* diag = nullptr;                  // the emulator's own warnings (unimplemented syscalls)
+    std::function<std::string(uint64_t)> describe_pc;  // "runtime.mstart+0x12" for messages
+    std::string cwd = "/";
+    std::string exe_path;   // what /proc/self/exe names
+};
+
+// How the run ended.
+struct ExitInfo {
+    enum class Kind { exited, signaled, emulator_stop, paused };
+    Kind kind = Kind::exited;
+    int status = 0;          // exit status, or the signal number, or 125 for emulator stops
+    std::string message;     // for signaled and emulator_stop: what to tell the user
+    int exit_status() const { return kind == Kind::exited ? status : kind == Kind::signaled ? 128 + status : 125; }
+};
+
+struct SigAction {
+    uint64_t handler = 0;   // 0 SIG_DFL, 1 SIG_IGN
+    uint64_t flags = 0;
+    uint64_t restorer = 0;
+    uint64_t mask = 0;
+};
+
+class Process {
+public:
+    Process(cpu::GuestCpu& cpu, ProcessOptions opts);
+
+    // The main thread starts at `entry` with rsp = `sp` (the initial stack must already be written).
+    void start(uint64_t entry, uint64_t sp);
+    // Runs until the process exits, is stopped by the emulator, or a hook calls pause().
+    ExitInfo run();
+    void pause() { pause_requested_ = true; cpu_.request_stop(); }
+
+    // Accessors for the syscall handlers and the layers above.
+    cpu::GuestCpu& cpu() { return cpu_; }
+    GuestMemory& memory() { return memory_; }
+    FdTable& fds() { return fds_; }
+    PathPolicy& paths() { return paths_; }
+    Clock& clock() { return clock_; }
+    Random& random() { return random_; }
+    const ProcessOptions& options() const { return opts_; }
+    void set_cwd(std::string cwd) { opts_.cwd = std::move(cwd); }
+    Thread& current() { return *threads_.at(current_tid_); }
+    int current_tid() const { return current_tid_; }
+    int pid() const { return kPid; }
+    const std::map<int, std::unique_ptr<Thread>>& threads() const { return threads_; }
+    std::array<SigAction, 65>& sigactions() { return sigactions_; }
+    std::vector<rlimit>& rlimits() { return rlimits_; }
+    uint64_t now_ns() const { return clock_.monotonic_ns(cpu_.instructions()); }
+    uint64_t realtime_ns() const { return clock_.realtime_ns(cpu_.instructions()); }
+    std::ostream* strace() const { return opts_.strace; }
+    std::string describe(uint64_t pc) const { return opts_.describe_pc ? opts_.describe_pc(pc) : fmt_addr(pc); }
+
+    // Thread and process life cycle, used by syscalls.
+    Thread& create_thread(const cpu::RegisterFile& regs);
+    void exit_thread(Thread& t, int status);
+    void exit_group(int status);
+    void block(Thread& t, Wait w) { t.wait = std::move(w); }
+    void wake(Thread& t, int64_t result);
+    int futex_wake(uint64_t addr, int count);
+    void yield() { yield_requested_ = true; }
+    void wake_epoll_waiters();          // an eventfd or pipe became readable
+    int collect_epoll_events(Thread& t, int epfd, uint64_t out, uint64_t max);
+
+    // Signals (signals.cpp).
+    void send_signal(Thread& t, int sig);
+    void kill(int sig, const std::string& message);  // the default action of a fatal signal
+
+    // Called after each thread switch: (old tid, new tid).
+    std::function<void(int, int)> on_thread_switch;
+
+    static constexpr int kPid = 1000;
+
+private:
+    static std::string fmt_addr(uint64_t pc);
+    Thread* pick_next();
+    void switch_to(Thread& t);
+    void handle_stop(const cpu::StopReason& r);
+    void handle_fault(const cpu::StopReason& r);
+    bool deliver_pending_signals(Thread& t);
+    void deliver_signal(Thread& t, int sig, int code, uint64_t addr);
+    std::string deadlock_report() const;
+    void expire_deadlines();
+
+public:
+    void sigreturn(Thread& t);  // rt_sigreturn (signals.cpp)
+    void dispatch_syscall(Thread& t);  // syscall_table.cpp
+
+private:
+    cpu::GuestCpu& cpu_;
+    ProcessOptions opts_;
+    GuestMemory memory_;
+    FdTable fds_;
+    PathPolicy paths_;
+    Clock clock_;
+    Random random_;
+    std::array<SigAction, 65> sigactions_{};
+    std::vector<rlimit> rlimits_;
+    std::set<int> warned_syscalls_;
+    std::map<int, std::unique_ptr<Thread>> threads_;
+    int current_tid_ = 0;
+    int next_tid_ = kPid;
+    bool exited_ = false;
+    bool pause_requested_ = false;
+    bool yield_requested_ = false;
+    ExitInfo exit_;
+};
+
+}  // namespace gostart::linux

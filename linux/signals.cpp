@@ -1,0 +1,147 @@
+// Signal delivery and return: the parts of Process that build and unwind signal frames.
+#include "linux/process.h"
+#include "linux/signal_frame.h"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstring>
+
+namespace gostart::linux {
+
+using cpu::Reg;
+
+namespace {
+
+constexpr uint64_t kSaSiginfo = 4, kSaOnstack = 0x08000000, kSaRestorer = 0x04000000, kSaNodefer = 0x40000000,
+                   kSaResethand = 0x80000000;
+constexpr int kSsOnstack = 1, kSsDisable = 2;
+
+uint64_t bit(int sig) { return uint64_t(1) << (sig - 1); }
+
+bool default_ignored(int sig) { return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT; }
+
+}  // namespace
+
+void to_sigcontext(const cpu::RegisterFile& rf, KernelSigcontext& sc) {
+    sc.r8 = rf[Reg::r8]; sc.r9 = rf[Reg::r9]; sc.r10 = rf[Reg::r10]; sc.r11 = rf[Reg::r11];
+    sc.r12 = rf[Reg::r12]; sc.r13 = rf[Reg::r13]; sc.r14 = rf[Reg::r14]; sc.r15 = rf[Reg::r15];
+    sc.rdi = rf[Reg::rdi]; sc.rsi = rf[Reg::rsi]; sc.rbp = rf[Reg::rbp]; sc.rbx = rf[Reg::rbx];
+    sc.rdx = rf[Reg::rdx]; sc.rax = rf[Reg::rax]; sc.rcx = rf[Reg::rcx]; sc.rsp = rf[Reg::rsp];
+    sc.rip = rf[Reg::rip]; sc.eflags = rf[Reg::rflags];
+    sc.cs = 0x33; sc.ss = 0x2b;
+}
+
+void from_sigcontext(const KernelSigcontext& sc, cpu::RegisterFile& rf) {
+    rf[Reg::r8] = sc.r8; rf[Reg::r9] = sc.r9; rf[Reg::r10] = sc.r10; rf[Reg::r11] = sc.r11;
+    rf[Reg::r12] = sc.r12; rf[Reg::r13] = sc.r13; rf[Reg::r14] = sc.r14; rf[Reg::r15] = sc.r15;
+    rf[Reg::rdi] = sc.rdi; rf[Reg::rsi] = sc.rsi; rf[Reg::rbp] = sc.rbp; rf[Reg::rbx] = sc.rbx;
+    rf[Reg::rdx] = sc.rdx; rf[Reg::rax] = sc.rax; rf[Reg::rcx] = sc.rcx; rf[Reg::rsp] = sc.rsp;
+    rf[Reg::rip] = sc.rip;
+    // User code may change only the arithmetic flags (as the kernel's FIX_EFLAGS allows).
+    rf[Reg::rflags] = (rf[Reg::rflags] & ~uint64_t(0x40dd5)) | (sc.eflags & 0x40dd5);
+}
+
+void Process::send_signal(Thread& t, int sig) {
+    if (sig <= 0 || sig > 64) return;
+    t.pending_signals |= bit(sig);
+    // A thread blocked in a syscall is interrupted (EINTR) when the signal is deliverable.
+    if (!(t.sigmask & bit(sig)) && (t.wait.kind == Wait::Kind::futex || t.wait.kind == Wait::Kind::sleep ||
+                                    t.wait.kind == Wait::Kind::epoll)) {
+        const SigAction& a = sigactions_[sig];
+        if (a.handler > 1) wake(t, -EINTR);
+    }
+}
+
+bool Process::deliver_pending_signals(Thread& t) {
+    uint64_t deliverable = t.pending_signals & ~t.sigmask;
+    if (!deliverable) return false;
+    int sig = __builtin_ctzll(deliverable) + 1;
+    t.pending_signals &= ~bit(sig);
+    deliver_signal(t, sig, -6 /*SI_TKILL*/, 0);
+    return true;
+}
+
+void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr) {
+    SigAction& a = sigactions_[sig];
+    bool synchronous = code > 0;  // a fault, not a queued signal
+    bool blocked = t.sigmask & bit(sig);
+    if (a.handler == 1 /*SIG_IGN*/ && !synchronous) return;
+    if (a.handler == 0 /*SIG_DFL*/ || (synchronous && (blocked || a.handler == 1))) {
+        if (a.handler == 0 && default_ignored(sig) && !synchronous) return;
+        uint64_t pc = cpu_.reg(Reg::rip);
+        std::string what = fmt::format("signal {} ({})", sig, strsignal(sig));
+        if (sig == SIGSEGV || sig == SIGBUS)
+            what += fmt::format(" accessing {:#x}", addr);
+        kill(sig, fmt::format("{} in thread {} at {}", what, t.tid, describe(pc)));
+        return;
+    }
+
+    cpu::RegisterFile rf = cpu_.regs();
+    uint64_t sp = rf[Reg::rsp];
+    bool on_alt = t.altstack.flags != kSsDisable && sp > t.altstack.sp && sp <= t.altstack.sp + t.altstack.size;
+    if ((a.flags & kSaOnstack) && t.altstack.flags != kSsDisable && !on_alt)
+        sp = t.altstack.sp + t.altstack.size;
+    else
+        sp -= 128;  // the red zone below the interrupted code's stack pointer
+
+    RtSigframe f{};
+    uint64_t frame = ((sp - sizeof(RtSigframe)) & ~uint64_t(15)) - 8;  // so that (rsp + 8) % 16 == 0 in the handler
+    f.pretcode = (a.flags & kSaRestorer) ? a.restorer : 0;
+    f.uc.uc_stack.ss_sp = t.altstack.sp;
+    f.uc.uc_stack.ss_size = t.altstack.size;
+    f.uc.uc_stack.ss_flags = t.altstack.flags == kSsDisable ? kSsDisable : (on_alt ? kSsOnstack : 0);
+    to_sigcontext(rf, f.uc.uc_mcontext);
+    f.uc.uc_mcontext.trapno = sig == SIGSEGV ? 14 : 0;
+    f.uc.uc_mcontext.cr2 = sig == SIGSEGV ? addr : 0;
+    f.uc.uc_mcontext.oldmask = t.sigmask;
+    f.uc.uc_sigmask = t.sigmask;
+    f.info.si_signo = sig;
+    f.info.si_code = code;
+    if (synchronous) f.info.u.addr = addr;
+    else f.info.u.kill = {kPid, 1000};
+
+    uint64_t uc_addr = frame + offsetof(RtSigframe, uc);
+    if (!cpu_.try_write(frame, &f, sizeof f)) {
+        kill(SIGSEGV, fmt::format("cannot write the frame of signal {} at {:#x} (stack overflow?) in thread {}", sig,
+                                  frame, t.tid));
+        return;
+    }
+    t.frames.push_back(SignalFrameRecord{uc_addr, cpu_.save()});
+
+    if (!(a.flags & kSaNodefer)) t.sigmask |= bit(sig);
+    t.sigmask |= a.mask;
+    if (a.flags & kSaResethand) a.handler = 0;
+    rf[Reg::rsp] = frame;
+    rf[Reg::rip] = a.handler;
+    rf[Reg::rdi] = static_cast<uint64_t>(sig);
+    rf[Reg::rsi] = frame + offsetof(RtSigframe, info);
+    rf[Reg::rdx] = uc_addr;
+    rf[Reg::rax] = 0;
+    rf[Reg::rflags] &= ~uint64_t(0x400 | 0x100);  // DF and TF clear on entry, as the kernel does
+    cpu_.set_regs(rf);
+    (void)kSaSiginfo;
+}
+
+void Process::sigreturn(Thread& t) {
+    // The handler returned into sa_restorer, which popped pretcode: rsp points at the ucontext.
+    uint64_t uc_addr = cpu_.reg(Reg::rsp);
+    KernelUcontext uc{};
+    if (!cpu_.try_read(uc_addr, &uc, sizeof uc)) {
+        kill(SIGSEGV, fmt::format("rt_sigreturn with an unreadable frame at {:#x} in thread {}", uc_addr, t.tid));
+        return;
+    }
+    // Restore the full state saved at delivery (SSE and x87 included), then the registers as the
+    // handler left them in the frame: Go rewrites rip and rsp there to inject calls.
+    while (!t.frames.empty() && t.frames.back().uc_addr != uc_addr) t.frames.pop_back();
+    if (!t.frames.empty()) {
+        cpu_.restore(t.frames.back().saved);
+        t.frames.pop_back();
+    }
+    cpu::RegisterFile rf = cpu_.regs();
+    from_sigcontext(uc.uc_mcontext, rf);
+    cpu_.set_regs(rf);
+    t.sigmask = uc.uc_sigmask & ~(bit(SIGKILL) | bit(SIGSTOP));
+}
+
+}  // namespace gostart::linux

@@ -1,0 +1,390 @@
+// File syscalls. Reads pass through to the host read-only; anything that would create, write or
+// delete a host file is refused with EACCES unless PathPolicy allows the path (--allow-write).
+#include "linux/syscalls/handlers.h"
+
+#include "linux/guest_io.h"
+#include "linux/process.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <vector>
+
+namespace gostart::linux::sys {
+namespace {
+
+constexpr uint32_t kWriteIntent = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
+
+// Files the emulator answers itself, so that what start-up reads does not depend on the host.
+const char* virtual_file(const std::string& path) {
+    if (path == "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size") return "2097152\n";
+    return nullptr;
+}
+
+int64_t host_errno() { return -errno; }
+
+// A host path for a guest (dirfd, path) pair: relative paths are taken against the guest's cwd or
+// the directory the guest descriptor names.
+std::optional<std::string> resolve(SyscallCall& c, int dirfd, const std::string& path) {
+    if (!path.empty() && path[0] == '/') return path;
+    std::string base;
+    if (dirfd == AT_FDCWD) {
+        base = c.proc.options().cwd;
+    } else {
+        FdEntry* e = c.proc.fds().get(dirfd);
+        if (!e || e->file->kind != OpenFile::Kind::host) return std::nullopt;
+        base = e->file->path;
+    }
+    return path.empty() ? base : base + "/" + path;
+}
+
+std::optional<std::string> path_arg(SyscallCall& c, int i) { return read_cstring(c.proc.cpu(), c.a[i], PATH_MAX); }
+
+int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, uint32_t mode) {
+    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
+    if (!p) return -EFAULT;
+    auto full = resolve(c, dirfd, *p);
+    if (!full) return -EBADF;
+    bool cloexec = flags & O_CLOEXEC;
+    auto f = std::make_shared<OpenFile>();
+    f->path = *full;
+    f->status_flags = flags & (O_ACCMODE | O_APPEND | O_NONBLOCK);
+    if (const char* content = virtual_file(*full)) {
+        if (flags & kWriteIntent) return -EACCES;
+        f->kind = OpenFile::Kind::virtual_file;
+        f->content = content;
+        return c.proc.fds().add(f, cloexec);
+    }
+    if ((flags & kWriteIntent) && !c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
+    int host_flags = static_cast<int>((flags & ~(O_NONBLOCK | O_ASYNC)) | O_CLOEXEC);
+    int hfd = ::open(full->c_str(), host_flags, mode);
+    if (hfd < 0) return host_errno();
+    f->kind = OpenFile::Kind::host;
+    f->host_fd = hfd;
+    f->owns_host_fd = true;
+    return c.proc.fds().add(f, cloexec);
+}
+
+OpenFile* file_of(SyscallCall& c, int fd) {
+    FdEntry* e = c.proc.fds().get(fd);
+    return e ? e->file.get() : nullptr;
+}
+
+int64_t read_into_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len, std::optional<int64_t> pos) {
+    std::vector<uint8_t> tmp(std::min<uint64_t>(len, 1 << 20));
+    ssize_t n = 0;
+    switch (f.kind) {
+        case OpenFile::Kind::host:
+            if ((f.status_flags & O_ACCMODE) == O_WRONLY && f.host_fd > 2) return -EBADF;
+            n = pos ? ::pread(f.host_fd, tmp.data(), tmp.size(), *pos) : ::read(f.host_fd, tmp.data(), tmp.size());
+            if (n < 0) return host_errno();
+            break;
+        case OpenFile::Kind::virtual_file: {
+            uint64_t off = pos ? static_cast<uint64_t>(*pos) : f.offset;
+            if (off < f.content.size()) {
+                n = static_cast<ssize_t>(std::min<uint64_t>(tmp.size(), f.content.size() - off));
+                std::memcpy(tmp.data(), f.content.data() + off, static_cast<size_t>(n));
+            }
+            if (!pos) f.offset = off + static_cast<uint64_t>(n);
+            break;
+        }
+        case OpenFile::Kind::eventfd:
+            if (len < 8) return -EINVAL;
+            if (f.counter == 0) return -EAGAIN;
+            std::memcpy(tmp.data(), &f.counter, 8);
+            f.counter = 0;
+            n = 8;
+            break;
+        case OpenFile::Kind::pipe_read:
+            if (f.pipe->bytes.empty()) return f.pipe->write_closed ? 0 : -EAGAIN;
+            while (static_cast<size_t>(n) < tmp.size() && !f.pipe->bytes.empty()) {
+                tmp[static_cast<size_t>(n++)] = f.pipe->bytes.front();
+                f.pipe->bytes.pop_front();
+            }
+            break;
+        default:
+            return -EINVAL;
+    }
+    if (n > 0 && !c.proc.cpu().try_write(buf, tmp.data(), static_cast<size_t>(n))) return -EFAULT;
+    return n;
+}
+
+int64_t write_from_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len, std::optional<int64_t> pos) {
+    std::vector<uint8_t> tmp(std::min<uint64_t>(len, 1 << 20));
+    if (!tmp.empty() && !c.proc.cpu().try_read(buf, tmp.data(), tmp.size())) return -EFAULT;
+    switch (f.kind) {
+        case OpenFile::Kind::host: {
+            if ((f.status_flags & O_ACCMODE) == O_RDONLY && f.host_fd > 2) return -EBADF;
+            size_t done = 0;
+            while (done < tmp.size()) {
+                ssize_t n = pos ? ::pwrite(f.host_fd, tmp.data() + done, tmp.size() - done, *pos + done)
+                                : ::write(f.host_fd, tmp.data() + done, tmp.size() - done);
+                if (n < 0) {
+                    if (errno == EINTR) continue;
+                    return done ? static_cast<int64_t>(done) : host_errno();
+                }
+                done += static_cast<size_t>(n);
+            }
+            return static_cast<int64_t>(done);
+        }
+        case OpenFile::Kind::eventfd: {
+            if (len < 8) return -EINVAL;
+            uint64_t v;
+            std::memcpy(&v, tmp.data(), 8);
+            f.counter += v;
+            ++f.generation;
+            c.proc.wake_epoll_waiters();
+            return 8;
+        }
+        case OpenFile::Kind::pipe_write:
+            if (f.pipe->read_closed) return -EPIPE;
+            f.pipe->bytes.insert(f.pipe->bytes.end(), tmp.begin(), tmp.end());
+            ++f.pipe->generation;
+            c.proc.wake_epoll_waiters();
+            return static_cast<int64_t>(tmp.size());
+        default:
+            return -EBADF;
+    }
+}
+
+int64_t fill_stat(SyscallCall& c, OpenFile& f, uint64_t out) {
+    struct stat st {};
+    if (f.kind == OpenFile::Kind::host) {
+        if (::fstat(f.host_fd, &st) != 0) return host_errno();
+    } else {
+        st.st_mode = f.kind == OpenFile::Kind::virtual_file ? (S_IFREG | 0444) : (S_IFIFO | 0600);
+        st.st_size = static_cast<off_t>(f.content.size());
+        st.st_blksize = 4096;
+        st.st_nlink = 1;
+    }
+    return write_guest(c.proc.cpu(), out, st) ? 0 : -EFAULT;
+}
+
+int64_t stat_path(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t out, int flags) {
+    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
+    if (!p) return -EFAULT;
+    if (p->empty() && (flags & AT_EMPTY_PATH)) {
+        OpenFile* f = file_of(c, dirfd);
+        return f ? fill_stat(c, *f, out) : -EBADF;
+    }
+    auto full = resolve(c, dirfd, *p);
+    if (!full) return -EBADF;
+    struct stat st {};
+    if (const char* content = virtual_file(*full)) {
+        st.st_mode = S_IFREG | 0444;
+        st.st_size = static_cast<off_t>(std::strlen(content));
+    } else if (::fstatat(AT_FDCWD, full->c_str(), &st, flags & AT_SYMLINK_NOFOLLOW) != 0) {
+        return host_errno();
+    }
+    return write_guest(c.proc.cpu(), out, st) ? 0 : -EFAULT;
+}
+
+template <bool kWrite>
+int64_t vector_io(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    if (!f) return -EBADF;
+    int64_t total = 0;
+    for (uint64_t i = 0; i < c.a[2]; ++i) {
+        auto iov = read_guest<iovec>(c.proc.cpu(), c.a[1] + i * sizeof(iovec));
+        if (!iov) return -EFAULT;
+        uint64_t base = reinterpret_cast<uint64_t>(iov->iov_base);
+        int64_t n = kWrite ? write_from_guest(c, *f, base, iov->iov_len, std::nullopt)
+                           : read_into_guest(c, *f, base, iov->iov_len, std::nullopt);
+        if (n < 0) return total ? total : n;
+        total += n;
+        if (static_cast<uint64_t>(n) < iov->iov_len) break;
+    }
+    return total;
+}
+
+int64_t readlink_common(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t buf, uint64_t size) {
+    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
+    if (!p) return -EFAULT;
+    std::string target;
+    if (*p == "/proc/self/exe" || *p == "/proc/" + std::to_string(c.proc.pid()) + "/exe") {
+        target = c.proc.options().exe_path;
+    } else {
+        auto full = resolve(c, dirfd, *p);
+        if (!full) return -EBADF;
+        char tmp[PATH_MAX];
+        ssize_t n = ::readlink(full->c_str(), tmp, sizeof tmp);
+        if (n < 0) return host_errno();
+        target.assign(tmp, static_cast<size_t>(n));
+    }
+    size_t n = std::min<size_t>(target.size(), size);
+    return c.proc.cpu().try_write(buf, target.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
+}
+
+int64_t access_common(SyscallCall& c, int dirfd, uint64_t path_addr, int mode) {
+    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
+    if (!p) return -EFAULT;
+    auto full = resolve(c, dirfd, *p);
+    if (!full) return -EBADF;
+    if (virtual_file(*full)) return (mode & W_OK) ? -EACCES : 0;
+    if ((mode & W_OK) && !c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
+    return ::access(full->c_str(), mode) == 0 ? 0 : host_errno();
+}
+
+}  // namespace
+
+int64_t read(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    return f ? read_into_guest(c, *f, c.a[1], c.a[2], std::nullopt) : -EBADF;
+}
+int64_t write(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    return f ? write_from_guest(c, *f, c.a[1], c.a[2], std::nullopt) : -EBADF;
+}
+int64_t pread64(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    return f ? read_into_guest(c, *f, c.a[1], c.a[2], c.sarg(3)) : -EBADF;
+}
+int64_t pwrite64(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    return f ? write_from_guest(c, *f, c.a[1], c.a[2], c.sarg(3)) : -EBADF;
+}
+int64_t readv(SyscallCall& c) { return vector_io<false>(c); }
+int64_t writev(SyscallCall& c) { return vector_io<true>(c); }
+
+int64_t open(SyscallCall& c) { return do_open(c, AT_FDCWD, c.a[0], static_cast<uint32_t>(c.a[1]), static_cast<uint32_t>(c.a[2])); }
+int64_t openat(SyscallCall& c) { return do_open(c, c.iarg(0), c.a[1], static_cast<uint32_t>(c.a[2]), static_cast<uint32_t>(c.a[3])); }
+
+int64_t close(SyscallCall& c) { return c.proc.fds().close(c.iarg(0)) ? 0 : -EBADF; }
+
+int64_t lseek(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    if (!f) return -EBADF;
+    if (f->kind == OpenFile::Kind::virtual_file) {
+        int64_t base = c.iarg(2) == SEEK_SET ? 0 : c.iarg(2) == SEEK_CUR ? static_cast<int64_t>(f->offset)
+                                                                         : static_cast<int64_t>(f->content.size());
+        int64_t pos = base + c.sarg(1);
+        if (pos < 0) return -EINVAL;
+        f->offset = static_cast<uint64_t>(pos);
+        return pos;
+    }
+    if (f->kind != OpenFile::Kind::host) return -ESPIPE;
+    off_t r = ::lseek(f->host_fd, c.sarg(1), c.iarg(2));
+    return r < 0 ? host_errno() : r;
+}
+
+int64_t fstat(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    return f ? fill_stat(c, *f, c.a[1]) : -EBADF;
+}
+int64_t stat(SyscallCall& c) { return stat_path(c, AT_FDCWD, c.a[0], c.a[1], 0); }
+int64_t lstat(SyscallCall& c) { return stat_path(c, AT_FDCWD, c.a[0], c.a[1], AT_SYMLINK_NOFOLLOW); }
+int64_t newfstatat(SyscallCall& c) { return stat_path(c, c.iarg(0), c.a[1], c.a[2], c.iarg(3)); }
+
+int64_t fcntl(SyscallCall& c) {
+    FdEntry* e = c.proc.fds().get(c.iarg(0));
+    if (!e) return -EBADF;
+    switch (c.iarg(1)) {
+        case F_DUPFD: return c.proc.fds().add(e->file, false, c.iarg(2));
+        case F_DUPFD_CLOEXEC: return c.proc.fds().add(e->file, true, c.iarg(2));
+        case F_GETFD: return e->cloexec ? FD_CLOEXEC : 0;
+        case F_SETFD: e->cloexec = c.a[2] & FD_CLOEXEC; return 0;
+        case F_GETFL: return e->file->status_flags;
+        case F_SETFL:
+            // Recorded for the guest only: the host's stdio must stay as it is.
+            e->file->status_flags = (e->file->status_flags & O_ACCMODE) | (static_cast<uint32_t>(c.a[2]) & (O_APPEND | O_NONBLOCK));
+            return 0;
+        default: return -EINVAL;
+    }
+}
+
+int64_t ioctl(SyscallCall& c) { return file_of(c, c.iarg(0)) ? -ENOTTY : -EBADF; }
+
+int64_t dup(SyscallCall& c) {
+    FdEntry* e = c.proc.fds().get(c.iarg(0));
+    return e ? c.proc.fds().add(e->file, false) : -EBADF;
+}
+int64_t dup3(SyscallCall& c) {
+    FdEntry* e = c.proc.fds().get(c.iarg(0));
+    if (!e) return -EBADF;
+    if (c.iarg(0) == c.iarg(1)) return -EINVAL;
+    c.proc.fds().put(c.iarg(1), e->file, c.a[2] & O_CLOEXEC);
+    return c.iarg(1);
+}
+int64_t dup2(SyscallCall& c) {
+    FdEntry* e = c.proc.fds().get(c.iarg(0));
+    if (!e) return -EBADF;
+    if (c.iarg(0) != c.iarg(1)) c.proc.fds().put(c.iarg(1), e->file, false);
+    return c.iarg(1);
+}
+
+int64_t getdents64(SyscallCall& c) {
+    OpenFile* f = file_of(c, c.iarg(0));
+    if (!f || f->kind != OpenFile::Kind::host) return -EBADF;
+    std::vector<uint8_t> tmp(std::min<uint64_t>(c.a[2], 1 << 16));
+    long n = ::syscall(SYS_getdents64, f->host_fd, tmp.data(), tmp.size());
+    if (n < 0) return host_errno();
+    return c.proc.cpu().try_write(c.a[1], tmp.data(), static_cast<size_t>(n)) ? n : -EFAULT;
+}
+
+int64_t readlink(SyscallCall& c) { return readlink_common(c, AT_FDCWD, c.a[0], c.a[1], c.a[2]); }
+int64_t readlinkat(SyscallCall& c) { return readlink_common(c, c.iarg(0), c.a[1], c.a[2], c.a[3]); }
+int64_t access(SyscallCall& c) { return access_common(c, AT_FDCWD, c.a[0], c.iarg(1)); }
+int64_t faccessat(SyscallCall& c) { return access_common(c, c.iarg(0), c.a[1], c.iarg(2)); }
+
+int64_t getcwd(SyscallCall& c) {
+    const std::string& cwd = c.proc.options().cwd;
+    if (c.a[1] < cwd.size() + 1) return -ERANGE;
+    return c.proc.cpu().try_write(c.a[0], cwd.c_str(), cwd.size() + 1) ? static_cast<int64_t>(cwd.size() + 1) : -EFAULT;
+}
+
+int64_t chdir(SyscallCall& c) {
+    auto p = path_arg(c, 0);
+    if (!p) return -EFAULT;
+    auto full = resolve(c, AT_FDCWD, *p);
+    char buf[PATH_MAX];
+    if (!full || !::realpath(full->c_str(), buf)) return -ENOENT;
+    struct stat st {};
+    if (::stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) return -ENOTDIR;
+    c.proc.set_cwd(buf);
+    return 0;
+}
+
+int64_t refuse_path_change(SyscallCall&) { return -EACCES; }
+int64_t refuse_fd_change(SyscallCall& c) {
+    FdEntry* e = c.proc.fds().get(c.iarg(0));
+    if (!e) return -EBADF;
+    if (e->file->kind == OpenFile::Kind::host && (e->file->status_flags & O_ACCMODE) != O_RDONLY && e->file->host_fd > 2)
+        return ::ftruncate(e->file->host_fd, c.sarg(1)) == 0 ? 0 : host_errno();  // opened writable under --allow-write
+    return -EACCES;
+}
+
+int64_t unlinkat(SyscallCall& c) {
+    auto p = path_arg(c, 1);
+    if (!p) return -EFAULT;
+    auto full = resolve(c, c.iarg(0), *p);
+    if (!full) return -EBADF;
+    if (!c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
+    return ::unlinkat(AT_FDCWD, full->c_str(), c.iarg(2)) == 0 ? 0 : host_errno();
+}
+
+int64_t mkdirat(SyscallCall& c) {
+    auto p = path_arg(c, 1);
+    if (!p) return -EFAULT;
+    auto full = resolve(c, c.iarg(0), *p);
+    if (!full) return -EBADF;
+    if (!c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
+    return ::mkdir(full->c_str(), static_cast<mode_t>(c.a[2])) == 0 ? 0 : host_errno();
+}
+
+int64_t renameat(SyscallCall& c) {
+    auto from = path_arg(c, 1), to = path_arg(c, 3);
+    if (!from || !to) return -EFAULT;
+    auto f = resolve(c, c.iarg(0), *from), t = resolve(c, c.iarg(2), *to);
+    if (!f || !t) return -EBADF;
+    const auto& cwd = c.proc.options().cwd;
+    if (!c.proc.paths().may_write(*f, cwd) || !c.proc.paths().may_write(*t, cwd)) return -EACCES;
+    return ::rename(f->c_str(), t->c_str()) == 0 ? 0 : host_errno();
+}
+
+}  // namespace gostart::linux::sys

@@ -1,0 +1,112 @@
+// Process-wide facts the guest asks for — TLS base, identity, limits, randomness — answered with
+// fixed values (or the user's --seed/--cpus), never the host's, so that runs repeat.
+#include "linux/syscalls/handlers.h"
+
+#include "linux/guest_io.h"
+#include "linux/process.h"
+
+#include <asm/prctl.h>
+#include <cerrno>
+#include <cstring>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+
+namespace gostart::linux::sys {
+
+using cpu::Reg;
+
+int64_t arch_prctl(SyscallCall& c) {
+    switch (c.iarg(0)) {
+        case ARCH_SET_FS: c.proc.cpu().set_reg(Reg::fs_base, c.a[1]); return 0;
+        case ARCH_SET_GS: c.proc.cpu().set_reg(Reg::gs_base, c.a[1]); return 0;
+        case ARCH_GET_FS: return write_guest(c.proc.cpu(), c.a[1], c.proc.cpu().reg(Reg::fs_base)) ? 0 : -EFAULT;
+        case ARCH_GET_GS: return write_guest(c.proc.cpu(), c.a[1], c.proc.cpu().reg(Reg::gs_base)) ? 0 : -EFAULT;
+        default: return -EINVAL;
+    }
+}
+
+int64_t uname(SyscallCall& c) {
+    utsname u{};
+    std::strcpy(u.sysname, "Linux");
+    std::strcpy(u.nodename, "gostart");
+    std::strcpy(u.release, "6.1.0-gostart");
+    std::strcpy(u.version, "#1 SMP gostart-emu");
+    std::strcpy(u.machine, "x86_64");
+    std::strcpy(u.domainname, "(none)");
+    return write_guest(c.proc.cpu(), c.a[0], u) ? 0 : -EFAULT;
+}
+
+int64_t getrandom(SyscallCall& c) {
+    uint64_t n = std::min<uint64_t>(c.a[1], 1 << 20);
+    std::vector<uint8_t> buf(n);
+    c.proc.random().fill(buf.data(), buf.size());
+    return c.proc.cpu().try_write(c.a[0], buf.data(), buf.size()) ? static_cast<int64_t>(n) : -EFAULT;
+}
+
+namespace {
+
+// Limits are the process's own: setting them changes what the guest reads back, nothing on the host.
+rlimit& limit(Process& p, unsigned resource) {
+    static constexpr rlimit kDefaults[RLIM_NLIMITS] = {
+        {RLIM_INFINITY, RLIM_INFINITY},  // CPU
+        {RLIM_INFINITY, RLIM_INFINITY},  // FSIZE
+        {RLIM_INFINITY, RLIM_INFINITY},  // DATA
+        {8 << 20, RLIM_INFINITY},        // STACK
+        {0, RLIM_INFINITY},              // CORE
+        {RLIM_INFINITY, RLIM_INFINITY},  // RSS
+        {63704, 63704},                  // NPROC
+        {1024, 524288},                  // NOFILE
+        {8 << 20, 8 << 20},              // MEMLOCK
+        {RLIM_INFINITY, RLIM_INFINITY},  // AS
+        {RLIM_INFINITY, RLIM_INFINITY},  // LOCKS
+        {63704, 63704},                  // SIGPENDING
+        {819200, 819200},                // MSGQUEUE
+        {0, 0},                          // NICE
+        {0, 0},                          // RTPRIO
+        {RLIM_INFINITY, RLIM_INFINITY},  // RTTIME
+    };
+    auto& table = p.rlimits();
+    if (table.empty()) table.assign(std::begin(kDefaults), std::end(kDefaults));
+    return table[resource];
+}
+
+int64_t do_prlimit(SyscallCall& c, unsigned resource, uint64_t new_addr, uint64_t old_addr) {
+    if (resource >= RLIM_NLIMITS) return -EINVAL;
+    rlimit& l = limit(c.proc, resource);
+    rlimit old = l;
+    if (new_addr) {
+        auto n = read_guest<rlimit>(c.proc.cpu(), new_addr);
+        if (!n) return -EFAULT;
+        if (n->rlim_cur > n->rlim_max || n->rlim_max > old.rlim_max) return -EPERM;
+        l = *n;
+    }
+    if (old_addr && !write_guest(c.proc.cpu(), old_addr, old)) return -EFAULT;
+    return 0;
+}
+
+}  // namespace
+
+int64_t getrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), 0, c.a[1]); }
+int64_t setrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), c.a[1], 0); }
+int64_t prlimit64(SyscallCall& c) {
+    if (c.iarg(0) != 0 && c.iarg(0) != c.proc.pid()) return -EPERM;
+    return do_prlimit(c, static_cast<unsigned>(c.a[1]), c.a[2], c.a[3]);
+}
+
+int64_t getuid(SyscallCall&) { return 1000; }
+int64_t getgid(SyscallCall&) { return 1000; }
+
+int64_t refuse_socket(SyscallCall&) { return -EACCES; }
+
+int64_t sysinfo(SyscallCall& c) {
+    struct sysinfo si {};
+    si.uptime = static_cast<long>(c.proc.now_ns() / 1000000000ull);
+    si.totalram = 8ull << 30;
+    si.freeram = 6ull << 30;
+    si.mem_unit = 1;
+    si.procs = 1;
+    return write_guest(c.proc.cpu(), c.a[0], si) ? 0 : -EFAULT;
+}
+
+}  // namespace gostart::linux::sys

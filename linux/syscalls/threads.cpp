@@ -1,0 +1,133 @@
+// Threads, futexes and process identity. clone creates an emulated thread (never a host one); the
+// scheduler in Process decides when it runs.
+#include "linux/syscalls/handlers.h"
+
+#include "linux/guest_io.h"
+#include "linux/process.h"
+
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <linux/futex.h>
+#include <sched.h>
+
+namespace gostart::linux::sys {
+
+using cpu::Reg;
+
+int64_t clone(SyscallCall& c) {
+    uint64_t flags = c.a[0], newsp = c.a[1], parent_tid = c.a[2], child_tid = c.a[3], tls = c.a[4];
+    // Only threads of this process: a new process (fork, vfork, posix_spawn) would run host code.
+    if (!(flags & CLONE_VM) || !(flags & CLONE_THREAD) || !(flags & CLONE_SIGHAND)) return -EACCES;
+    cpu::RegisterFile rf = c.proc.cpu().regs();  // rip is already past the syscall
+    rf[Reg::rax] = 0;
+    rf[Reg::rcx] = rf[Reg::rip];
+    rf[Reg::r11] = rf[Reg::rflags];
+    if (newsp) rf[Reg::rsp] = newsp;
+    if (flags & CLONE_SETTLS) rf[Reg::fs_base] = tls;
+    Thread& child = c.proc.create_thread(rf);
+    child.sigmask = c.thread.sigmask;
+    if (flags & CLONE_PARENT_SETTID) write_guest<int32_t>(c.proc.cpu(), parent_tid, child.tid);
+    if (flags & CLONE_CHILD_SETTID) write_guest<int32_t>(c.proc.cpu(), child_tid, child.tid);
+    if (flags & CLONE_CHILD_CLEARTID) child.clear_child_tid = child_tid;
+    return child.tid;
+}
+
+int64_t futex(SyscallCall& c) {
+    uint64_t uaddr = c.a[0];
+    int op = c.iarg(1) & FUTEX_CMD_MASK;
+    uint32_t val = static_cast<uint32_t>(c.a[2]);
+    switch (op) {
+        case FUTEX_WAIT:
+        case FUTEX_WAIT_BITSET: {
+            auto cur = read_guest<uint32_t>(c.proc.cpu(), uaddr);
+            if (!cur) return -EFAULT;
+            if (*cur != val) return -EAGAIN;
+            Wait w{Wait::Kind::futex};
+            w.futex_addr = uaddr;
+            if (c.a[3]) {
+                auto ts = read_guest<timespec>(c.proc.cpu(), c.a[3]);
+                if (!ts) return -EFAULT;
+                if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) return -EINVAL;
+                uint64_t t = uint64_t(ts->tv_sec) * 1000000000ull + uint64_t(ts->tv_nsec);
+                // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's is absolute (monotonic here).
+                w.deadline_ns = op == FUTEX_WAIT ? c.proc.now_ns() + t : t;
+            }
+            c.proc.block(c.thread, w);
+            return kBlocked;
+        }
+        case FUTEX_WAKE:
+        case FUTEX_WAKE_BITSET:
+            return c.proc.futex_wake(uaddr, static_cast<int>(val));
+        default:
+            return -ENOSYS;
+    }
+}
+
+int64_t gettid(SyscallCall& c) { return c.thread.tid; }
+int64_t getpid(SyscallCall& c) { return c.proc.pid(); }
+int64_t getppid(SyscallCall&) { return 1; }
+
+namespace {
+
+int64_t signal_thread(SyscallCall& c, int tid, int sig) {
+    if (sig < 0 || sig > 64) return -EINVAL;
+    auto it = c.proc.threads().find(tid);
+    if (it == c.proc.threads().end() || it->second->exited()) return -ESRCH;
+    if (sig != 0) c.proc.send_signal(*it->second, sig);
+    return 0;
+}
+
+}  // namespace
+
+int64_t tgkill(SyscallCall& c) {
+    if (c.iarg(0) != c.proc.pid()) return -ESRCH;
+    return signal_thread(c, c.iarg(1), c.iarg(2));
+}
+
+int64_t tkill(SyscallCall& c) { return signal_thread(c, c.iarg(0), c.iarg(1)); }
+
+int64_t kill(SyscallCall& c) {
+    int pid = c.iarg(0);
+    // Only this process: the guest never signals host processes.
+    if (pid != c.proc.pid() && pid != 0) return -EPERM;
+    return signal_thread(c, c.proc.pid(), c.iarg(1));
+}
+
+int64_t sched_yield(SyscallCall& c) {
+    c.proc.yield();
+    return 0;
+}
+
+int64_t sched_getaffinity(SyscallCall& c) {
+    if (c.a[1] < 8) return -EINVAL;
+    int cpus = c.proc.options().cpus;
+    uint64_t mask = cpus >= 64 ? ~uint64_t(0) : (uint64_t(1) << cpus) - 1;
+    if (!write_guest(c.proc.cpu(), c.a[2], mask)) return -EFAULT;
+    return 8;  // bytes of the kernel's cpumask written
+}
+
+int64_t exit(SyscallCall& c) {
+    Thread& t = c.thread;
+    if (t.clear_child_tid) {
+        write_guest<int32_t>(c.proc.cpu(), t.clear_child_tid, 0);
+        c.proc.futex_wake(t.clear_child_tid, 1);
+    }
+    c.proc.exit_thread(t, c.iarg(0));
+    return kNoReturn;
+}
+
+int64_t exit_group(SyscallCall& c) {
+    c.proc.exit_group(c.iarg(0));
+    return kNoReturn;
+}
+
+int64_t set_tid_address(SyscallCall& c) {
+    c.thread.clear_child_tid = c.a[0];
+    return c.thread.tid;
+}
+
+int64_t refuse_process(SyscallCall&) { return -EACCES; }
+int64_t wait4(SyscallCall&) { return -ECHILD; }
+
+}  // namespace gostart::linux::sys

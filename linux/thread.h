@@ -1,0 +1,55 @@
+// Thread: the per-thread state of one emulated Linux thread (blink's `Machine`, as opposed to the
+// per-process `Process`): its saved CPU context while it is not running, what it waits for, its
+// signal mask, alternate signal stack and pending signals.
+#pragma once
+
+#include "cpu/guest_cpu.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gostart::linux {
+
+struct SigAltStack {
+    uint64_t sp = 0;
+    uint64_t size = 0;
+    int32_t flags = 2;  // SS_DISABLE until the guest sets one
+};
+
+// Why a thread is not runnable.
+struct Wait {
+    enum class Kind { none, futex, sleep, epoll, exited };
+    Kind kind = Kind::none;
+    uint64_t futex_addr = 0;
+    int epoll_fd = -1;
+    uint64_t epoll_events = 0, epoll_max = 0;  // epoll_pwait's output buffer and capacity
+    std::optional<uint64_t> deadline_ns;  // on the process clock; none = forever
+};
+
+struct SignalFrameRecord {
+    uint64_t uc_addr = 0;    // where the ucontext is on the guest stack
+    cpu::Context saved;      // full CPU state (SSE, x87) at delivery, restored by rt_sigreturn
+};
+
+struct Thread {
+    int tid = 0;
+    cpu::Context ctx;           // valid while the thread is switched out
+    bool ctx_saved = false;
+    Wait wait;
+    std::optional<int64_t> pending_result;  // rax to set when a blocking syscall completes
+    std::string resumed_name;               // --strace: the blocking syscall to report as resumed
+    uint64_t sigmask = 0;
+    uint64_t pending_signals = 0;           // bit (sig-1)
+    SigAltStack altstack;
+    std::vector<SignalFrameRecord> frames;  // nested signal deliveries, innermost last
+    uint64_t clear_child_tid = 0;           // CLONE_CHILD_CLEARTID / set_tid_address
+    uint64_t insns_run = 0;                 // instructions this thread executed
+    uint64_t start_insn = 0;                // process instruction count when it was created
+
+    bool runnable() const { return wait.kind == Wait::Kind::none; }
+    bool exited() const { return wait.kind == Wait::Kind::exited; }
+};
+
+}  // namespace gostart::linux

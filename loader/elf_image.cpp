@@ -1,0 +1,156 @@
+#include "loader/elf_image.h"
+
+#include "loader/load_error.h"
+
+#include <LIEF/ELF.hpp>
+#include <LIEF/logging.hpp>
+#include <elf.h>
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+namespace gostart::loader {
+namespace {
+
+[[noreturn]] void cannot_run(const std::string& path, const std::string& why) {
+    throw LoadError(LoadError::Kind::cannot_run, path, why);
+}
+
+std::vector<uint8_t> read_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) throw LoadError(LoadError::Kind::not_found, path, "no such file");
+        cannot_run(path, std::strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) cannot_run(path, "is a directory");
+    if (!S_ISREG(st.st_mode)) cannot_run(path, "not a regular file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) cannot_run(path, std::string("cannot open: ") + std::strerror(errno));
+    std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
+    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (static_cast<size_t>(in.gcount()) != bytes.size()) cannot_run(path, "short read");
+    return bytes;
+}
+
+// The checks LIEF does not make for us, in the order a reader would make them.
+void check_header(const std::string& path, const std::vector<uint8_t>& b) {
+    if (b.empty()) cannot_run(path, "empty file");
+    if (b.size() < 4 || std::memcmp(b.data(), ELFMAG, SELFMAG) != 0) {
+        if (b.size() >= 2 && b[0] == '#' && b[1] == '!') cannot_run(path, "a script, not an ELF executable");
+        cannot_run(path, "not an ELF file");
+    }
+    if (b.size() < sizeof(Elf64_Ehdr)) cannot_run(path, "truncated ELF header");
+    if (b[EI_CLASS] != ELFCLASS64) cannot_run(path, "32-bit ELF; only x86-64 (ELFCLASS64) is supported");
+    if (b[EI_DATA] != ELFDATA2LSB) cannot_run(path, "big-endian ELF; only x86-64 is supported");
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, b.data(), sizeof eh);
+    if (eh.e_machine != EM_X86_64) {
+        const char* arch = eh.e_machine == EM_AARCH64 ? "arm64" : eh.e_machine == EM_386 ? "386"
+                         : eh.e_machine == EM_ARM ? "arm" : eh.e_machine == EM_RISCV ? "riscv64"
+                         : eh.e_machine == EM_PPC64 ? "ppc64" : eh.e_machine == EM_S390 ? "s390x" : nullptr;
+        cannot_run(path, arch ? fmt::format("wrong architecture: {} (only amd64 is supported)", arch)
+                              : fmt::format("wrong architecture: ELF machine {} (only amd64 is supported)",
+                                            eh.e_machine));
+    }
+    if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) cannot_run(path, "not an executable (ELF type "
+                                                                    + std::to_string(eh.e_type) + ")");
+    if (eh.e_phentsize != sizeof(Elf64_Phdr)) cannot_run(path, "corrupt ELF: bad program header entry size");
+    if (eh.e_phnum == 0) cannot_run(path, "corrupt ELF: no program headers");
+    if (eh.e_phoff > b.size() || uint64_t(eh.e_phnum) * eh.e_phentsize > b.size() - eh.e_phoff)
+        cannot_run(path, "truncated ELF: program headers run past the end of the file");
+}
+
+}  // namespace
+
+ElfImage::ElfImage(ElfImage&& o) noexcept
+    : bytes_(std::move(o.bytes_)), view_(std::move(o.view_)), has_interp_(o.has_interp_), elf_type_(o.elf_type_),
+      phoff_(o.phoff_), phentsize_(o.phentsize_), phnum_(o.phnum_) {
+    view_.file = std::span<const uint8_t>(bytes_);  // the vector's buffer moved with it, but be explicit
+}
+
+ElfImage ElfImage::open(const std::string& path) {
+    ElfImage img;
+    img.bytes_ = read_file(path);
+    check_header(path, img.bytes_);
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, img.bytes_.data(), sizeof eh);
+    img.elf_type_ = eh.e_type;
+    img.phoff_ = eh.e_phoff;
+    img.phentsize_ = eh.e_phentsize;
+    img.phnum_ = eh.e_phnum;
+
+    std::unique_ptr<LIEF::ELF::Binary> bin;
+    try {
+        LIEF::Logger::disable();
+        bin = LIEF::ELF::Parser::parse(img.bytes_, path);
+    } catch (const std::exception& e) {
+        cannot_run(path, std::string("corrupt ELF: ") + e.what());
+    }
+    if (!bin) cannot_run(path, "corrupt ELF: the parser rejected it");
+
+    BinaryView& v = img.view_;
+    v.path = path;
+    v.file = std::span<const uint8_t>(img.bytes_);
+    v.entry = bin->entrypoint();
+    for (const auto& s : bin->segments()) {
+        Segment seg;
+        seg.type = static_cast<uint32_t>(s.type());
+        seg.flags = static_cast<uint32_t>(s.flags());
+        seg.offset = s.file_offset();
+        seg.vaddr = s.virtual_address();
+        seg.filesz = s.physical_size();
+        seg.memsz = s.virtual_size();
+        seg.align = s.alignment();
+        if (seg.type == PT_INTERP) img.has_interp_ = true;
+        v.segments.push_back(seg);
+    }
+    for (const auto& s : bin->sections()) {
+        Section sec;
+        sec.name = s.name();
+        sec.type = static_cast<uint32_t>(s.type());
+        sec.flags = s.flags();
+        sec.addr = s.virtual_address();
+        sec.offset = s.offset();
+        sec.size = s.size();
+        v.sections.push_back(std::move(sec));
+    }
+    for (const auto& s : bin->static_symbols()) {
+        if (s.name().empty()) continue;
+        SymbolEntry e;
+        e.name = s.name();
+        e.value = s.value();
+        e.size = s.size();
+        e.is_function = static_cast<int>(s.type()) == 2;  // STT_FUNC (elf.h defines it as a macro)
+        v.symbols.push_back(std::move(e));
+    }
+
+    // Checks that keep the loader honest on hostile files.
+    bool entry_in_segment = false;
+    for (const auto& seg : v.segments) {
+        if (seg.type != PT_LOAD) continue;
+        if (seg.offset > img.bytes_.size() || seg.filesz > img.bytes_.size() - seg.offset)
+            cannot_run(path, "truncated ELF: a loadable segment runs past the end of the file");
+        if (seg.filesz > seg.memsz) cannot_run(path, "corrupt ELF: a segment's file size exceeds its memory size");
+        if (seg.vaddr + seg.memsz < seg.vaddr || seg.memsz > (uint64_t(1) << 40))
+            cannot_run(path, "corrupt ELF: a segment has an absurd size");
+        if ((seg.flags & PF_X) && v.entry >= seg.vaddr && v.entry < seg.vaddr + seg.memsz) entry_in_segment = true;
+    }
+    if (!entry_in_segment) cannot_run(path, fmt::format("corrupt ELF: entry point {:#x} is outside every executable segment", v.entry));
+    return img;
+}
+
+uint64_t ElfImage::phdr_vaddr() const {
+    for (const auto& seg : view_.segments)
+        if (seg.type == PT_PHDR) return seg.vaddr;
+    // No PT_PHDR (Go's static binaries have one, but be tolerant): the headers sit in the first
+    // PT_LOAD that covers their file offset.
+    for (const auto& seg : view_.segments)
+        if (seg.type == PT_LOAD && phoff_ >= seg.offset && phoff_ < seg.offset + seg.filesz)
+            return seg.vaddr + (phoff_ - seg.offset);
+    return 0;
+}
+
+}  // namespace gostart::loader
