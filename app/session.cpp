@@ -1,5 +1,6 @@
 #include "app/session.h"
 
+#include "app/virtual_tsc.h"
 #include "linux/exec.h"
 
 #include <unistd.h>
@@ -52,6 +53,8 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
     stack_ = linux::exec_program(*process_, *program_->image, in);
 
     linux::Process* proc = process_.get();
+    if (po.clock == linux::Clock::Mode::virtual_time)
+        install_virtual_tsc(engine_, program_->symbols, [proc] { return proc->now_ns(); });
     milestones_ = std::make_unique<MilestoneTracker>(
         engine_, program_->symbols, [proc] { return proc->current_tid(); },
         [this](const MilestoneHit& h) {

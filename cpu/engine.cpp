@@ -168,13 +168,16 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     return n;
 }
 
+static bool g_dbg = getenv("GOSTART_DEBUG_BLOCKS") != nullptr;
 void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     auto* self = static_cast<Engine*>(p);
+    if (g_dbg) { auto r = self->regs(); fprintf(stderr, "B %lx %u ax=%lx bx=%lx cx=%lx dx=%lx si=%lx di=%lx sp=%lx r8=%lx fl=%lx\n", addr, size, r.v[0], r.v[1], r.v[2], r.v[3], r.v[4], r.v[5], r.v[7], r.v[8], r.v[17]); }
     if (self->have_stop_ && self->insns_ >= self->stop_at_ && !self->stop_pending_) {
         self->stop_pending_ = true;
         self->stop_ = {StopReason::Kind::budget};
         self->stop_.pc = addr;
         uc_emu_stop(uc);
+        return;  // the block does not run: Unicorn exits before its first instruction
     }
     self->block_addr_ = addr;
     self->block_base_ = self->insns_;
@@ -281,12 +284,16 @@ StopReason Engine::run(uint64_t budget) {
     stop_ = {StopReason::Kind::requested};
     uint64_t pc = reg(Reg::rip);
     uc_err err = uc_emu_start(uc_, pc, 0, 0, 0);
+    if (g_dbg) fprintf(stderr, "RUN from %lx -> err=%d kind=%d stoppc=%lx rip=%lx\n", pc, err, (int)stop_.kind, stop_.pc, reg(Reg::rip));
     if (err != UC_ERR_OK && !stop_pending_) {
         // An error no hook saw (e.g. an unsupported instruction Unicorn rejects outright).
         StopReason s{StopReason::Kind::invalid_insn};
         s.pc = reg(Reg::rip);
         return s;
     }
+    // Unicorn 2.0.1 leaves a stale rip when a block hook stops a chained block: the block we
+    // stopped in never ran, so resume exactly there.
+    if (stop_pending_ && stop_.kind == StopReason::Kind::budget) set_reg(Reg::rip, stop_.pc);
     if (stop_.kind == StopReason::Kind::requested && !stop_pending_) stop_.pc = reg(Reg::rip);
     return stop_;
 }
