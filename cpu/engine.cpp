@@ -1,4 +1,5 @@
 #include "cpu/engine.h"
+#include "cpu/fault_locator.h"
 
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
@@ -180,6 +181,7 @@ void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
         return;  // the block does not run: Unicorn exits before its first instruction
     }
     self->block_addr_ = addr;
+    self->block_size_ = size;
     self->block_base_ = self->insns_;
     self->insns_ += self->count_block(addr, size);
 }
@@ -294,6 +296,19 @@ StopReason Engine::run(uint64_t budget) {
     // Unicorn 2.0.1 leaves a stale rip when a block hook stops a chained block: the block we
     // stopped in never ran, so resume exactly there.
     if (stop_pending_ && stop_.kind == StopReason::Kind::budget) set_reg(Reg::rip, stop_.pc);
+    // In the memory hook rip may still be the block's start; once Unicorn has returned, the state
+    // (rip included) is restored to the faulting instruction.
+    if (stop_pending_ && stop_.kind == StopReason::Kind::fault && stop_.access != StopReason::Access::fetch) {
+        uint8_t code[4096];
+        auto it = block_insns_.find(block_addr_);
+        size_t len = block_size_ < sizeof code ? block_size_ : sizeof code;
+        stop_.pc = block_addr_;
+        if (it != block_insns_.end() && uc_mem_read(uc_, block_addr_, code, len) == UC_ERR_OK) {
+            if (auto pc = locate_fault(std::span<const uint8_t>(code, len), block_addr_, regs(), stop_.address))
+                stop_.pc = *pc;
+        }
+        set_reg(Reg::rip, stop_.pc);
+    }
     if (stop_.kind == StopReason::Kind::requested && !stop_pending_) stop_.pc = reg(Reg::rip);
     return stop_;
 }

@@ -86,6 +86,7 @@ private:
     uint64_t insns_ = 0;
     uint64_t block_addr_ = 0;    // the block being executed and insns_ before it
     uint64_t block_base_ = 0;
+    uint32_t block_size_ = 0;
     uint64_t stop_at_ = 0;       // insns_ value at which the budget runs out (0: none)
     bool have_stop_ = false;
     bool stop_pending_ = false;  // a hook has decided why this run ends
