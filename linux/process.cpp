@@ -170,6 +170,7 @@ ExitInfo Process::run() {
             exited_ = true;
             break;
         }
+        if (t->tid != current_tid_) slice_used_ = 0;
         switch_to(*t);
         if (t->pending_result) {
             cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
@@ -180,7 +181,13 @@ ExitInfo Process::run() {
             t->pending_result.reset();
         }
         if (deliver_pending_signals(*t) && exited_) break;
-        uint64_t budget = opts_.quantum;
+        // The time slice spans syscalls: a thread that makes many does not keep the CPU forever.
+        if (slice_used_ >= opts_.quantum) {
+            slice_used_ = 0;
+            yield_requested_ = true;
+            continue;
+        }
+        uint64_t budget = opts_.quantum - slice_used_;
         uint64_t before = cpu_.instructions();
         if (opts_.max_insns) {
             if (before >= opts_.max_insns) {
@@ -194,6 +201,7 @@ ExitInfo Process::run() {
         }
         StopReason r = cpu_.run(budget);
         t->insns_run += cpu_.instructions() - before;
+        slice_used_ += cpu_.instructions() - before;
         handle_stop(r);
         if (pause_requested_ && !exited_) {
             pause_requested_ = false;
@@ -210,8 +218,7 @@ void Process::handle_stop(const StopReason& r) {
             dispatch_syscall(t);
             break;
         case StopReason::Kind::budget:
-            yield_requested_ = true;  // the quantum is over: let the next thread run
-            break;
+            break;  // the quantum is over: the next turn of run() lets the next thread run
         case StopReason::Kind::requested:
             break;
         case StopReason::Kind::fault:

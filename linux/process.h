@@ -141,6 +141,7 @@ private:
     bool exited_ = false;
     bool pause_requested_ = false;
     bool yield_requested_ = false;
+    uint64_t slice_used_ = 0;  // instructions the current thread has run in its time slice
     ExitInfo exit_;
 };
 
