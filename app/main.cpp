@@ -1,7 +1,6 @@
 // gostart-emu: the command-line entry. Subcommands per ../shared/CLI.md; `run` is the default, so
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
-#include "app/cli.h"
-#include "app/run_command.h"
+#include "app/commands.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
 
@@ -34,9 +33,8 @@ int main(int argc, char** argv) {
     CLI::App app{"gostart-emu: run a Go linux/amd64 binary from its ELF entry, and see its runtime start up"};
     app.set_version_flag("--version", "gostart-emu 0.1.0");
     app.require_subcommand(1);
-    app::RunOptions run_opts;
-    CLI::App* run = app.add_subcommand("run", "run PROGRAM to exit; a start-up summary on stderr");
-    app::add_run_options(*run, run_opts);
+    // One row per command; each lives in app/<name>_command.cpp.
+    std::vector<app::Command> commands = {app::register_run(app), app::register_info(app)};
 
     try {
         std::vector<std::string> rev(words.rbegin(), words.rend());
@@ -49,20 +47,22 @@ int main(int argc, char** argv) {
         return usage_error(e.what());
     }
 
-    try {
-        if (run->parsed()) {
-            if (!app::take_program(*run, run_opts)) return usage_error("run: no PROGRAM given");
-            return app::run_command(run_opts);
+    for (auto& cmd : commands) {
+        if (!cmd.cli->parsed()) continue;
+        try {
+            return cmd.run();
+        } catch (const app::UsageError& e) {
+            return usage_error(e.what());
+        } catch (const loader::LoadError& e) {
+            std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
+            return e.exit_status();
+        } catch (const cpu::EngineError& e) {
+            std::cerr << fmt::format("gostart-emu: {}: emulator error: {}\n", cmd.program, e.what());
+            return 125;
+        } catch (const std::exception& e) {
+            std::cerr << fmt::format("gostart-emu: {}: {}\n", cmd.program, e.what());
+            return 125;
         }
-    } catch (const loader::LoadError& e) {
-        std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
-        return e.exit_status();
-    } catch (const cpu::EngineError& e) {
-        std::cerr << fmt::format("gostart-emu: {}: emulator error: {}\n", run_opts.program, e.what());
-        return 125;
-    } catch (const std::exception& e) {
-        std::cerr << fmt::format("gostart-emu: {}: {}\n", run_opts.program, e.what());
-        return 125;
     }
     return usage_error("no command");
 }

@@ -1,5 +1,7 @@
 #include "app/run_command.h"
 
+#include "app/cli.h"
+#include "app/commands.h"
 #include "app/output.h"
 #include "app/session.h"
 
@@ -40,6 +42,20 @@ int run_command(const RunOptions& opts) {
                            session.engine().instructions(), session.process().threads().size());
     out.flush();
     return exit.exit_status();
+}
+
+
+
+Command register_run(CLI::App& app) {
+    auto opts = std::make_shared<RunOptions>();
+    Command c;
+    c.cli = app.add_subcommand("run", "run PROGRAM to exit; a start-up summary on stderr");
+    add_run_options(*c.cli, *opts);
+    c.run = [cli = c.cli, opts]() {
+        if (!take_program(*cli, *opts)) throw UsageError("run: no PROGRAM given");
+        return run_command(*opts);
+    };
+    return c;
 }
 
 }  // namespace gostart::app

@@ -1,0 +1,27 @@
+// Each command registers itself on the CLI and returns a runner, so that main.cpp stays a table and
+// each command lives in its own file (Delve's command table, in spirit).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace gostart::app {
+
+// A usage error found after parsing (e.g. no PROGRAM): exit status 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Command {
+    CLI::App* cli = nullptr;
+    std::function<int()> run;        // called when cli->parsed(); returns the exit status
+    std::string program;             // for error messages: the PROGRAM the command was given
+};
+
+Command register_run(CLI::App& app);
+Command register_info(CLI::App& app);
+
+}  // namespace gostart::app
