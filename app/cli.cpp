@@ -18,7 +18,6 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--max-memory", o.max_memory, "stop allocations past N bytes of committed guest memory");
     cmd.add_option("--allow-write", o.allow_write, "let the guest create or change files under DIR (repeatable)")
         ->allow_extra_args(false);
-    cmd.add_option("--gdb", o.gdb, "wait for a gdb connection on HOST:PORT before the first instruction");
     cmd.add_flag("-q,--quiet", o.quiet, "no start-up summary: only the program's own output");
 }
 

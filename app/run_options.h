@@ -18,7 +18,6 @@ struct RunOptions {
     uint64_t max_insns = 0;
     uint64_t max_memory = 4ull << 30;
     std::vector<std::string> allow_write;
-    std::string gdb;
     bool quiet = false;
     std::string program;
     std::vector<std::string> args;      // after the program: the program's own

@@ -20,6 +20,8 @@ struct ExecInputs {
 inline constexpr uint64_t kStackTop = 0x7ffffffff000;        // the top of the user half, as without ASLR
 inline constexpr uint64_t kStackReserve = 8ull << 20;        // RLIMIT_STACK
 inline constexpr uint64_t kStackCommitted = 1ull << 20;      // mapped up front; Go's g0 needs 64 KiB
+// The transparent huge page size the guest reads from /sys (linux/syscalls/files.cpp serves it).
+inline constexpr uint64_t kHugePageSize = 2 << 20;
 
 // Maps the program and its stack into `proc` and points the main thread at the entry.
 // Returns the initial stack as built (its addresses are inputs of the runtime model).

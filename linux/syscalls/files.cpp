@@ -2,6 +2,7 @@
 // delete a host file is refused with EACCES unless PathPolicy allows the path (--allow-write).
 #include "linux/syscalls/handlers.h"
 
+#include "linux/exec.h"
 #include "linux/guest_io.h"
 #include "linux/process.h"
 
@@ -23,7 +24,8 @@ constexpr uint32_t kWriteIntent = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPE
 
 // Files the emulator answers itself, so that what start-up reads does not depend on the host.
 const char* virtual_file(const std::string& path) {
-    if (path == "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size") return "2097152\n";
+    static const std::string huge_page_size = std::to_string(kHugePageSize) + "\n";
+    if (path == "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size") return huge_page_size.c_str();
     return nullptr;
 }
 

@@ -16,7 +16,8 @@ import tempfile
 
 
 def run_once(opts, log):
-    cmd = [opts.emu, "-q", "--strace", "-o", log] + opts.emu_arg + [opts.program] + opts.args
+    quiet = [] if opts.with_summary else ["-q"]
+    cmd = [opts.emu] + quiet + ["--strace", "-o", log] + opts.emu_arg + [opts.program] + opts.args
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               timeout=opts.timeout)
@@ -36,6 +37,8 @@ def main(argv):
     p.add_argument("--emu", required=True)
     p.add_argument("--emu-arg", action="append", default=[], metavar="ARG")
     p.add_argument("--timeout", type=float, default=120.0)
+    p.add_argument("--with-summary", action="store_true",
+                   help="without -q: the start-up summary goes to the log too and must repeat as well")
     p.add_argument("--max-diff-lines", type=int, default=200)
     p.add_argument("program")
     p.add_argument("args", nargs=argparse.REMAINDER)

@@ -1,0 +1,90 @@
+// `gostart-emu check [OPTIONS] [--json] [--junit FILE] PROGRAM [ARGS...]`: run the program and compare
+// the runtime model with emulated memory at each milestone. Exit 0 when all agree, 1 on a divergence.
+#include "app/check_report.h"
+#include "app/cli.h"
+#include "app/commands.h"
+#include "app/output.h"
+#include "app/session.h"
+#include "app/startup_checker.h"
+#include "gostructs/layouts_for.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace gostart::app {
+namespace {
+
+struct CheckOptions {
+    RunOptions run;
+    bool json = false;
+    std::string junit;
+    CheckDebug debug;
+    std::string corrupt;  // MILESTONE:FIELD=VALUE
+};
+
+int check_command(CheckOptions& o) {
+    if (!o.corrupt.empty()) {
+        auto colon = o.corrupt.find(':'), eq = o.corrupt.find('=');
+        if (colon == std::string::npos || eq == std::string::npos || eq < colon)
+            throw UsageError("--debug-corrupt takes MILESTONE:FIELD=VALUE");
+        o.debug.corrupt_milestone = o.corrupt.substr(0, colon);
+        o.debug.corrupt_field = o.corrupt.substr(colon + 1, eq - colon - 1);
+        o.debug.corrupt_value = std::stoull(o.corrupt.substr(eq + 1), nullptr, 0);
+    }
+    Output output(o.run.output);
+    std::ostream& out = output.stream();
+    auto program = open_program(o.run.program, true);
+    if (!program->go) throw std::runtime_error("not a Go binary");
+    auto layouts = std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(program->image->view(), *program->go));
+    std::string go_version = program->go->version;
+    Session session(o.run, std::move(program), out);
+    StartupChecker checker(session, std::move(layouts), o.debug);
+    bool table = !o.json;
+    if (table && !o.run.quiet)
+        checker.on_report = [&out](const MilestoneReport& r) { out << "gostart-emu: " << milestone_line(r) << "\n"; };
+    linux::ExitInfo exit = session.run();
+    if (exit.kind != linux::ExitInfo::Kind::exited)
+        out << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
+    checker.finish(exit.exit_status());
+
+    CheckSummary s{o.run.program, go_version, exit.exit_status(), &checker.reports()};
+    if (o.json) {
+        write_check_json(out, s);
+    } else {
+        bool colour = o.run.output.empty() && ::isatty(2);
+        write_check_table(out, s, colour);
+    }
+    if (!o.junit.empty()) {
+        std::ofstream f(o.junit, std::ios::trunc);
+        if (!f) throw std::runtime_error(o.junit + ": cannot open for writing");
+        write_check_junit(f, s);
+    }
+    out.flush();
+    return s.ok() ? 0 : 1;
+}
+
+}  // namespace
+
+Command register_check(CLI::App& app) {
+    auto o = std::make_shared<CheckOptions>();
+    Command c;
+    c.cli = app.add_subcommand("check", "run, and compare the model with emulated memory at each milestone");
+    add_run_options(*c.cli, o->run);
+    c.cli->add_flag("--json", o->json, "the report as JSON (schema in CLI.md)");
+    c.cli->add_option("--junit", o->junit, "also write JUnit XML, one test case per milestone");
+    // Hidden, for the tests that prove each check can fail.
+    c.cli->add_option("--debug-corrupt", o->corrupt, "MILESTONE:FIELD=VALUE: write VALUE into FIELD before checking")->group("");
+    c.cli->add_option("--debug-model-cpus", o->debug.model_cpus, "tell the model another CPU count")->group("");
+    c.cli->add_option("--debug-model-gomaxprocs", o->debug.model_gomaxprocs, "tell the model another GOMAXPROCS")->group("");
+    c.cli->add_option("--debug-model-sp-shift", o->debug.model_sp_shift, "tell the model another entry SP")->group("");
+    c.run = [cli = c.cli, o]() {
+        if (!take_program(*cli, o->run)) throw UsageError("check: no PROGRAM given");
+        return check_command(*o);
+    };
+    return c;
+}
+
+}  // namespace gostart::app

@@ -1,0 +1,52 @@
+#include "app/milestone_points.h"
+
+#include "cpu/disassembler.h"
+#include "cpu/engine.h"
+
+#include <cstdlib>
+#include <vector>
+
+namespace gostart::app {
+namespace {
+
+// Each direct `call` in the function at `start` (up to `max_bytes`): target name -> return address.
+std::map<std::string, uint64_t> calls_in(const cpu::Engine& engine, const loader::SymbolTable& symbols, uint64_t start,
+                                         size_t max_bytes) {
+    std::map<std::string, uint64_t> out;
+    const loader::Symbol* fn = symbols.function_at(start);
+    size_t len = fn && fn->size ? std::min<size_t>(fn->size, max_bytes) : max_bytes;
+    std::vector<uint8_t> code(len);
+    if (!engine.try_read(start, code.data(), code.size())) return out;
+    cpu::Disassembler dis;
+    for (size_t off = 0; off < len;) {
+        auto insn = dis.decode(start + off, std::span<const uint8_t>(code.data() + off, len - off));
+        if (insn.size == 0) break;
+        off += insn.size;
+        if (!insn.is_call || insn.operands.rfind("0x", 0) != 0) continue;
+        uint64_t target = std::strtoull(insn.operands.c_str(), nullptr, 16);
+        const loader::Symbol* callee = symbols.function_at(target);
+        if (!callee || callee->addr != target) continue;
+        out.emplace(std::string(loader::plain_name(callee->name)), start + off);  // first call of each
+    }
+    return out;
+}
+
+}  // namespace
+
+MilestonePoints find_milestone_points(const cpu::Engine& engine, const loader::SymbolTable& symbols) {
+    MilestonePoints p;
+    if (auto rt0 = symbols.find("runtime.rt0_go")) {
+        auto calls = calls_in(engine, symbols, *rt0, 1024);
+        for (const char* name : {"runtime.settls", "runtime.check", "runtime.args", "runtime.osinit",
+                                 "runtime.schedinit", "runtime.newproc", "runtime.mstart"}) {
+            auto it = calls.find(name);
+            if (it != calls.end()) p.after_call[name] = it->second;
+        }
+    }
+    p.runtime_main = symbols.find("runtime.main");
+    p.main_main = symbols.find("main.main");
+    p.fatalpanic = symbols.find("runtime.fatalpanic");
+    return p;
+}
+
+}  // namespace gostart::app

@@ -1,0 +1,139 @@
+#include "app/startup_checker.h"
+
+#include "cpu/engine.h"
+#include "linux/exec.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace gostart::app {
+namespace {
+
+// The model's window onto the guest: memory and the FS base, read through the engine.
+class EngineView final : public model::GuestView {
+public:
+    explicit EngineView(cpu::Engine& e) : e_(e) {}
+    bool read(uint64_t addr, void* dst, size_t n) const override { return e_.try_read(addr, dst, n); }
+    uint64_t fs_base() const override { return e_.reg(cpu::Reg::fs_base); }
+
+private:
+    cpu::Engine& e_;
+};
+
+// Every symbol the model and the checker use.
+constexpr const char* kModelSymbols[] = {
+    "runtime.g0", "runtime.m0", "runtime.sched", "runtime.allp", "runtime.allgs", "runtime.allglen",
+    "runtime.allm", "runtime.gomaxprocs", "runtime.ncpu", "runtime.numCPUStartup", "runtime.argc",
+    "runtime.argv", "runtime.physPageSize", "runtime.physHugePageSize", "runtime.startupRandomData",
+    "runtime.startupRand", "runtime.mainStarted", "runtime.main", "runtime.goexit", "runtime.sysmon",
+};
+
+}  // namespace
+
+model::ModelInputs model_inputs(Session& session) {
+    model::ModelInputs in;
+    const Program& prog = session.program();
+    if (prog.go && prog.go->number) in.version = *prog.go->number;
+    const loader::InitialStack& st = session.initial_stack();
+    in.entry_sp = st.sp;
+    in.argc = st.argc;
+    in.argv = st.argv_addr;
+    in.page_size = 4096;
+    in.random_addr = st.random_addr;
+    std::memcpy(in.random.data(), st.bytes.data() + (st.random_addr - st.sp), 16);
+    in.cpus = session.process().options().cpus;
+    in.huge_page_size = linux::kHugePageSize;
+    in.main_tid = linux::Process::kPid;
+    for (const auto& kv : session.guest_env())
+        if (kv.rfind("GOMAXPROCS=", 0) == 0) in.gomaxprocs_env = kv.substr(11);
+    for (const char* name : kModelSymbols)
+        if (auto a = prog.symbols.find(name)) in.symbols[name] = *a;
+    return in;
+}
+
+StartupChecker::StartupChecker(Session& session, std::unique_ptr<gostructs::StructLayouts> layouts,
+                               const CheckDebug& debug)
+    : session_(session), layouts_(std::move(layouts)), debug_(debug) {
+    inputs_ = model_inputs(session);
+    if (!model::model_supports(inputs_.version))
+        throw std::runtime_error("the runtime model does not support this Go version");
+    // Test-only perturbations: the model is told something other than what the guest got.
+    if (debug.model_cpus) inputs_.cpus = *debug.model_cpus;
+    if (debug.model_gomaxprocs) inputs_.gomaxprocs_env = *debug.model_gomaxprocs;
+    inputs_.entry_sp += static_cast<uint64_t>(debug.model_sp_shift);
+    model_ = std::make_unique<model::StartupModel>(inputs_);
+    view_ = std::make_unique<EngineView>(session.engine());
+    checker_ = std::make_unique<model::Checker>(*view_, *layouts_, inputs_);
+
+    cpu::Engine& engine = session.engine();
+    MilestonePoints points = find_milestone_points(engine, session.program().symbols);
+    using model::Milestone;
+    const std::pair<const char*, Milestone> calls[] = {
+        {"runtime.settls", Milestone::settls}, {"runtime.check", Milestone::check},
+        {"runtime.args", Milestone::args},     {"runtime.osinit", Milestone::osinit},
+        {"runtime.schedinit", Milestone::schedinit}, {"runtime.newproc", Milestone::newproc},
+    };
+    for (auto [name, m] : calls) {
+        auto it = points.after_call.find(name);
+        if (it == points.after_call.end()) continue;
+        engine.add_code_hook(it->second, it->second, [this, m = m](uint64_t pc) { at_point({m}, pc); });
+    }
+    if (points.runtime_main)
+        engine.add_code_hook(*points.runtime_main, *points.runtime_main, [this](uint64_t pc) {
+            at_point({Milestone::mstart, Milestone::runtime_main}, pc);
+        });
+    if (points.main_main)
+        engine.add_code_hook(*points.main_main, *points.main_main, [this, &engine](uint64_t pc) {
+            if (done_.count("main.main")) return;
+            at_point({Milestone::main_main}, pc);
+            // main.main is called indirectly; its return address tells us when it returns.
+            uint64_t ret = 0;
+            if (engine.try_read(engine.reg(cpu::Reg::rsp), &ret, 8))
+                engine.add_code_hook(ret, ret, [this](uint64_t) { main_returned_ = true; });
+        });
+    if (points.fatalpanic)
+        engine.add_code_hook(*points.fatalpanic, *points.fatalpanic, [this](uint64_t) { fatal_panic_ = true; });
+}
+
+void StartupChecker::at_point(const std::vector<model::Milestone>& ms, uint64_t pc) {
+    for (auto m : ms) at(m, pc);
+}
+
+void StartupChecker::at(model::Milestone m, uint64_t pc) {
+    std::string name = model::milestone_name(m);
+    if (done_[name]) return;
+    done_[name] = true;
+    std::vector<model::Expectation> expect = model_->predict(m);
+    if (debug_.corrupt_milestone == name) {
+        for (const auto& e : expect) {
+            if (e.where.label != debug_.corrupt_field) continue;
+            if (auto a = checker_->field_address(e.where)) {
+                uint64_t size = e.where.size;
+                if (!e.where.type.empty())
+                    if (auto f = layouts_->field(e.where.type, e.where.path)) size = std::min<uint64_t>(f->size, 8);
+                session_.engine().try_write(*a, &debug_.corrupt_value, size);
+            }
+        }
+    }
+    MilestoneReport r{name, session_.engine().instructions_before(pc), session_.process().current_tid(),
+                      checker_->evaluate(expect)};
+    reports_.push_back(r);
+    if (on_report) on_report(reports_.back());
+}
+
+void StartupChecker::finish(int exit_status) {
+    using Path = model::StartupModel::ExitPath;
+    Path path = main_returned_ ? Path::main_returned : fatal_panic_ ? Path::fatal_panic : Path::other;
+    MilestoneReport r{"exit", session_.engine().instructions(), session_.process().current_tid(),
+                      checker_->evaluate(model_->predict_exit(path), exit_status)};
+    reports_.push_back(r);
+    if (on_report) on_report(reports_.back());
+}
+
+bool StartupChecker::ok() const {
+    for (const auto& r : reports_)
+        if (r.failed()) return false;
+    return true;
+}
+
+}  // namespace gostart::app

@@ -1,0 +1,74 @@
+// StartupChecker: runs the runtime model alongside a Session. At each milestone point it asks the
+// model for its predictions and the checker for what memory holds, and records a MilestoneReport.
+// `run` prints one line per milestone with its check count; `check` prints the whole table.
+#pragma once
+
+#include "app/milestone_points.h"
+#include "app/session.h"
+#include "gostructs/struct_layouts.h"
+#include "runtime_model/checker.h"
+#include "runtime_model/startup_model.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gostart::app {
+
+struct MilestoneReport {
+    std::string name;
+    uint64_t insn = 0;
+    int thread = 0;
+    std::vector<model::Check> checks;
+    size_t failed() const {
+        size_t n = 0;
+        for (const auto& c : checks) n += !c.ok;
+        return n;
+    }
+};
+
+// Test-only knobs (hidden flags of `check`): lie to the model or corrupt memory, to prove checks can fail.
+struct CheckDebug {
+    std::optional<int> model_cpus;
+    std::optional<std::string> model_gomaxprocs;
+    int64_t model_sp_shift = 0;
+    std::string corrupt_milestone, corrupt_field;  // write corrupt_value at that field before checking
+    uint64_t corrupt_value = 0;
+};
+
+class StartupChecker {
+public:
+    // Throws std::runtime_error when the model cannot be set up (no layouts for this binary).
+    StartupChecker(Session& session, std::unique_ptr<gostructs::StructLayouts> layouts, const CheckDebug& debug = {});
+
+    std::function<void(const MilestoneReport&)> on_report;
+    // Call after the run: evaluates the exit milestone.
+    void finish(int exit_status);
+    const std::vector<MilestoneReport>& reports() const { return reports_; }
+    const model::StartupModel& model() const { return *model_; }
+    const gostructs::StructLayouts& layouts() const { return *layouts_; }
+    bool ok() const;
+
+private:
+    void at(model::Milestone m, uint64_t pc);
+    void at_point(const std::vector<model::Milestone>& ms, uint64_t pc);
+
+    Session& session_;
+    std::unique_ptr<gostructs::StructLayouts> layouts_;
+    model::ModelInputs inputs_;
+    std::unique_ptr<model::StartupModel> model_;
+    std::unique_ptr<model::GuestView> view_;
+    std::unique_ptr<model::Checker> checker_;
+    CheckDebug debug_;
+    std::vector<MilestoneReport> reports_;
+    std::map<std::string, bool> done_;
+    bool main_returned_ = false, fatal_panic_ = false;
+};
+
+// ModelInputs from what the session's loader and Linux layer gave the guest.
+model::ModelInputs model_inputs(Session& session);
+
+}  // namespace gostart::app
