@@ -169,10 +169,8 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     return n;
 }
 
-static bool g_dbg = getenv("GOSTART_DEBUG_BLOCKS") != nullptr;
 void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     auto* self = static_cast<Engine*>(p);
-    if (g_dbg) { auto r = self->regs(); fprintf(stderr, "B %lx %u ax=%lx bx=%lx cx=%lx dx=%lx si=%lx di=%lx sp=%lx r8=%lx fl=%lx\n", addr, size, r.v[0], r.v[1], r.v[2], r.v[3], r.v[4], r.v[5], r.v[7], r.v[8], r.v[17]); }
     if (self->have_stop_ && self->insns_ >= self->stop_at_ && !self->stop_pending_) {
         self->stop_pending_ = true;
         self->stop_ = {StopReason::Kind::budget};
@@ -184,6 +182,7 @@ void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     self->block_size_ = size;
     self->block_base_ = self->insns_;
     self->insns_ += self->count_block(addr, size);
+    if (self->block_observer_) self->block_observer_(addr, size);
 }
 
 uint64_t Engine::instructions_before(uint64_t pc) {
@@ -286,7 +285,6 @@ StopReason Engine::run(uint64_t budget) {
     stop_ = {StopReason::Kind::requested};
     uint64_t pc = reg(Reg::rip);
     uc_err err = uc_emu_start(uc_, pc, 0, 0, 0);
-    if (g_dbg) fprintf(stderr, "RUN from %lx -> err=%d kind=%d stoppc=%lx rip=%lx\n", pc, err, (int)stop_.kind, stop_.pc, reg(Reg::rip));
     if (err != UC_ERR_OK && !stop_pending_) {
         // An error no hook saw (e.g. an unsupported instruction Unicorn rejects outright).
         StopReason s{StopReason::Kind::invalid_insn};

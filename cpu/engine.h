@@ -63,6 +63,11 @@ public:
     int add_code_hook(uint64_t begin, uint64_t end, CodeHook fn);
     void remove_hook(int id);
 
+    // Called at the start of every executed block (address, size in bytes), for tracers that follow
+    // control flow block by block (cheaper than a hook on every instruction). Empty: none.
+    using BlockObserver = std::function<void(uint64_t addr, uint32_t size)>;
+    void set_block_observer(BlockObserver fn) { block_observer_ = std::move(fn); }
+
     // Instruction count of each block seen, decoded once (blocks are immutable: Go does not JIT).
     size_t cached_blocks() const { return block_insns_.size(); }
 
@@ -93,6 +98,7 @@ private:
     StopReason stop_{};
     std::unordered_map<uint64_t, uint32_t> block_insns_;
     std::unordered_map<int, std::unique_ptr<CodeHookRec>> code_hooks_;
+    BlockObserver block_observer_;
     int next_hook_id_ = 1;
     void* disasm_ = nullptr;  // a Capstone handle used only to count instructions in blocks
 };
