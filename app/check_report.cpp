@@ -34,6 +34,13 @@ size_t CheckSummary::total_checks() const {
     return n;
 }
 
+std::string milestone_point_label(const std::string& name) {
+    if (name == "exit") return "at exit";
+    if (name == "runtime.main" || name == "main.main") return "on entry to " + name;
+    if (name == "runtime.mstart") return "runtime.mstart's work, at runtime.main";
+    return "after " + name + " returned";
+}
+
 std::string milestone_line(const MilestoneReport& r) {
     std::string verdict = r.checks.empty() ? "no checks"
                         : r.failed() ? fmt::format("{} of {} checks DIVERGE", r.failed(), r.checks.size())
@@ -48,7 +55,8 @@ void write_check_table(std::ostream& out, const CheckSummary& s, bool colour) {
     const char* reset = colour ? "\x1b[0m" : "";
     out << fmt::format("{}: {}, model vs emulated memory\n", s.program, s.go_version);
     for (const auto& r : *s.reports) {
-        out << fmt::format("\n{}{}{}  (insn {}, thread {})\n", bold, r.name, reset, r.insn, r.thread);
+        out << fmt::format("\n{}{}{}  ({}, insn {}, thread {})\n", bold, r.name, reset, milestone_point_label(r.name),
+                           r.insn, r.thread);
         size_t w = 5;
         for (const auto& c : r.checks) w = std::max(w, c.field.size());
         for (const auto& c : r.checks)

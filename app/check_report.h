@@ -22,6 +22,9 @@ struct CheckSummary {
 void write_check_table(std::ostream& out, const CheckSummary& s, bool colour);
 void write_check_json(std::ostream& out, const CheckSummary& s);
 void write_check_junit(std::ostream& out, const CheckSummary& s);
+// Where a milestone's state is checked, in words: "after runtime.settls", "on entry to main.main",
+// "runtime.mstart's work, at runtime.main", "at exit".
+std::string milestone_point_label(const std::string& name);
 // One line for `run`'s summary: "runtime.settls    30 insns  thread 1000  5/5 checks agree".
 std::string milestone_line(const MilestoneReport& r);
 

@@ -23,5 +23,8 @@ struct Command {
 
 Command register_run(CLI::App& app);
 Command register_info(CLI::App& app);
+Command register_check(CLI::App& app);
+Command register_trace(CLI::App& app);
+Command register_layout(CLI::App& app);
 
 }  // namespace gostart::app

@@ -1,13 +1,78 @@
-// `gostart-emu info [--json] PROGRAM`: what the binary is (issue 3 fills this in).
+// `gostart-emu info [--json] PROGRAM`: what the binary is — Go release and where that came from, build
+// settings, pclntab era, where struct layouts come from, and the addresses of the start-up milestones and
+// runtime data (recovered from code when the binary is stripped). Schema: ../shared/CLI.md.
 #include "app/commands.h"
 #include "app/program.h"
+#include "loader/load_error.h"
+#include "loader/symbol_table.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 #include <memory>
 
 namespace gostart::app {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// The functions rt0_go's start-up passes through, then the runtime data the model reads.
+constexpr std::string_view kFunctions[] = {
+    "_rt0_amd64_linux", "runtime.rt0_go", "runtime.settls", "runtime.check", "runtime.args", "runtime.osinit",
+    "runtime.schedinit", "runtime.newproc", "runtime.mstart", "runtime.main", "main.main"};
+constexpr std::string_view kData[] = {
+    "runtime.g0", "runtime.m0", "runtime.sched", "runtime.allp", "runtime.allm", "runtime.gomaxprocs",
+    "runtime.ncpu", "runtime.numCPUStartup", "runtime.argc", "runtime.argv", "runtime.physHugePageSize",
+    "runtime.mainStarted"};
+
+std::string hex(uint64_t v) { return fmt::format("{:#x}", v); }
+
+ordered_json describe(const Program& p) {
+    const auto& go = *p.go;
+    ordered_json j;
+    j["path"] = p.path();
+    j["go_version"] = go.version;
+    j["version_source"] = go.source;
+    j["build_settings"] = go.settings;
+    j["entry"] = hex(p.image->entry());
+    j["static"] = !p.image->is_dynamic();
+    j["symtab"] = p.has_symtab;
+    j["dwarf"] = p.has_dwarf;
+    if (p.pclntab)
+        j["pclntab"] = {{"magic", fmt::format("{:#x}", p.pclntab->magic())},
+                        {"functions", p.pclntab->functions().size()},
+                        {"era", std::string(p.pclntab->era())},
+                        {"address", hex(p.pclntab->vaddr())}};
+    else
+        j["pclntab"] = nullptr;
+    j["goamd64"] = go.goamd64;
+    j["layout_source"] = p.layouts ? p.layouts->source() : "none";
+    if (!p.layouts) j["layout_error"] = p.layout_error;
+    ordered_json syms = ordered_json::object();
+    for (auto list : {std::span<const std::string_view>(kFunctions), std::span<const std::string_view>(kData)})
+        for (auto name : list)
+            if (auto a = p.symbols.find(name)) syms[std::string(name)] = hex(*a);
+    j["symbols"] = syms;
+    j["data_symbols_source"] = p.has_symtab ? "symtab" : (p.recovered.empty() ? "none" : "code");
+    return j;
+}
+
+// Aligned `key: value` lines; nested objects are flattened to `pclntab.magic`, one symbol per line.
+void print_text(const ordered_json& j, const std::string& prefix, std::ostream& out) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        std::string key = prefix + it.key();
+        if (it->is_object() && !it->empty()) {
+            print_text(*it, key + ".", out);
+            continue;
+        }
+        std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+        out << fmt::format("{:<32} {}\n", key + ":", value);
+    }
+}
+
+}  // namespace
 
 Command register_info(CLI::App& app) {
     auto path = std::make_shared<std::string>();
@@ -18,7 +83,14 @@ Command register_info(CLI::App& app) {
     c.cli->add_option("PROGRAM", *path, "the program file")->required();
     c.run = [path, json]() {
         auto prog = open_program(*path, false);
-        std::cout << fmt::format("{}: {}\n", *path, prog->go ? prog->go->version : "not a Go binary");
+        if (!prog->go)
+            throw loader::LoadError(loader::LoadError::Kind::cannot_run, *path,
+                                    "not a Go binary (no Go build info, runtime.buildVersion or pclntab)");
+        auto j = describe(*prog);
+        if (*json)
+            std::cout << j.dump(2) << "\n";
+        else
+            print_text(j, "", std::cout);
         return 0;
     };
     return c;

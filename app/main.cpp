@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "gostart-emu 0.1.0");
     app.require_subcommand(1);
     // One row per command; each lives in app/<name>_command.cpp.
-    std::vector<app::Command> commands = {app::register_run(app), app::register_info(app)};
+    std::vector<app::Command> commands = {app::register_run(app), app::register_info(app), app::register_check(app),
+                                          app::register_trace(app), app::register_layout(app)};
 
     try {
         std::vector<std::string> rev(words.rbegin(), words.rend());

@@ -1,5 +1,6 @@
 #include "app/program.h"
 
+#include "gostructs/layouts_for.h"
 #include "loader/go/go_format_error.h"
 #include "loader/load_error.h"
 
@@ -23,6 +24,25 @@ std::string Program::source_line(uint64_t pc) const {
     }
 }
 
+namespace {
+
+// Layouts are needed by the model, not by `run`: a binary without one still runs, and `info` says why.
+void add_layouts_and_data_symbols(Program& p) {
+    const auto& view = p.image->view();
+    try {
+        p.layouts.emplace(gostructs::layouts_for(view, *p.go));
+    } catch (const gostructs::LayoutError& e) {
+        p.layout_error = e.what();
+    }
+    if (p.has_symtab) return;
+    // Without a layout the rules that need an offset (m0, sched) find nothing; the others still work.
+    int minor = p.go->number ? p.go->number->minor : 0;
+    p.recovered = gostructs::recover_data_symbols(view, p.symbols, p.layouts ? *p.layouts : gostructs::StructLayouts{}, minor);
+    for (const auto& s : p.recovered) p.symbols.add(loader::Symbol{s.name, s.addr, 0, false});
+}
+
+}  // namespace
+
 std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable) {
     auto p = std::make_unique<Program>();
     p->image = std::make_unique<loader::ElfImage>(loader::ElfImage::open(path));
@@ -44,6 +64,7 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
         p->go.emplace(loader::go::identify(view));
     } catch (const loader::GoFormatError&) {
     }
+    if (p->go) add_layouts_and_data_symbols(*p);
 
     if (require_runnable) {
         if (p->image->is_dynamic())

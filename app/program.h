@@ -3,6 +3,8 @@
 // and the checks that decide whether we can run it (CLI.md: 126 with a one-line reason).
 #pragma once
 
+#include "gostructs/data_symbols.h"
+#include "gostructs/struct_layouts.h"
 #include "loader/elf_image.h"
 #include "loader/go/go_version.h"
 #include "loader/go/pclntab.h"
@@ -11,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace gostart::app {
 
@@ -21,6 +24,11 @@ struct Program {
     loader::SymbolTable symbols;
     bool has_symtab = false;
     bool has_dwarf = false;
+    // Struct layouts (DWARF or the release's table); nullopt with the reason in layout_error when neither.
+    std::optional<gostructs::StructLayouts> layouts;
+    std::string layout_error;
+    // Data symbols recovered from code for binaries without .symtab (also entered into `symbols`).
+    std::vector<gostructs::DataSymbol> recovered;
 
     const std::string& path() const { return image->path(); }
     std::string describe(uint64_t pc) const { return symbols.describe(pc); }

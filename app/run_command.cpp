@@ -4,6 +4,9 @@
 #include "app/commands.h"
 #include "app/output.h"
 #include "app/session.h"
+#include "app/check_report.h"
+#include "app/startup_checker.h"
+#include "gostructs/layouts_for.h"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -26,7 +29,25 @@ int run_command(const RunOptions& opts) {
             out.flush();
         };
     }
+    // The model checks each milestone as start-up proceeds, when it knows this binary's layouts.
+    std::unique_ptr<StartupChecker> checker;
+    if (!opts.quiet) {
+        try {
+            checker = std::make_unique<StartupChecker>(
+                session, std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(prog.image->view(), *prog.go)));
+            checker->on_report = [&out](const MilestoneReport& r) {
+                std::string verdict = r.failed() ? fmt::format("{} of {} model checks DIVERGE (see `gostart-emu check`)",
+                                                               r.failed(), r.checks.size())
+                                                 : fmt::format("{}/{} model checks agree", r.checks.size(), r.checks.size());
+                out << fmt::format("gostart-emu: {:>10} insns  thread {}    {} {}\n", r.insn, r.thread,
+                                   milestone_point_label(r.name) + ":", verdict);
+            };
+        } catch (const std::exception& e) {
+            out << fmt::format("gostart-emu: no model checks: {}\n", e.what());
+        }
+    }
     linux::ExitInfo exit = session.run();
+    if (checker) checker->finish(exit.exit_status());
     out.flush();
     std::cout.flush();
     switch (exit.kind) {

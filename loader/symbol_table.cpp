@@ -14,7 +14,8 @@ std::string_view plain_name(std::string_view name) {
 }
 
 void SymbolTable::add(Symbol s) {
-    if (by_name_.count(s.name)) return;
+    // A name keeps its first address (the pclntab gives an ABI wrapper its target's plain name), but
+    // every function stays findable by address.
     by_name_.emplace(s.name, s.addr);
     if (s.is_function) pending_.push_back(std::move(s));
 }

@@ -21,7 +21,7 @@ struct Symbol {
 
 class SymbolTable {
 public:
-    void add(Symbol s);          // later additions of a name already present are ignored
+    void add(Symbol s);          // a name already present keeps its address; the function is still indexed
     void finish();               // sorts for address lookups; call after the last add()
 
     std::optional<uint64_t> find(std::string_view name) const;

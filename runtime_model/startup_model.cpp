@@ -175,8 +175,8 @@ std::vector<Expectation> StartupModel::predict(Milestone m) const {
             break;
         case Milestone::main_main: {
             out.push_back({var("runtime.mainStarted", 1), num(1), "runtime.main: mainStarted = true before starting sysmon"});
-            out.push_back({field("m[id=1]", "m", "mstartfn"), addr(sym("runtime.sysmon")),
-                           "runtime.main: newm(sysmon, nil, -1) — the first M after m0 gets id 1"});
+            out.push_back({FieldRef{"deref:m[id=1].mstartfn", "", "", 8, 0, "*m[id=1].mstartfn"}, addr(sym("runtime.sysmon")),
+                           "runtime.main: newm(sysmon, nil, -1) — the first M after m0 gets id 1; mstartfn is a funcval"});
             out.push_back({FieldRef{"curg", "", "", 8, 0, "-8(FS)"}, addr_of("g1"), "main.main runs on the main goroutine"});
             out.push_back({field("g1", "g", "goid"), num(1), "the main goroutine keeps goid 1"});
             out.push_back({field("m0", "m", "curg"), addr_of("g1"), "main.main runs on m0"});
