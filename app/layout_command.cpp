@@ -1,9 +1,61 @@
+// `gostart-emu layout [OPTIONS] [--svg FILE] [--at MILESTONE] PROGRAM [ARGS...]`: the memory-layout
+// picture after rt0_go's set-up (the article's third figure), drawn from the real run. The text goes
+// to -o FILE or stderr; --svg also writes it as SVG. The run stops once the picture is taken.
+#include "app/cli.h"
 #include "app/commands.h"
+#include "app/layout_capture.h"
+#include "app/output.h"
+#include "gostructs/layouts_for.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
 namespace gostart::app {
+namespace {
+
+struct LayoutOptions {
+    RunOptions run;
+    std::string svg;
+    std::string at = kDefaultLayoutPoint;
+};
+
+int layout_command(const LayoutOptions& o) {
+    Output output(o.run.output);
+    std::ostream& out = output.stream();
+    auto program = open_program(o.run.program, true);
+    if (!program->go) throw std::runtime_error("not a Go binary");
+    auto layouts = gostructs::layouts_for(program->image->view(), *program->go);
+    Session session(o.run, std::move(program), out);
+    LayoutCapture capture(session, layouts, o.at, true);
+    linux::ExitInfo exit = session.run();
+    if (!capture.picture())
+        throw std::runtime_error(fmt::format("the run ended (status {}) before {}{}", exit.exit_status(), o.at,
+                                             exit.message.empty() ? "" : ": " + exit.message));
+    out << picture::to_text(*capture.picture());
+    if (!o.svg.empty()) {
+        std::ofstream f(o.svg, std::ios::trunc);
+        if (!f) throw std::runtime_error(o.svg + ": cannot open for writing");
+        f << picture::to_svg(*capture.picture());
+    }
+    out.flush();
+    return 0;
+}
+
+}  // namespace
+
 Command register_layout(CLI::App& app) {
+    auto o = std::make_shared<LayoutOptions>();
     Command c;
     c.cli = app.add_subcommand("layout", "memory-layout picture after rt0_go's set-up");
-    c.run = [] { return 2; };
+    add_run_options(*c.cli, o->run);
+    c.cli->add_option("--svg", o->svg, "also write the picture as SVG to FILE");
+    c.cli->add_option("--at", o->at, "draw at this milestone instead (default: after runtime.osinit returns)");
+    c.run = [cli = c.cli, o]() {
+        if (!take_program(*cli, o->run)) throw UsageError("layout: no PROGRAM given");
+        return layout_command(*o);
+    };
     return c;
 }
+
 }  // namespace gostart::app

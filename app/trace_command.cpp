@@ -47,7 +47,8 @@ int trace_command(const TraceOptions& o) {
     Program& prog = session.program();
     trace::CodeInfo code(prog.symbols, prog.pclntab ? &*prog.pclntab : nullptr);
     trace::CodeCache cache(session.engine(), code,
-                           o.syntax == "att" ? cpu::Disassembler::Syntax::att : cpu::Disassembler::Syntax::intel);
+                           o.syntax == "att" ? cpu::Disassembler::Syntax::att : cpu::Disassembler::Syntax::intel,
+                           format == trace::Format::jsonl);
 
     std::vector<trace::FunctionRange> ranges;
     for (const auto& name : o.funcs.empty() ? std::vector<std::string>{"runtime.rt0_go"} : o.funcs) {

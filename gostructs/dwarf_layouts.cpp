@@ -1,0 +1,143 @@
+#include "gostructs/dwarf_layouts.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <map>
+
+namespace gostart::gostructs {
+
+namespace {
+
+constexpr unsigned kGoEmbeddedField = 0x2903;  // DW_AT_go_embedded_field, Go's vendor attribute
+constexpr int kMaxDepth = 4;                   // g.sched.sp is depth 2; deeper paths serve nobody
+constexpr std::array<std::string_view, 6> kStructs = {"g", "m", "p", "schedt", "gobuf", "stack"};
+
+struct DwarfFile {
+    int fd = -1;
+    Dwarf* dbg = nullptr;
+    explicit DwarfFile(const std::string& path) {
+        fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) dbg = dwarf_begin(fd, DWARF_C_READ);
+    }
+    ~DwarfFile() {
+        if (dbg) dwarf_end(dbg);
+        if (fd >= 0) ::close(fd);
+    }
+    DwarfFile(const DwarfFile&) = delete;
+    DwarfFile& operator=(const DwarfFile&) = delete;
+};
+
+std::string_view die_name(Dwarf_Die* die) {
+    const char* n = dwarf_diename(die);
+    return n ? std::string_view(n) : std::string_view();
+}
+
+std::optional<Dwarf_Die> type_of(Dwarf_Die* die) {
+    Dwarf_Attribute attr;
+    Dwarf_Die t;
+    if (!dwarf_attr_integrate(die, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &t)) return std::nullopt;
+    return t;
+}
+
+class Flattener {
+public:
+    explicit Flattener(StructLayouts& out) : out_(out) {}
+
+    void add_struct(std::string_view type, Dwarf_Die* die) {
+        Dwarf_Word size = 0;
+        Dwarf_Attribute attr;
+        if (dwarf_attr(die, DW_AT_byte_size, &attr) && dwarf_formudata(&attr, &size) == 0)
+            out_.set_size(std::string(type), size);
+        promoted_.clear();
+        walk(std::string(type), "", die, 0, 0);
+        // Promoted names never shadow a field the struct has itself (Go's rule: shallower wins).
+        for (const auto& [path, f] : promoted_)
+            if (!out_.field(type, path)) out_.add_field(std::string(type), path, f);
+    }
+
+private:
+    void walk(const std::string& type, const std::string& prefix, Dwarf_Die* st, uint64_t base, int depth) {
+        Dwarf_Die child;
+        if (depth > kMaxDepth || dwarf_child(st, &child) != 0) return;
+        do {
+            if (dwarf_tag(&child) != DW_TAG_member) continue;
+            std::string_view name = die_name(&child);
+            if (name.empty() || name == "_") continue;
+            Dwarf_Attribute attr;
+            Dwarf_Word off = 0;
+            if (!dwarf_attr(&child, DW_AT_data_member_location, &attr) || dwarf_formudata(&attr, &off) != 0) continue;
+            auto t = type_of(&child);
+            if (!t) continue;
+            Dwarf_Die peeled;
+            if (dwarf_peel_type(&*t, &peeled) != 0) continue;
+            Dwarf_Word size = 0;
+            if (dwarf_aggregate_size(&peeled, &size) != 0) continue;
+            std::string path = prefix + std::string(name);
+            FieldLayout f{base + off, size};
+            out_.add_field(type, path, f);
+            bool embedded = dwarf_hasattr(&child, kGoEmbeddedField);
+            if (dwarf_tag(&peeled) == DW_TAG_structure_type) {
+                walk(type, path + ".", &peeled, base + off, depth + 1);
+                if (embedded) promote(type, prefix, path);
+            }
+        } while (dwarf_siblingof(&child, &child) == 0);
+    }
+
+    // Copies "prefix.Embedded.x" to "prefix.x" for every x already recorded below the embedded field.
+    void promote(const std::string& type, const std::string& prefix, const std::string& embedded) {
+        const std::string from = type + "." + embedded + ".";
+        const auto& all = out_.all_fields();
+        for (auto it = all.lower_bound(from); it != all.end() && it->first.starts_with(from); ++it)
+            promoted_.emplace(prefix + it->first.substr(from.size()), it->second);
+    }
+
+    StructLayouts& out_;
+    std::map<std::string, FieldLayout> promoted_;
+};
+
+// The runtime's structure DIEs are children of the "runtime" compile unit; scanning only that unit's top
+// level keeps this fast on large binaries. Falls back to every unit when the compiler names units otherwise.
+bool collect(Dwarf* dbg, StructLayouts& out, bool runtime_unit_only) {
+    Flattener flat(out);
+    bool found = false;
+    Dwarf_Off off = 0, next = 0;
+    size_t hsize = 0;
+    while (dwarf_nextcu(dbg, off, &next, &hsize, nullptr, nullptr, nullptr) == 0) {
+        Dwarf_Die cu, child;
+        bool ok = dwarf_offdie(dbg, off + hsize, &cu) && (!runtime_unit_only || die_name(&cu) == "runtime");
+        off = next;
+        if (!ok || dwarf_child(&cu, &child) != 0) continue;
+        do {
+            if (dwarf_tag(&child) != DW_TAG_structure_type) continue;
+            std::string_view name = die_name(&child);
+            if (!name.starts_with("runtime.")) continue;
+            name.remove_prefix(8);
+            for (auto s : kStructs)
+                if (name == s && !out.size_of(s)) {
+                    flat.add_struct(s, &child);
+                    found = true;
+                }
+        } while (dwarf_siblingof(&child, &child) == 0);
+        if (runtime_unit_only && found) break;
+    }
+    return found;
+}
+
+}  // namespace
+
+std::optional<StructLayouts> read_dwarf_layouts(const std::string& path) {
+    DwarfFile f(path);
+    if (!f.dbg) return std::nullopt;
+    StructLayouts out;
+    out.set_source("dwarf");
+    if (!collect(f.dbg, out, true) && !collect(f.dbg, out, false)) return std::nullopt;
+    if (!out.size_of("g")) return std::nullopt;
+    return out;
+}
+
+}  // namespace gostart::gostructs

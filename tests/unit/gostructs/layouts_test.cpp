@@ -1,0 +1,86 @@
+// Struct layouts: the go1.19 table against the DWARF of binaries built here by go1.19, and every table
+// against the list of fields the model needs.
+#include <catch2/catch.hpp>
+
+#include "gostructs/dwarf_layouts.h"
+#include "gostructs/layouts_for.h"
+#include "gostructs/model_fields.h"
+#include "gostructs/version_tables.h"
+#include "tests/unit/gostructs/support.h"
+
+using namespace gostart::gostructs;
+
+TEST_CASE("DWARF of a go1.19 build holds every model field", "[gostructs][dwarf]") {
+    auto d = read_dwarf_layouts(gostart::test::env_path("GO_HELLO"));
+    REQUIRE(d);
+    CHECK(d->source() == "dwarf");
+    CHECK(missing_fields(*d).empty());
+    // Wrapped and embedded fields resolve as dwarf_layouts.h documents.
+    CHECK(d->field("m", "tls")->size == 48);
+    CHECK(d->field("g", "sched.sp")->offset == d->field("g", "sched")->offset);
+    CHECK(d->field("schedt", "lock")->size == 8);
+}
+
+TEST_CASE("the go1.19 table equals the DWARF of go1.19 builds, field by field", "[gostructs][table]") {
+    for (const char* var : {"GO_HELLO", "GO_GOROUTINES"}) {
+        auto d = read_dwarf_layouts(gostart::test::env_path(var));
+        REQUIRE(d);
+        const VersionTable* t = version_table(19);
+        REQUIRE(t);
+        for (const auto& row : t->rows) {
+            INFO(var << ": " << row.path);
+            auto dot = row.path.find('.');
+            if (dot == std::string_view::npos) {
+                CHECK(d->size_of(row.path) == row.size);
+                continue;
+            }
+            auto f = d->field(row.path.substr(0, dot), row.path.substr(dot + 1));
+            REQUIRE(f);
+            CHECK(f->offset == row.offset);
+            CHECK(f->size == row.size);
+        }
+    }
+}
+
+TEST_CASE("every version table holds every field the model needs", "[gostructs][table]") {
+    int tables = 0;
+    for (int minor = kFirstGoMinor; minor <= kLastGoMinor; ++minor) {
+        auto t = table_layouts(minor);
+        if (!t) continue;
+        ++tables;
+        INFO("go1." << minor);
+        CHECK(missing_fields(*t).empty());
+        CHECK(t->size_of("gobuf") == (minor >= 25 ? 48u : 56u));
+        CHECK(bool(t->field("g", "syscallbp")) == (minor >= 23));
+        // Fields the assembly of every release hard-codes (g_stackguard0, g_m, g_sched, m_g0).
+        CHECK(t->field("g", "stackguard0")->offset == 16);
+        CHECK(t->field("g", "m")->offset == 48);
+        CHECK(t->field("g", "sched")->offset == 56);
+        CHECK(t->field("m", "g0")->offset == 0);
+    }
+    CHECK(tables >= 9);
+}
+
+TEST_CASE("every release from go1.13 to go1.27 has a table", "[gostructs][table][!mayfail]") {
+    // Known gap (docs/go-versions.md): 1.21, 1.22, 1.24-1.27 lack a table; their stripped binaries get
+    // "no struct layout table" until one is computed from that release's sources.
+    for (int minor = kFirstGoMinor; minor <= kLastGoMinor; ++minor) {
+        INFO("go1." << minor);
+        CHECK(version_table(minor) != nullptr);
+    }
+}
+
+TEST_CASE("layouts_for refuses versions it cannot know with one clear line", "[gostructs]") {
+    gostart::loader::BinaryView view;  // no sections: no DWARF
+    gostart::loader::go::GoIdentity go;
+    go.version = "go1.12.17";
+    go.source = "buildinfo";
+    go.number = gostart::loader::go::GoVersionNumber{1, 12, 17};
+    CHECK_THROWS_WITH(layouts_for(view, go), Catch::Contains("outside the supported go1.13-go1.27"));
+    go.version = "go1.19.8";
+    go.number = gostart::loader::go::GoVersionNumber{1, 19, 8};
+    CHECK(layouts_for(view, go).source() == "table");
+    go.version = "go1.18-1.19";
+    go.source = "pclntab";
+    CHECK_THROWS_WITH(layouts_for(view, go), Catch::Contains("known only as the era"));
+}

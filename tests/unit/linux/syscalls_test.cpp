@@ -1,0 +1,323 @@
+// Syscalls from guest code: the sandbox, ENOSYS, stdio flags, the poller's objects, randomness, the
+// strace line, and the table itself.
+#include "linux/strace_format.h"
+#include "linux/syscall_table.h"
+#include "tests/unit/linux/guest.h"
+
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <linux/futex.h>
+#include <set>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+using gostart::linux::ExitInfo;
+using gostart::test::Guest;
+using gostart::test::m32;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A fresh directory tree under /tmp: allowed/, outside/, and allowed/link -> ../outside.
+struct TempTree {
+    fs::path root, allowed, outside;
+    TempTree() {
+        char tmpl[] = "/tmp/gostart-linux-test-XXXXXX";
+        REQUIRE(::mkdtemp(tmpl) != nullptr);
+        root = tmpl;
+        allowed = root / "allowed";
+        outside = root / "outside";
+        fs::create_directory(allowed);
+        fs::create_directory(outside);
+        fs::create_directory_symlink(outside, allowed / "link");
+        std::ofstream(outside / "readme.txt") << "read me";
+    }
+    ~TempTree() {
+        std::error_code ec;
+        fs::remove_all(root, ec);
+    }
+};
+
+constexpr int kCreate = O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC;
+
+}  // namespace
+
+TEST_CASE("openat for writing outside --allow-write is EACCES and creates nothing", "[linux][sandbox]") {
+    TempTree t;
+    Guest g;
+    uint64_t r = g.sys(SYS_openat, {AT_FDCWD, g.str((t.allowed / "new.txt").string()), kCreate, 0644});
+    uint64_t o = g.sys(SYS_open, {g.str((t.allowed / "new2.txt").string()), O_WRONLY | O_CREAT, 0644});
+    uint64_t rd = g.sys(SYS_openat, {AT_FDCWD, g.str((t.outside / "readme.txt").string()), O_RDONLY, 0});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(r) == -EACCES);
+    CHECK(g.result(o) == -EACCES);
+    CHECK(g.result(rd) >= 3);  // reading is allowed everywhere
+    CHECK_FALSE(fs::exists(t.allowed / "new.txt"));
+    CHECK_FALSE(fs::exists(t.allowed / "new2.txt"));
+}
+
+TEST_CASE("openat for writing under --allow-write creates and writes the file", "[linux][sandbox]") {
+    TempTree t;
+    Guest g;
+    g.proc.paths().allow_write(t.allowed.string());
+    uint64_t fd = g.sys(SYS_openat, {AT_FDCWD, g.str((t.allowed / "new.txt").string()), kCreate, 0644});
+    uint64_t w = g.sys(SYS_write, {m32(fd), g.str("written"), 7});
+    uint64_t c = g.sys(SYS_close, {m32(fd)});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(fd) >= 3);
+    CHECK(g.result(w) == 7);
+    CHECK(g.result(c) == 0);
+    std::ifstream in(t.allowed / "new.txt");
+    std::string content;
+    std::getline(in, content);
+    CHECK(content == "written");
+}
+
+TEST_CASE("'..' and symlinks cannot lead a write out of --allow-write", "[linux][sandbox]") {
+    TempTree t;
+    Guest g;
+    g.proc.paths().allow_write(t.allowed.string());
+    uint64_t dots = g.sys(SYS_openat, {AT_FDCWD, g.str(t.allowed.string() + "/../outside/a.txt"), kCreate, 0644});
+    uint64_t link = g.sys(SYS_openat, {AT_FDCWD, g.str((t.allowed / "link" / "b.txt").string()), kCreate, 0644});
+    uint64_t existing = g.sys(SYS_openat, {AT_FDCWD, g.str((t.allowed / "link" / "readme.txt").string()), O_WRONLY, 0});
+    uint64_t unlink = g.sys(SYS_unlinkat, {AT_FDCWD, g.str((t.allowed / "link" / "readme.txt").string()), 0});
+    uint64_t mkdir = g.sys(SYS_mkdirat, {AT_FDCWD, g.str(t.allowed.string() + "/../evil"), 0755});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(dots) == -EACCES);
+    CHECK(g.result(link) == -EACCES);
+    CHECK(g.result(existing) == -EACCES);
+    CHECK(g.result(unlink) == -EACCES);
+    CHECK(g.result(mkdir) == -EACCES);
+    CHECK_FALSE(fs::exists(t.outside / "a.txt"));
+    CHECK_FALSE(fs::exists(t.outside / "b.txt"));
+    CHECK(fs::exists(t.outside / "readme.txt"));
+    CHECK_FALSE(fs::exists(t.root / "evil"));
+}
+
+TEST_CASE("Sockets, execve and signals to other processes are refused", "[linux][sandbox]") {
+    Guest g;
+    uint64_t sock = g.sys(SYS_socket, {AF_INET, SOCK_STREAM, 0});
+    uint64_t exec = g.sys(SYS_execve, {g.str("/bin/true"), 0, 0});
+    uint64_t other = g.sys(SYS_kill, {1, 0});
+    uint64_t self = g.sys(SYS_kill, {1000, 0});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(sock) == -EACCES);
+    CHECK(g.result(exec) == -EACCES);
+    CHECK(g.result(other) == -EPERM);
+    CHECK(g.result(self) == 0);
+}
+
+TEST_CASE("Unknown and unimplemented syscalls return ENOSYS and are reported once by name", "[linux][syscalls]") {
+    Guest g;
+    uint64_t a = g.sys(400);
+    uint64_t b = g.sys(1000);
+    uint64_t poll = g.sys(SYS_poll, {0, 0, 0});
+    uint64_t again = g.sys(400);
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(a) == -ENOSYS);
+    CHECK(g.result(b) == -ENOSYS);
+    CHECK(g.result(poll) == -ENOSYS);
+    CHECK(g.result(again) == -ENOSYS);
+    std::string d = g.diag.str();
+    CHECK_THAT(d, Catch::Contains("unimplemented syscall ? (400)"));
+    CHECK_THAT(d, Catch::Contains("(1000)"));
+    CHECK_THAT(d, Catch::Contains("unimplemented syscall poll (7)"));
+    CHECK_THAT(d, Catch::Contains("thread 1000"));
+    CHECK(d.find("(400)") == d.rfind("(400)"));  // once per syscall
+}
+
+TEST_CASE("stdio does not look non-blocking and the host's flags never change", "[linux][files]") {
+    int host_before = ::fcntl(1, F_GETFL);
+    Guest g;
+    uint64_t fl0 = g.sys(SYS_fcntl, {1, F_GETFL});
+    uint64_t dup = g.sys(SYS_dup, {1});
+    uint64_t set = g.sys(SYS_fcntl, {m32(dup), F_SETFL, O_NONBLOCK});
+    uint64_t fl_dup = g.sys(SYS_fcntl, {m32(dup), F_GETFL});
+    uint64_t fl1 = g.sys(SYS_fcntl, {1, F_GETFL});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK((g.result(fl0) & O_NONBLOCK) == 0);
+    CHECK((g.result(fl0) & O_ACCMODE) == O_WRONLY);
+    CHECK(g.result(dup) >= 3);
+    CHECK(g.result(set) == 0);
+    CHECK((g.result(fl_dup) & O_NONBLOCK) != 0);
+    // A dup shares the open file description, so on Linux fd 1 reads back what was set on the dup.
+    CHECK(g.result(fl1) == g.result(fl_dup));
+    CHECK(::fcntl(1, F_GETFL) == host_before);  // nothing reached the host
+}
+
+TEST_CASE("eventfd in epoll: epoll_pwait with timeout 0 reports it once written", "[linux][poll]") {
+    Guest g;
+#pragma pack(push, 1)
+    struct Ev {
+        uint32_t events;
+        uint64_t data;
+    };
+#pragma pack(pop)
+    uint64_t one = 1;
+    Ev want{EPOLLIN, 0x1234};
+    uint64_t out = g.alloc(4 * sizeof(Ev));
+    uint64_t efd = g.sys(SYS_eventfd2, {0, EFD_NONBLOCK | EFD_CLOEXEC});
+    uint64_t ep = g.sys(SYS_epoll_create1, {EPOLL_CLOEXEC});
+    uint64_t ctl = g.sys(SYS_epoll_ctl, {m32(ep), EPOLL_CTL_ADD, m32(efd), g.put(want)});
+    uint64_t before = g.sys(SYS_epoll_pwait, {m32(ep), out, 4, 0, 0, 8});
+    uint64_t w = g.sys(SYS_write, {m32(efd), g.put(one), 8});
+    uint64_t after = g.sys(SYS_epoll_pwait, {m32(ep), out, 4, 0, 0, 8});
+    uint64_t counter = g.alloc(8);
+    uint64_t r = g.sys(SYS_read, {m32(efd), counter, 8});
+    uint64_t drained = g.sys(SYS_epoll_pwait, {m32(ep), out + 2 * sizeof(Ev), 2, 0, 0, 8});
+    uint64_t empty = g.sys(SYS_read, {m32(efd), counter, 8});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(efd) >= 3);
+    CHECK(g.result(ctl) == 0);
+    CHECK(g.result(before) == 0);
+    CHECK(g.result(w) == 8);
+    REQUIRE(g.result(after) == 1);
+    Ev got{};
+    g.engine.read(out, &got, sizeof got);
+    CHECK(got.events == EPOLLIN);
+    CHECK(got.data == 0x1234);
+    CHECK(g.result(r) == 8);
+    CHECK(g.result(drained) == 0);
+    CHECK(g.result(empty) == -EAGAIN);
+}
+
+namespace {
+
+std::string random_bytes(uint64_t seed) {
+    gostart::linux::ProcessOptions o;
+    o.seed = seed;
+    Guest g(o);
+    uint64_t buf = g.alloc(32);
+    uint64_t n = g.sys(SYS_getrandom, {buf, 32, 0});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    REQUIRE(g.result(n) == 32);
+    return g.read_bytes(buf, 32);
+}
+
+}  // namespace
+
+TEST_CASE("getrandom depends on the seed only", "[linux][random]") {
+    std::string a = random_bytes(1), b = random_bytes(1), c = random_bytes(2);
+    CHECK(a == b);
+    CHECK(a != c);
+    CHECK(a != std::string(32, '\0'));
+}
+
+TEST_CASE("The strace line of openat, mmap and futex", "[linux][strace]") {
+    Guest g({}, true);
+    constexpr uint64_t kWord = Guest::kData + 0x100;
+    g.sys(SYS_openat, {AT_FDCWD, g.str("/nonexistent-gostart/x"), O_RDONLY | O_CLOEXEC});
+    g.sys(SYS_mmap, {0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0});
+    g.sys(SYS_futex, {kWord, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, 0, 0, 0});
+    g.sys(400, {1, 2, 3});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    std::string want =
+        "[1000] openat(AT_FDCWD, \"/nonexistent-gostart/x\", O_RDONLY|O_CLOEXEC, 0x0)"
+        " = -1 ENOENT (No such file or directory)\n"
+        "[1000] mmap(0x0, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) = 0x7effffffe000\n"
+        "[1000] futex(0x600100, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) = 0\n"
+        "[1000] syscall_400(0x1, 0x2, 0x3, ...) = -1 ENOSYS (Function not implemented) (not implemented)\n"
+        "[1000] exit_group(0) = ?\n";
+    CHECK(g.trace.str() == want);
+}
+
+TEST_CASE("BUG: a blocking futex wait is traced as unfinished, then resumed with its error", "[linux][strace][!mayfail]") {
+    // Process::run prints the resumed result with strace_result(0, nullptr, r): with no table row,
+    // a failed wait (ETIMEDOUT, EINTR) is labelled "(not implemented)".
+    Guest g({}, true);
+    constexpr uint64_t kWord = Guest::kData + 0x100;
+    timespec ts{0, 1000};
+    g.sys(SYS_futex, {kWord, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, g.put(ts)});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK_THAT(g.trace.str(), Catch::Contains("[1000] futex(0x600100, FUTEX_WAIT_PRIVATE, 0, 0x"));
+    CHECK_THAT(g.trace.str(), Catch::Contains(", NULL, 0) <unfinished ...>\n"
+                                              "[1000] <... futex resumed> = -1 ETIMEDOUT (Connection timed out)\n"));
+}
+
+namespace {
+
+struct KernelName {
+    int nr;
+    const char* name;
+};
+constexpr KernelName kKernelNames[] = {
+#include "linux/syscall_names.inc"
+};
+
+const char* kernel_name(int nr) {
+    for (const auto& k : kKernelNames)
+        if (k.nr == nr) return k.name;
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("Every syscall table row has a unique, sorted number and the kernel's name for it", "[linux][table]") {
+    auto table = gostart::linux::syscall_table();
+    REQUIRE(table.size() > 50);
+    for (size_t i = 0; i < table.size(); ++i) {
+        const auto& row = table[i];
+        INFO("row " << i << ": " << row.nr << " " << row.name);
+        if (i > 0) CHECK(table[i - 1].nr < row.nr);
+        const char* k = kernel_name(row.nr);
+        REQUIRE(k != nullptr);
+        CHECK(row.name == k);
+        CHECK(gostart::linux::find_syscall(row.nr) == &row);
+        if (row.handler) CHECK_FALSE(row.doc.empty());  // docs/syscalls.md says what we do
+    }
+    CHECK(gostart::linux::syscall_name(7) == "poll");  // known to the kernel, not in the table
+    CHECK(gostart::linux::syscall_name(1000).empty());
+    CHECK(gostart::linux::find_syscall(7) == nullptr);
+}
+
+TEST_CASE("Every table row without a handler returns ENOSYS and is reported as not implemented", "[linux][table]") {
+    std::vector<const gostart::linux::SyscallDef*> stubs;
+    for (const auto& row : gostart::linux::syscall_table())
+        if (!row.handler) stubs.push_back(&row);
+    REQUIRE_FALSE(stubs.empty());
+    Guest g;
+    std::vector<uint64_t> slots;
+    for (const auto* row : stubs) slots.push_back(g.sys(row->nr, {0, 0, 0}));
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    for (size_t i = 0; i < stubs.size(); ++i) {
+        INFO(stubs[i]->name);
+        CHECK(g.result(slots[i]) == -ENOSYS);
+        CHECK_THAT(g.diag.str(), Catch::Contains("unimplemented syscall " + std::string(stubs[i]->name) + " (" +
+                                                  std::to_string(stubs[i]->nr) + ")"));
+        CHECK_THAT(gostart::linux::strace_result(stubs[i]->nr, stubs[i], -ENOSYS), Catch::Contains("(not implemented)"));
+    }
+}
+
+TEST_CASE("BUG: a syscall reading from PROT_NONE memory fails with EFAULT", "[linux][memory][!mayfail]") {
+    // copy_from_user on a page made PROT_NONE faults on Linux. GuestMemory keeps such a page mapped in
+    // Unicorn with UC_PROT_NONE, and uc_mem_read (behind GuestCpu::try_read) ignores protections.
+    Guest g;
+    constexpr uint64_t kPage = 0x700000;
+    REQUIRE(g.proc.memory().mmap(kPage, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite, true, false, "") ==
+            static_cast<int64_t>(kPage));
+    REQUIRE(g.proc.memory().mprotect(kPage, 0x1000, gostart::cpu::kProtNone) == 0);
+    uint64_t fds = Guest::kData;
+    g.sys(SYS_pipe2, {fds, 0});
+    uint64_t w = g.sys(SYS_write, {m32(fds + 4), kPage, 8});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(w) == -EFAULT);
+}
