@@ -1,5 +1,6 @@
 // `gostart-emu check [OPTIONS] [--json] [--junit FILE] PROGRAM [ARGS...]`: run the program and compare
 // the runtime model with emulated memory at each milestone. Exit 0 when all agree, 1 on a divergence.
+#include "app/check_html.h"
 #include "app/check_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
@@ -21,6 +22,7 @@ struct CheckOptions {
     RunOptions run;
     bool json = false;
     std::string junit;
+    std::string html;  // --html FILE (check_html.cpp)
     CheckDebug debug;
     std::string corrupt;  // MILESTONE:FIELD=VALUE
 };
@@ -62,6 +64,7 @@ int check_command(CheckOptions& o) {
         if (!f) throw std::runtime_error(o.junit + ": cannot open for writing");
         write_check_junit(f, s);
     }
+    if (!o.html.empty()) write_check_html(o.html, s, o.run);
     out.flush();
     return s.ok() ? 0 : 1;
 }
@@ -75,6 +78,7 @@ Command register_check(CLI::App& app) {
     add_run_options(*c.cli, o->run);
     c.cli->add_flag("--json", o->json, "the report as JSON (schema in CLI.md)");
     c.cli->add_option("--junit", o->junit, "also write JUnit XML, one test case per milestone");
+    c.cli->add_option("--html", o->html, "also write a self-contained HTML report (timeline, model, layout, calls)");
     // Hidden, for the tests that prove each check can fail.
     c.cli->add_option("--debug-corrupt", o->corrupt, "MILESTONE:FIELD=VALUE: write VALUE into FIELD before checking")->group("");
     c.cli->add_option("--debug-model-cpus", o->debug.model_cpus, "tell the model another CPU count")->group("");

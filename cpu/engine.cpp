@@ -150,6 +150,12 @@ void Engine::restore(const Context& ctx) {
     check(uc_context_restore(uc_, ctx.ctx_), "restoring the CPU context");
 }
 
+uint64_t Engine::context_reg(const Context& ctx, Reg r) const {
+    uint64_t v = 0;
+    if (ctx.ctx_) check(uc_context_reg_read(ctx.ctx_, kUcReg[static_cast<size_t>(r)], &v), "reading a saved register");
+    return v;
+}
+
 uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     auto it = block_insns_.find(addr);
     if (it != block_insns_.end()) return it->second;
@@ -249,25 +255,36 @@ bool Engine::on_invalid_insn(uc_struct*, void* p) {
 
 void Engine::on_code(uc_struct*, uint64_t addr, uint32_t, void* p) {
     auto* rec = static_cast<CodeHookRec*>(p);
-    rec->fn(addr);
+    if (rec->active) rec->fn(addr);
+}
+
+// Unicorn decides which instructions call a code hook when it translates a block: blocks translated
+// before a hook was added (or removed) must be translated again to see the change.
+void Engine::drop_translations(uint64_t begin, uint64_t end) {
+    if (begin > end)
+        uc_ctl(uc_, UC_CTL_WRITE(UC_CTL_TB_FLUSH, 0));
+    else
+        uc_ctl_remove_cache(uc_, begin, end + 1);
 }
 
 int Engine::add_code_hook(uint64_t begin, uint64_t end, CodeHook fn) {
-    auto rec = std::make_unique<CodeHookRec>(CodeHookRec{this, std::move(fn), 0});
+    auto rec = std::make_unique<CodeHookRec>(CodeHookRec{this, std::move(fn), 0, begin, end});
     uc_hook h;
     check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code), rec.get(), begin, end),
           "code hook");
     rec->handle = h;
     int id = next_hook_id_++;
     code_hooks_.emplace(id, std::move(rec));
+    drop_translations(begin, end);
     return id;
 }
 
 void Engine::remove_hook(int id) {
     auto it = code_hooks_.find(id);
-    if (it == code_hooks_.end()) return;
+    if (it == code_hooks_.end() || !it->second->active) return;
+    it->second->active = false;
     uc_hook_del(uc_, it->second->handle);
-    code_hooks_.erase(it);
+    drop_translations(it->second->begin, it->second->end);
 }
 
 void Engine::request_stop() {

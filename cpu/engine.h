@@ -46,6 +46,7 @@ public:
     Context save() const override;
     void save(Context& into) const override;
     void restore(const Context& ctx) override;
+    uint64_t context_reg(const Context& ctx, Reg r) const override;
 
     // Runs from the current rip until something stops it; at most `budget` more instructions (0 = none).
     StopReason run(uint64_t budget) override;
@@ -85,7 +86,10 @@ private:
         Engine* engine;
         CodeHook fn;
         size_t handle;
+        uint64_t begin, end;
+        bool active = true;  // Unicorn 2.0.1 may still call a deleted hook: records live until ~Engine
     };
+    void drop_translations(uint64_t begin, uint64_t end);
 
     uc_struct* uc_ = nullptr;
     uint64_t insns_ = 0;

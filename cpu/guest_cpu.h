@@ -64,8 +64,12 @@ public:
     virtual Context save() const = 0;
     virtual void save(Context& into) const = 0;
     virtual void restore(const Context& ctx) = 0;
+    // A register of a saved context (a switched-out thread), without restoring it.
+    virtual uint64_t context_reg(const Context& ctx, Reg r) const = 0;
 
-    // Runs from rip until something stops it, at most `budget` more instructions (0 = no limit).
+    // Runs from rip until something stops it. The budget (0 = none) is checked at block boundaries:
+    // the run stops before the first block that starts at or past it, so it may end inside the last block's
+    // length beyond `budget` (a block is at most a few dozen instructions).
     virtual StopReason run(uint64_t budget) = 0;
     virtual void request_stop() = 0;
     virtual uint64_t instructions() const = 0;

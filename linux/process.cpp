@@ -2,6 +2,7 @@
 
 #include "cpu/prot.h"
 #include "linux/strace_format.h"
+#include "linux/syscall_table.h"
 
 #include <fmt/format.h>
 
@@ -151,8 +152,7 @@ std::string Process::deadlock_report() const {
     std::string s = "deadlock: every thread waits forever";
     for (const auto& [tid, t] : threads_) {
         if (t->exited()) continue;
-        uint64_t pc = 0;
-        if (tid == current_tid_) pc = cpu_.reg(Reg::rip);
+        uint64_t pc = tid == current_tid_ ? cpu_.reg(Reg::rip) : t->ctx_saved ? cpu_.context_reg(t->ctx, Reg::rip) : 0;
         s += fmt::format("; thread {}", tid);
         if (t->wait.kind == Wait::Kind::futex) s += fmt::format(" on futex {:#x}", t->wait.futex_addr);
         else if (t->wait.kind == Wait::Kind::epoll) s += " in epoll_pwait";
@@ -174,10 +174,10 @@ ExitInfo Process::run() {
         switch_to(*t);
         if (t->pending_result) {
             cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
-            if (opts_.strace && !t->resumed_name.empty())
-                *opts_.strace << fmt::format("[{}] <... {} resumed>{}\n", t->tid, t->resumed_name,
-                                             strace_result(0, nullptr, *t->pending_result));
-            t->resumed_name.clear();
+            if (opts_.strace && t->resumed_nr >= 0)
+                *opts_.strace << fmt::format("[{}] <... {} resumed>{}\n", t->tid, syscall_name(t->resumed_nr),
+                                             strace_result(t->resumed_nr, find_syscall(t->resumed_nr), *t->pending_result));
+            t->resumed_nr = -1;
             t->pending_result.reset();
         }
         if (deliver_pending_signals(*t) && exited_) break;
@@ -237,8 +237,26 @@ void Process::handle_stop(const StopReason& r) {
     }
 }
 
+bool Process::emulate_vsyscall(Thread& t, uint64_t addr) {
+    // The legacy vsyscall page: Linux maps no code there any more but traps the call and does the
+    // syscall itself (vsyscall=emulate/xonly). Go 1.15 and older call it for the time when the process
+    // has no vDSO, which is our case.
+    static constexpr uint64_t kVsyscall = 0xffffffffff600000;
+    int nr = addr == kVsyscall ? 96 /*gettimeofday*/ : addr == kVsyscall + 0x400 ? 201 /*time*/
+           : addr == kVsyscall + 0x800 ? 309 /*getcpu*/ : -1;
+    if (nr < 0) return false;
+    uint64_t ret = 0, sp = cpu_.reg(Reg::rsp);
+    if (!cpu_.try_read(sp, &ret, 8)) return false;
+    cpu_.set_reg(Reg::rax, static_cast<uint64_t>(nr));
+    dispatch_syscall(t);
+    cpu_.set_reg(Reg::rip, ret);
+    cpu_.set_reg(Reg::rsp, sp + 8);
+    return true;
+}
+
 void Process::handle_fault(const StopReason& r) {
     Thread& t = current();
+    if (r.access == StopReason::Access::fetch && emulate_vsyscall(t, r.address)) return;
     // Unicorn leaves rip at the faulting instruction, as the kernel's signal frame must show it.
     cpu_.set_reg(Reg::rip, r.pc);
     const Vma* v = memory_.find(r.address);

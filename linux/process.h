@@ -115,6 +115,7 @@ private:
     void switch_to(Thread& t);
     void handle_stop(const cpu::StopReason& r);
     void handle_fault(const cpu::StopReason& r);
+    bool emulate_vsyscall(Thread& t, uint64_t addr);
     bool deliver_pending_signals(Thread& t);
     void deliver_signal(Thread& t, int sig, int code, uint64_t addr);
     std::string deadlock_report() const;

@@ -169,7 +169,7 @@ void Process::dispatch_syscall(Thread& t) {
         if (r == kBlocked) {
             // The result is known when the thread wakes; the line then says it resumed.
             *opts_.strace << fmt::format("[{}] {} <unfinished ...>\n", t.tid, line);
-            t.resumed_name = std::string(syscall_name(nr));
+            t.resumed_nr = nr;
         } else {
             *opts_.strace << fmt::format("[{}] {}{}\n", t.tid, line, strace_result(nr, def, r));
         }

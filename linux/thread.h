@@ -39,7 +39,7 @@ struct Thread {
     bool ctx_saved = false;
     Wait wait;
     std::optional<int64_t> pending_result;  // rax to set when a blocking syscall completes
-    std::string resumed_name;               // --strace: the blocking syscall to report as resumed
+    int resumed_nr = -1;                    // --strace: the blocking syscall to report as resumed
     uint64_t sigmask = 0;
     uint64_t pending_signals = 0;           // bit (sig-1)
     SigAltStack altstack;

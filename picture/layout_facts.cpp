@@ -111,7 +111,7 @@ Box process_stack(const LayoutInputs& in, const Reader& r) {
         std::string label = fmt::format("auxv {}", auxv_name(type));
         if (type == 25) label += " → 16 random bytes";
         if (type == 31) label += fmt::format(" \"{}\"", r.str(val));
-        up.push_back({st.auxv_addr + 16 * i, type == 6 || type == 0 || type == 5 || type == 4 ? std::to_string(val) : hex(val), label});
+        up.push_back({st.auxv_addr + 16 * i, type == 0 || (type >= 4 && type <= 8) || (type >= 11 && type <= 14) || type == 17 || type == 23 ? std::to_string(val) : hex(val), label});
     }
     up.push_back({0, "", "argv and envp strings, AT_RANDOM's bytes, platform string, up to the top", {}, true});
     b.rows.assign(up.rbegin(), up.rend());
@@ -138,7 +138,7 @@ Picture build_layout(const LayoutInputs& in) {
         std::string label = "(unused)";
         uint64_t off = a - hi;
         bool arg_slot = off < 16;  // 0(SP), 8(SP): the ABI0 arguments of the calls rt0_go makes
-        if (static_cast<uint32_t>(v) == argc && (off % 16) == 0)
+        if (v == argc || (arg_slot && off == 0 && static_cast<uint32_t>(v) == argc))  // MOVL for the argument
             label = arg_slot ? "argc, copied again for runtime.args at 0(SP)" : fmt::format("argc, rt0_go's copy at {}(SP)", off);
         else if (v == argv)
             label = arg_slot ? "argv, copied again for runtime.args at 8(SP)" : fmt::format("argv, rt0_go's copy at {}(SP)", off);

@@ -11,7 +11,7 @@ namespace gostart::picture {
 namespace {
 
 constexpr int kRow = 19, kTitle = 24, kGapY = 18, kTop = 56;
-constexpr int kLeftX = 16, kLeftW = 610, kRightX = 700, kRightW = 470;
+constexpr int kLeftX = 16, kLeftW = 610, kRightX = 680, kRightW = 520;
 
 std::string esc(const std::string& s) {
     std::string o;
@@ -49,7 +49,7 @@ void draw(std::string& o, const Placed& p) {
         } else {
             // Memory rows: address, value, what it is. Struct rows: field, value (the title has the address).
             if (r.addr && p.left) o += fmt::format(R"svg(<text x="{}" y="{}" fill="#334155">{:#x}</text>)svg", p.x + 8, ty, r.addr);
-            int vx = p.left ? p.x + 130 : p.x + 200;
+            int vx = p.left ? p.x + 130 : p.x + 290;
             int lx = p.left ? p.x + 290 : p.x + 8;
             o += fmt::format(R"svg(<text x="{}" y="{}" fill="#0f172a">{}</text>)svg", vx, ty, esc(r.value));
             o += fmt::format(R"svg(<text x="{}" y="{}" fill="#1e3a8a">{}</text>)svg", lx, ty, esc(r.label));

@@ -35,7 +35,7 @@ void draw_box(std::string& out, const Box& b) {
     size_t w = width(b.title);
     std::vector<std::string> lines;
     for (const auto& r : b.rows) lines.push_back(row_text(r)), w = std::max(w, width(lines.back()));
-    out += "┌─ " + pad(b.title, w) + " ─┐\n";
+    out += "┌─ " + b.title + " " + repeat("─", w - width(b.title)) + "─┐\n";
     for (const auto& l : lines) out += "│  " + pad(l, w) + "  │\n";
     out += "└" + repeat("─", w + 4) + "┘\n";
 }

@@ -30,6 +30,7 @@ struct CallNode {
 class CallTree {
 public:
     CallNode* root(int tid);
+    const std::map<int, std::unique_ptr<CallNode>>& roots() const { return roots_; }
     // The tree as text: one line per path, `max_depth` levels (0: all).
     void write_text(Sink& out, int max_depth) const;
     void write_folded(Sink& out) const;

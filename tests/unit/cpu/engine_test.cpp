@@ -227,10 +227,10 @@ TEST_CASE("A write to read-only memory is a protection fault at the writing inst
     CHECK(r.pc == faulting);
 }
 
-TEST_CASE("BUG: a fault after the address register was reloaded names the second load", "[cpu][fault][!mayfail]") {
-    // `p = p->next; x = p->field` with p->next == nil: both loads have the operand [rax], and the
-    // fault locator evaluates every operand of the block with the registers at the fault (rax = 0),
-    // so the first load — which read kData successfully — also "covers" address 0.
+TEST_CASE("a fault after the address register was reloaded names the second load", "[cpu][fault]") {
+    // `p = p->next; x = p->field` with p->next == nil: both loads have the operand [rax], and with
+    // the registers at the fault (rax = 0) both "cover" address 0. The first load overwrote its own
+    // address register, so if it ran, the current rax is not what it used: the locator names the second.
     EngineFixture f;
     Asm a(EngineFixture::kCode);
     a.mov(R::rbx, EngineFixture::kData);
@@ -413,7 +413,7 @@ TEST_CASE("A code hook fires at exactly the hooked address, once per execution",
 // Hidden ([.]): it is a use-after-free that can crash the whole executable. Run it on purpose with
 // `cpu_test "[hook-removal]"`, best in a -Db_sanitize=address build, where ASan reports the
 // heap-use-after-free in Engine::on_code of the CodeHookRec that remove_hook freed.
-TEST_CASE("BUG: a removed code hook never fires again", "[.][cpu][hooks][hook-removal][!mayfail]") {
+TEST_CASE("a removed code hook never fires again", "[cpu][hooks][hook-removal]") {
     EngineFixture f;
     Asm a(EngineFixture::kCode);
     a.nop();
@@ -431,7 +431,7 @@ TEST_CASE("BUG: a removed code hook never fires again", "[.][cpu][hooks][hook-re
     CHECK(fired == 1);
 }
 
-TEST_CASE("BUG: a code hook added after its code already ran fires on the next run", "[cpu][hooks][!mayfail]") {
+TEST_CASE("a code hook added after its code already ran fires on the next run", "[cpu][hooks]") {
     // Unicorn decides at translation time which instructions call a code hook; a block translated
     // before add_code_hook keeps running uninstrumented unless the engine flushes it.
     EngineFixture f;

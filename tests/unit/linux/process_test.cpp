@@ -143,10 +143,8 @@ TEST_CASE("Two threads waiting forever on futexes are a deadlock: exit 125 namin
     CHECK_THAT(e.message, Catch::Contains("thread 1001 on futex 0x600108"));
 }
 
-TEST_CASE("BUG: the deadlock report says where every thread waits, not only the current one",
-          "[linux][threads][!mayfail]") {
-    // Issue 2: "reported as a deadlock (exit 125) with each thread's futex and symbol". Only the thread
-    // that ran last gets "at <pc>"; the others' saved contexts are not consulted.
+TEST_CASE("the deadlock report says where every thread waits, not only the current one", "[linux][threads]") {
+    // Issue 2: "reported as a deadlock (exit 125) with each thread's futex and symbol".
     Guest g;
     auto child = g.code.label();
     emit_clone(g, child);

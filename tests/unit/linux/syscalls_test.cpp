@@ -237,7 +237,7 @@ TEST_CASE("The strace line of openat, mmap and futex", "[linux][strace]") {
     CHECK(g.trace.str() == want);
 }
 
-TEST_CASE("BUG: a blocking futex wait is traced as unfinished, then resumed with its error", "[linux][strace][!mayfail]") {
+TEST_CASE("a blocking futex wait is traced as unfinished, then resumed with its error", "[linux][strace]") {
     // Process::run prints the resumed result with strace_result(0, nullptr, r): with no table row,
     // a failed wait (ETIMEDOUT, EINTR) is labelled "(not implemented)".
     Guest g({}, true);
