@@ -157,8 +157,14 @@ uint64_t Engine::context_reg(const Context& ctx, Reg r) const {
 }
 
 uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
+    // A direct-mapped cache in front of the map: this runs at every executed block.
+    BlockCount& slot = block_cache_[(addr ^ (addr >> 12)) & (kBlockCacheSize - 1)];
+    if (slot.addr == addr && slot.size == size) return slot.insns;
     auto it = block_insns_.find(addr);
-    if (it != block_insns_.end()) return it->second;
+    if (it != block_insns_.end()) {
+        slot = {addr, size, it->second};
+        return it->second;
+    }
     uint8_t buf[4096];
     uint32_t n = 0;
     size_t len = size < sizeof buf ? size : sizeof buf;
@@ -172,6 +178,7 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     }
     if (n == 0) n = 1;
     block_insns_.emplace(addr, n);
+    slot = {addr, size, n};
     return n;
 }
 

@@ -101,6 +101,12 @@ private:
     bool stop_pending_ = false;  // a hook has decided why this run ends
     StopReason stop_{};
     std::unordered_map<uint64_t, uint32_t> block_insns_;
+    struct BlockCount {
+        uint64_t addr = ~uint64_t(0);
+        uint32_t size = 0, insns = 0;
+    };
+    static constexpr size_t kBlockCacheSize = 8192;
+    std::vector<BlockCount> block_cache_ = std::vector<BlockCount>(kBlockCacheSize);
     std::unordered_map<int, std::unique_ptr<CodeHookRec>> code_hooks_;
     BlockObserver block_observer_;
     int next_hook_id_ = 1;

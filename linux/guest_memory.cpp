@@ -151,16 +151,21 @@ int64_t GuestMemory::mprotect(uint64_t addr, uint64_t len, uint32_t prot) {
 }
 
 int64_t GuestMemory::madvise_dontneed(uint64_t addr, uint64_t len) {
-    // MADV_DONTNEED on private anonymous memory reads back as zeros: re-create the pieces.
+    // MADV_DONTNEED on private anonymous memory reads back as zeros. Zeroing the committed pages in
+    // place keeps the Unicorn mappings as they are (unmapping and mapping again is slow in Unicorn 2.0).
     uint64_t end = addr + page_up(len);
-    split_at(addr);
-    split_at(end);
-    std::vector<Vma> redo;
-    for (auto it = vmas_.lower_bound(addr); it != vmas_.end() && it->second.start < end; ++it)
-        if (it->second.in_engine && (it->second.prot & cpu::kProtWrite)) redo.push_back(it->second);
-    for (const auto& v : redo) {
-        remove_range(v.start, v.end);
-        insert(v.start, v.end, v.prot, v.name);
+    static const std::vector<uint8_t> zeros(1 << 16, 0);
+    for (uint64_t a = addr; a < end;) {
+        const Vma* v = find(a);
+        if (!v) {
+            a += cpu::kPageSize;
+            continue;
+        }
+        uint64_t stop = std::min(end, v->end);
+        if (v->in_engine && (v->prot & cpu::kProtWrite))
+            for (uint64_t p = a; p < stop; p += zeros.size())
+                cpu_.try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), stop - p));
+        a = stop;
     }
     return 0;
 }
