@@ -109,7 +109,10 @@ int64_t GuestMemory::mmap(uint64_t hint, uint64_t len, uint32_t prot, bool fixed
             addr = *f;
         }
     }
-    if (prot != cpu::kProtNone && committed_ + len > max_committed_) return -ENOMEM;
+    if (prot != cpu::kProtNone && committed_ + len > max_committed_) {
+        limit_reached_ = true;
+        return -ENOMEM;
+    }
     remove_range(addr, addr + len);
     insert(addr, addr + len, prot, name);
     return static_cast<int64_t>(addr);
@@ -140,7 +143,10 @@ int64_t GuestMemory::mprotect(uint64_t addr, uint64_t len, uint32_t prot) {
         } else if (prot != cpu::kProtNone) {
             // A reservation becomes accessible: only now does it cost memory. Its content is zero,
             // as the never-touched pages of a fresh anonymous mapping are.
-            if (committed_ + (v.end - v.start) > max_committed_) return -ENOMEM;
+            if (committed_ + (v.end - v.start) > max_committed_) {
+                limit_reached_ = true;
+                return -ENOMEM;
+            }
             cpu_.map(v.start, v.end - v.start, prot);
             account(static_cast<int64_t>(v.end - v.start));
             v.in_engine = true;

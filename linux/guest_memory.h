@@ -47,6 +47,9 @@ public:
     std::vector<Vma> vmas() const;
     uint64_t committed_bytes() const { return committed_; }
     uint64_t peak_committed_bytes() const { return peak_committed_; }
+    // Set when a request was refused because of the committed-memory cap (--max-memory).
+    bool limit_reached() const { return limit_reached_; }
+    uint64_t limit() const { return max_committed_; }
 
 private:
     void remove_range(uint64_t start, uint64_t end);  // unmaps from the engine what was there
@@ -60,6 +63,7 @@ private:
     uint64_t committed_ = 0;
     uint64_t peak_committed_ = 0;
     uint64_t max_committed_;
+    bool limit_reached_ = false;
     uint64_t brk_base_ = 0;
     uint64_t brk_cur_ = 0;
 };

@@ -216,6 +216,13 @@ void Process::handle_stop(const StopReason& r) {
     switch (r.kind) {
         case StopReason::Kind::syscall:
             dispatch_syscall(t);
+            if (memory_.limit_reached() && !exited_) {
+                // The guest would see ENOMEM and die of it somewhere else; stop where the cause is.
+                exited_ = true;
+                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+                                 fmt::format("guest memory limit reached: {} bytes committed, --max-memory {} (in thread {} at {})",
+                                             memory_.committed_bytes(), memory_.limit(), t.tid, describe(cpu_.reg(Reg::rip)))};
+            }
             break;
         case StopReason::Kind::budget:
             break;  // the quantum is over: the next turn of run() lets the next thread run
