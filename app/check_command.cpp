@@ -8,6 +8,7 @@
 #include "app/session.h"
 #include "app/startup_checker.h"
 #include "gostructs/layouts_for.h"
+#include "loader/load_error.h"
 
 #include <fmt/format.h>
 
@@ -40,7 +41,13 @@ int check_command(CheckOptions& o) {
     std::ostream& out = output.stream();
     auto program = open_program(o.run.program, true);
     if (!program->go) throw std::runtime_error("not a Go binary");
-    auto layouts = std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(program->image->view(), *program->go));
+    std::unique_ptr<gostructs::StructLayouts> layouts;
+    try {
+        layouts = std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(program->image->view(), *program->go));
+    } catch (const gostructs::LayoutError& e) {
+        // CLI.md: a version the model cannot know is "cannot be run" for check (126), named with the file.
+        throw loader::LoadError(loader::LoadError::Kind::cannot_run, o.run.program, e.what());
+    }
     std::string go_version = program->go->version;
     Session session(o.run, std::move(program), out);
     StartupChecker checker(session, std::move(layouts), o.debug);
@@ -48,8 +55,8 @@ int check_command(CheckOptions& o) {
     if (table && !o.run.quiet)
         checker.on_report = [&out](const MilestoneReport& r) { out << "gostart-emu: " << milestone_line(r) << "\n"; };
     linux::ExitInfo exit = session.run();
-    if (exit.kind != linux::ExitInfo::Kind::exited)
-        out << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
+    if (exit.kind != linux::ExitInfo::Kind::exited)  // never inside the JSON document
+        (o.json ? std::cerr : out) << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
     checker.finish(exit.exit_status());
 
     CheckSummary s{o.run.program, go_version, exit.exit_status(), &checker.reports()};

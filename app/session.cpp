@@ -36,7 +36,11 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
     po.strace = opts.strace ? &out : nullptr;
     po.diag = &out;
     Program* prog = program_.get();
-    po.describe_pc = [prog](uint64_t pc) { return prog->describe(pc); };
+    // Messages name a pc as "symbol+offset (file:line)" when the pclntab knows the line.
+    po.describe_pc = [prog](uint64_t pc) {
+        std::string line = prog->source_line(pc);
+        return line.empty() ? prog->describe(pc) : prog->describe(pc) + " (" + line + ")";
+    };
     char cwd[4096];
     po.cwd = ::getcwd(cwd, sizeof cwd) ? cwd : "/";
     char real[4096];

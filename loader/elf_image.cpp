@@ -10,7 +10,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace gostart::loader {
 namespace {
@@ -19,7 +22,8 @@ namespace {
     throw LoadError(LoadError::Kind::cannot_run, path, why);
 }
 
-std::vector<uint8_t> read_file(const std::string& path) {
+// The file, mapped read-only: the loader and the Go readers look at it in place, without a copy.
+std::shared_ptr<const MappedFile> map_file(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         if (errno == ENOENT || errno == ENOTDIR) throw LoadError(LoadError::Kind::not_found, path, "no such file");
@@ -27,16 +31,21 @@ std::vector<uint8_t> read_file(const std::string& path) {
     }
     if (S_ISDIR(st.st_mode)) cannot_run(path, "is a directory");
     if (!S_ISREG(st.st_mode)) cannot_run(path, "not a regular file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) cannot_run(path, std::string("cannot open: ") + std::strerror(errno));
-    std::vector<uint8_t> bytes(static_cast<size_t>(st.st_size));
-    in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (static_cast<size_t>(in.gcount()) != bytes.size()) cannot_run(path, "short read");
-    return bytes;
+    auto m = std::make_shared<MappedFile>();
+    if (st.st_size == 0) return m;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) cannot_run(path, std::string("cannot open: ") + std::strerror(errno));
+    void* p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    int err = errno;
+    ::close(fd);
+    if (p == MAP_FAILED) cannot_run(path, std::string("cannot map: ") + std::strerror(err));
+    m->data = static_cast<const uint8_t*>(p);
+    m->size = static_cast<size_t>(st.st_size);
+    return m;
 }
 
 // The checks LIEF does not make for us, in the order a reader would make them.
-void check_header(const std::string& path, const std::vector<uint8_t>& b) {
+void check_header(const std::string& path, std::span<const uint8_t> b) {
     if (b.empty()) cannot_run(path, "empty file");
     if (b.size() < 4 || std::memcmp(b.data(), ELFMAG, SELFMAG) != 0) {
         if (b.size() >= 2 && b[0] == '#' && b[1] == '!') cannot_run(path, "a script, not an ELF executable");
@@ -65,18 +74,21 @@ void check_header(const std::string& path, const std::vector<uint8_t>& b) {
 
 }  // namespace
 
-ElfImage::ElfImage(ElfImage&& o) noexcept
-    : bytes_(std::move(o.bytes_)), view_(std::move(o.view_)), has_interp_(o.has_interp_), elf_type_(o.elf_type_),
-      phoff_(o.phoff_), phentsize_(o.phentsize_), phnum_(o.phnum_) {
-    view_.file = std::span<const uint8_t>(bytes_);  // the vector's buffer moved with it, but be explicit
+MappedFile::~MappedFile() {
+    if (data) ::munmap(const_cast<uint8_t*>(data), size);
 }
+
+ElfImage::ElfImage(ElfImage&& o) noexcept
+    : file_(std::move(o.file_)), view_(std::move(o.view_)), has_interp_(o.has_interp_), elf_type_(o.elf_type_),
+      phoff_(o.phoff_), phentsize_(o.phentsize_), phnum_(o.phnum_) {}
 
 ElfImage ElfImage::open(const std::string& path) {
     ElfImage img;
-    img.bytes_ = read_file(path);
-    check_header(path, img.bytes_);
+    img.file_ = map_file(path);
+    std::span<const uint8_t> bytes(img.file_->data, img.file_->size);
+    check_header(path, bytes);
     Elf64_Ehdr eh;
-    std::memcpy(&eh, img.bytes_.data(), sizeof eh);
+    std::memcpy(&eh, bytes.data(), sizeof eh);
     img.elf_type_ = eh.e_type;
     img.phoff_ = eh.e_phoff;
     img.phentsize_ = eh.e_phentsize;
@@ -85,7 +97,7 @@ ElfImage ElfImage::open(const std::string& path) {
     std::unique_ptr<LIEF::ELF::Binary> bin;
     try {
         LIEF::Logger::disable();
-        bin = LIEF::ELF::Parser::parse(img.bytes_, path);
+        bin = LIEF::ELF::Parser::parse(path);  // LIEF reads the file itself: one copy, LIEF's
     } catch (const std::exception& e) {
         cannot_run(path, std::string("corrupt ELF: ") + e.what());
     }
@@ -93,7 +105,7 @@ ElfImage ElfImage::open(const std::string& path) {
 
     BinaryView& v = img.view_;
     v.path = path;
-    v.file = std::span<const uint8_t>(img.bytes_);
+    v.file = bytes;
     v.entry = bin->entrypoint();
     for (const auto& s : bin->segments()) {
         Segment seg;
@@ -131,7 +143,7 @@ ElfImage ElfImage::open(const std::string& path) {
     bool entry_in_segment = false;
     for (const auto& seg : v.segments) {
         if (seg.type != PT_LOAD) continue;
-        if (seg.offset > img.bytes_.size() || seg.filesz > img.bytes_.size() - seg.offset)
+        if (seg.offset > bytes.size() || seg.filesz > bytes.size() - seg.offset)
             cannot_run(path, "truncated ELF: a loadable segment runs past the end of the file");
         if (seg.filesz > seg.memsz) cannot_run(path, "corrupt ELF: a segment's file size exceeds its memory size");
         if (seg.vaddr + seg.memsz < seg.vaddr || seg.memsz > (uint64_t(1) << 40))

@@ -6,10 +6,21 @@
 #include "loader/binary_view.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace gostart::loader {
+
+// A file mapped read-only into memory (unmapped when the last holder goes).
+struct MappedFile {
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    MappedFile() = default;
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    ~MappedFile();
+};
 
 class ElfImage {
 public:
@@ -33,7 +44,7 @@ public:
 
 private:
     ElfImage() = default;
-    std::vector<uint8_t> bytes_;
+    std::shared_ptr<const MappedFile> file_;
     BinaryView view_;
     bool has_interp_ = false;
     uint16_t elf_type_ = 0;
