@@ -26,5 +26,6 @@ Command register_info(CLI::App& app);
 Command register_check(CLI::App& app);
 Command register_trace(CLI::App& app);
 Command register_layout(CLI::App& app);
+Command register_step(CLI::App& app);
 
 }  // namespace gostart::app

@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     // One row per command; each lives in app/<name>_command.cpp.
     std::vector<app::Command> commands = {app::register_run(app), app::register_info(app), app::register_check(app),
-                                          app::register_trace(app), app::register_layout(app)};
+                                          app::register_trace(app), app::register_layout(app), app::register_step(app)};
 
     try {
         std::vector<std::string> rev(words.rbegin(), words.rend());

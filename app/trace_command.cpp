@@ -65,7 +65,9 @@ int trace_command(const TraceOptions& o) {
     std::unique_ptr<trace::RangeTracer> range;
     std::unique_ptr<trace::FlowTracer> flow;
     trace::CallTree tree;
-    if (o.all || o.depth > 0 || o.calls) {
+    // --syscalls alone: the strace log and the milestones, no instructions.
+    bool instructions = !(o.syscalls && o.funcs.empty() && !o.all && o.depth == 0 && !o.calls && !o.regs);
+    if (instructions && (o.all || o.depth > 0 || o.calls)) {
         trace::FlowSettings s;
         s.all = o.all;
         s.print = o.all || !o.funcs.empty() || !o.calls;  // --calls alone: the tree only
@@ -75,9 +77,9 @@ int trace_command(const TraceOptions& o) {
         s.regs = o.regs;
         s.calls = o.calls ? &tree : nullptr;
         flow = std::make_unique<trace::FlowTracer>(session.engine(), cache, w, tid, s);
-    } else {
+    } else if (instructions) {
         range = std::make_unique<trace::RangeTracer>(session.engine(), cache, w, tid, ranges, o.regs);
-        proc.on_thread_switch = [&range, engine](int from, int to) { range->switched(from, to); };
+        proc.on_thread_switch = [&range](int from, int to) { range->switched(from, to); };
     }
 
     linux::ExitInfo exit = session.run();

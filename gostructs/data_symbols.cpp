@@ -142,6 +142,33 @@ void from_scheduler(Recoverer& r, uint64_t sched_size) {
           lea_targets.count(d.target) && outside_sched(d.target); }), 0, "mcommoninit's load and LEAQ of allm");
 }
 
+void from_allgadd(Recoverer& r) {
+    // allgadd: `lock(&allglock); allgs = append(allgs, gp); [allgptr = &allgs[0]]; allglen = len(allgs);
+    // unlock(&allglock)`. allgs is the slice header it touches whole; allglock the first LEAQ (lock's argument);
+    // allgptr (1.16+) the other 8-byte global it compares; allglen the one left, stored plainly (1.13-1.15)
+    // or through a LEAQ for atomic.Storeuintptr's XCHGQ (1.16+).
+    auto ag = r.refs("runtime.allgadd");
+    std::set<uint64_t> at;
+    for (const auto& d : ag.refs()) at.insert(d.target);
+    auto allgs = ag.first([&](const DataRef& d) { return d.size == 8 && at.count(d.target + 8) && at.count(d.target + 16); });
+    auto lock = ag.first([](const DataRef& d) { return d.lea; });
+    if (!allgs || !lock) return;
+    r.add("runtime.allgs", allgs, 0, "allgadd's slice header (ptr, len, cap)");
+    auto in_allgs = [&](uint64_t t) { return t >= allgs->target && t < allgs->target + 24; };
+    std::set<uint64_t> compared;  // allgptr: loaded by `&allgs[0] != allgptr`, never stored plainly
+    for (const auto& d : ag.refs())
+        if (!d.lea && !d.store && d.size == 8 && !in_allgs(d.target)) compared.insert(d.target);
+    // The last candidate before unlock's LEAQ of allglock (code after it is cold paths: throw's string, growslice).
+    std::optional<DataRef> len;
+    for (const auto& d : ag.refs()) {
+        if (d.lea && d.target == lock->target && d.pc != lock->pc) break;
+        if ((d.lea || (d.store && d.size == 8)) && !in_allgs(d.target) && d.target != lock->target &&
+            !compared.count(d.target))
+            len = d;
+    }
+    r.add("runtime.allglen", len, 0, "allgadd's allglen = len(allgs)");
+}
+
 void from_start_up(Recoverer& r, int go_minor) {
     // args: `argc = c; argv = v`.
     auto args = r.refs("runtime.args");
@@ -153,6 +180,19 @@ void from_start_up(Recoverer& r, int go_minor) {
           os.first([](const DataRef& d) { return d.store && d.size == 4; }), 0, "osinit's first 4-byte store");
     r.add("runtime.physHugePageSize", os.first([](const DataRef& d) { return d.store && d.size == 8; }), 0,
           "osinit's first 8-byte store");
+    // sysauxv (sysargs when it is inlined): `startupRandomData = (*[16]byte)(unsafe.Pointer(val))[:]` stores the
+    // constant 16 into the slice's len and cap; `physPageSize = val` is the one other 8-byte global store.
+    auto aux = r.refs("runtime.sysauxv");
+    if (aux.refs().empty()) aux = r.refs("runtime.sysargs");
+    auto rand_len = aux.first([](const DataRef& d) { return d.store && d.size == 8 && d.imm == 16; });
+    if (rand_len) {
+        uint64_t rand = rand_len->target - 8;
+        r.add(go_minor >= 22 ? "runtime.startupRand" : "runtime.startupRandomData", rand_len, 8,
+              "sysauxv's len = 16 of the AT_RANDOM slice");
+        r.add("runtime.physPageSize", aux.first([&](const DataRef& d) {
+            return d.store && d.size == 8 && !d.imm && (d.target < rand || d.target >= rand + 24); }), 0,
+            "sysauxv's physPageSize = val");
+    }
     // runtime.main: `mainStarted = true` is its first byte store of 1.
     r.add("runtime.mainStarted", r.refs("runtime.main").first([](const DataRef& d) {
         return d.store && d.size == 1 && d.imm == 1; }), 0, "runtime.main's mainStarted = true");
@@ -165,6 +205,7 @@ std::vector<DataSymbol> recover_data_symbols(const loader::BinaryView& view, con
     Recoverer r(view, functions, layouts);
     from_rt0_go(r);
     from_scheduler(r, layouts.size_of("schedt").value_or(0));
+    from_allgadd(r);
     from_start_up(r, go_minor);
     return std::move(r.out);
 }

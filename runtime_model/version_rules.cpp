@@ -21,9 +21,23 @@ VersionRules rules_for(const loader::go::GoVersionNumber& v) {
         r.g0_stack_span = 64 * 1024 - 104;
         r.g0_stack_why = "asm_amd64.s rt0_go (1.13-1.20): LEAQ (-64*1024+104)(SP), BX";
     }
-    r.stack_guard = at_least(16) ? 928 : 880;
-    r.stack_guard_why = at_least(16) ? "stack.go: _StackGuard = 928*StackGuardMultiplier (1.16+)"
-                                     : "stack.go: _StackGuard = 880*StackGuardMultiplier (1.13-1.15)";
+    // 1.13's 880 and 1.15's 928 are what esbuild 0.1.0 (go1.13.8) and 0.7.0 (go1.15) leave in g0's guards;
+    // 1.14's 896 is UNVERIFIED: neither its stack.go nor a go1.14 binary was reachable when this was written.
+    // From 1.21 the constant is derived: stackNosplit (abi.StackNosplitBase 800 * StackGuardMultiplier 1)
+    // + stackSystem 0 + abi.StackSmall 128 = 928.
+    if (at_least(21)) {
+        r.stack_guard = 928;
+        r.stack_guard_why = "stack.go (1.21+): stackGuard = stackNosplit(800) + stackSystem(0) + abi.StackSmall(128) = 928";
+    } else if (at_least(15)) {
+        r.stack_guard = 928;
+        r.stack_guard_why = "stack.go (1.15-1.20): _StackGuard = 928*sys.StackGuardMultiplier + _StackSystem";
+    } else if (at_least(14)) {
+        r.stack_guard = 896;
+        r.stack_guard_why = "stack.go (1.14): _StackGuard = 896*sys.StackGuardMultiplier + _StackSystem";
+    } else {
+        r.stack_guard = 880;
+        r.stack_guard_why = "stack.go (1.13): _StackGuard = 880*sys.StackGuardMultiplier + _StackSystem";
+    }
     if (at_least(25)) r.ncpu_var = "runtime.numCPUStartup";
     if (at_least(22)) r.random_var = "runtime.startupRand";
     return r;

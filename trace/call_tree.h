@@ -10,14 +10,16 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace gostart::trace {
 
 // Nodes are keyed by name, so an ABI wrapper and the function it jumps to are one node.
+// Names are copies: the tree outlives the program's symbol table in the HTML report.
 struct CallNode {
-    std::string_view name;
+    std::string name;
     uint64_t calls = 0;
     uint64_t self = 0;  // instructions executed in this path's own function
     CallNode* parent = nullptr;

@@ -11,6 +11,7 @@
 #include "tests/unit/gostructs/support.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -49,7 +50,8 @@ void check_against_symtab(const std::string& path, const std::set<std::string>& 
 
 const std::set<std::string> kAll = {"runtime.g0", "runtime.m0", "runtime.sched", "runtime.allp", "runtime.allm",
                                     "runtime.gomaxprocs", "runtime.ncpu", "runtime.argc", "runtime.argv",
-                                    "runtime.physHugePageSize", "runtime.mainStarted"};
+                                    "runtime.physHugePageSize", "runtime.mainStarted", "runtime.allgs",
+                                    "runtime.allglen", "runtime.physPageSize", "runtime.startupRandomData"};
 
 }  // namespace
 
@@ -69,4 +71,36 @@ TEST_CASE("data symbols of a go1.13 binary (esbuild 0.1.0, corpus) equal its .sy
         return;
     }
     check_against_symtab(path, kAll);
+}
+
+// The model's function symbols come from the pclntab in stripped binaries. runtime.main must be the Go
+// function itself (rt0_go's mainPC holds runtime·main<ABIInternal>), not an ABI wrapper of the same name;
+// goexit is assembly (`runtime.goexit.abi0` in .symtab from 1.17 on).
+TEST_CASE("the model's functions resolve from the pclntab alone to their .symtab addresses", "[gostructs][symbols]") {
+    for (const char* var : {"GO_HELLO", "GO_GOROUTINES"}) {
+        auto image = loader::ElfImage::open(test::env_path(var));
+        const auto& view = image.view();
+        loader::SymbolTable functions;
+        auto pcln = loader::go::Pclntab::parse(view);  // named: functions() views into it
+        for (const auto& f : pcln.functions())
+            functions.add(loader::Symbol{std::string(f.name), f.entry, f.end - f.entry, true});
+        functions.finish();
+        std::map<std::string, uint64_t> truth;
+        for (const auto& s : view.symbols) truth.emplace(s.name, s.value);
+        for (const char* name : {"runtime.main", "runtime.goexit", "runtime.sysmon", "main.main", "runtime.mstart"}) {
+            INFO(var << ": " << name);
+            auto a = functions.find(name);
+            REQUIRE(a);
+            uint64_t want = truth.count(name) ? truth[name] : truth[std::string(name) + ".abi0"];
+            CHECK(*a == want);
+        }
+        // mainPC, the funcval rt0_go passes to newproc, points at the very function found as runtime.main.
+        auto main_pc = truth.find("runtime.mainPC");
+        REQUIRE(main_pc != truth.end());
+        auto bytes = view.bytes_at(main_pc->second, 8);
+        REQUIRE(bytes.size() == 8);
+        uint64_t fn = 0;
+        std::memcpy(&fn, bytes.data(), 8);
+        CHECK(fn == *functions.find("runtime.main"));
+    }
 }

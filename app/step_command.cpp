@@ -1,0 +1,93 @@
+// `gostart-emu step [OPTIONS] [--script FILE] PROGRAM [ARGS...]`: the interactive stepper (CLI.md,
+// docs/stepping.md). This file only builds Targets — a Session with the model's checker beside it — for
+// stepper/, which goes backwards by asking for a fresh one and replaying it.
+#include "app/check_report.h"
+#include "app/cli.h"
+#include "app/commands.h"
+#include "app/output.h"
+#include "app/session.h"
+#include "app/startup_checker.h"
+#include "gostructs/layouts_for.h"
+#include "stepper/repl.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+namespace gostart::app {
+namespace {
+
+struct StepOptions {
+    RunOptions run;
+    std::string script;
+};
+
+// A Session and its checker, destroyed checker first.
+struct Running {
+    std::unique_ptr<Session> session;
+    std::unique_ptr<StartupChecker> checker;
+};
+
+stepper::Target launch(const RunOptions& opts, std::ostream& out) {
+    auto r = std::make_shared<Running>();
+    auto program = open_program(opts.program, true);
+    std::string go_version = program->go ? program->go->version : "?";
+    std::unique_ptr<gostructs::StructLayouts> layouts;
+    if (program->layouts) layouts = std::make_unique<gostructs::StructLayouts>(*program->layouts);
+    r->session = std::make_unique<Session>(opts, std::move(program), out);
+    if (layouts) {
+        try {
+            r->checker = std::make_unique<StartupChecker>(*r->session, std::move(layouts));
+        } catch (const std::exception&) {
+            // No model for this binary: `check` says so.
+        }
+    }
+    stepper::Target t;
+    t.session = std::shared_ptr<Session>(r, r->session.get());
+    Running* raw = r.get();
+    t.check_table = [raw, program_name = opts.program, go_version]() -> std::string {
+        if (!raw->checker || raw->checker->reports().empty()) return "";
+        std::ostringstream s;
+        write_check_table(s, CheckSummary{program_name, go_version, 0, &raw->checker->reports()}, false);
+        return s.str();
+    };
+    return t;
+}
+
+int step_command(const StepOptions& o) {
+    Output output(o.run.output);
+    std::ostream& out = output.stream();
+    stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout);
+    stepper::Debugger d(ctl, std::cout);
+    if (!o.script.empty()) {
+        std::ifstream in(o.script);
+        if (!in) throw UsageError(fmt::format("step: cannot read the script {}", o.script));
+        stepper::run_script(d, in);
+    } else if (!::isatty(0)) {
+        stepper::run_script(d, std::cin);
+    } else {
+        stepper::run_interactive(d);
+    }
+    std::cout.flush();
+    return ctl.exited() ? ctl.exit_status() : 0;
+}
+
+}  // namespace
+
+Command register_step(CLI::App& app) {
+    auto o = std::make_shared<StepOptions>();
+    Command c;
+    c.cli = app.add_subcommand("step", "interactive stepper: break, stepi, rstepi, print runtime state by name");
+    c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`");
+    add_run_options(*c.cli, o->run);
+    c.run = [cli = c.cli, o]() {
+        if (!take_program(*cli, o->run)) throw UsageError("step: no PROGRAM given");
+        return step_command(*o);
+    };
+    return c;
+}
+
+}  // namespace gostart::app

@@ -1,0 +1,49 @@
+// Runtime state by name, for `print`, `x` and `watch`: `g0.stack.hi`, `m0.id`, `sched.maxmcount`,
+// `allp[0].status`, `allgs[1].goid`, `g` (the current g, from -8(FS)), `*g`, `m0` (the whole
+// structure, a field per line), `$rsp`. Field offsets come from the binary's layouts (DWARF or the
+// release's table) by name, never hard-coded. The layouts carry no types, so a value prints as hex
+// when it is 8 bytes wide and points into mapped guest memory (pointers, uintptrs), else as decimal.
+#pragma once
+
+#include "cpu/engine.h"
+#include "gostructs/struct_layouts.h"
+#include "loader/symbol_table.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gostart::stepper {
+
+// A place in guest memory: `size` bytes at `addr`; `type` set when it is a whole runtime struct.
+struct Place {
+    uint64_t addr = 0;
+    uint64_t size = 8;
+    std::string type;
+    std::optional<uint64_t> value;  // a value with no address ($reg, g)
+};
+
+class Evaluator {
+public:
+    Evaluator(const cpu::Engine& engine, const loader::SymbolTable& symbols, const gostructs::StructLayouts* layouts)
+        : engine_(engine), symbols_(symbols), layouts_(layouts) {}
+
+    // Throws std::runtime_error with a one-line reason.
+    Place resolve(std::string_view expr) const;
+    // `NAME = VALUE`, or for a whole struct `NAME = {` then a field per line and `}`.
+    std::string print(std::string_view expr) const;
+    // The integer value of an expression (an address for x), throws like resolve.
+    uint64_t value(std::string_view expr) const;
+    std::string format(uint64_t v, uint64_t size) const;
+
+private:
+    uint64_t read(uint64_t addr, uint64_t size) const;
+    uint64_t current_g() const;
+
+    const cpu::Engine& engine_;
+    const loader::SymbolTable& symbols_;
+    const gostructs::StructLayouts* layouts_;
+};
+
+}  // namespace gostart::stepper

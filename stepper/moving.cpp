@@ -1,0 +1,103 @@
+// The commands that move the program: forwards by instruction count, to breakpoints and milestones,
+// and backwards by replay (Controller::go_to).
+#include "stepper/debugger.h"
+#include "stepper/location.h"
+
+#include "cpu/disassembler.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace gostart::stepper {
+namespace {
+
+uint64_t count_arg(std::string_view a) {
+    if (a.empty()) return 1;
+    if (auto n = parse_number(a)) return *n;
+    throw std::runtime_error(fmt::format("{}: not a count", a));
+}
+
+void do_break(Debugger& d, std::string_view a) {
+    if (a.empty()) throw std::runtime_error("break LOCATION: a function, milestone, FILE:LINE or *0xADDR");
+    uint64_t addr = d.location(a);
+    int id = d.ctl().add_break(addr, std::string(a));
+    d.out() << fmt::format("Breakpoint {} at {:#x} ({})\n", id, addr, d.code().symbols().describe(addr));
+}
+
+void do_delete(Debugger& d, std::string_view a) {
+    auto& bps = d.ctl().breakpoints();
+    if (a.empty()) {
+        bps.clear();
+        d.ctl().watches().clear();
+        d.out() << "Deleted all breakpoints and watches.\n";
+        return;
+    }
+    auto id = parse_number(a);
+    auto n = std::erase_if(bps, [&](const Breakpoint& b) { return id && b.id == static_cast<int>(*id); });
+    d.out() << (n ? fmt::format("Deleted breakpoint {}.\n", a) : fmt::format("No breakpoint {}.\n", a));
+}
+
+void moved(Debugger& d) { d.show_position(); }
+
+void do_nexti(Debugger& d, std::string_view) {
+    uint64_t pc = d.engine().reg(cpu::Reg::rip);
+    uint8_t code[16] = {};
+    d.engine().try_read(pc, code, sizeof code);
+    cpu::Disassembler dis;
+    auto insn = dis.decode(pc, code);
+    if (insn.is_call) d.ctl().resume(pc + insn.size);
+    else d.ctl().step(1);
+    moved(d);
+}
+
+void do_stepout(Debugger& d, std::string_view) {
+    uint64_t pc = d.engine().reg(cpu::Reg::rip), sp = d.engine().reg(cpu::Reg::rsp);
+    auto frame = d.code().frame_size(pc);
+    if (!frame) throw std::runtime_error(fmt::format("no frame size for {:#x}: cannot find the return address", pc));
+    uint64_t ret = 0;
+    if (!d.engine().try_read(sp + *frame, &ret, 8)) throw std::runtime_error("cannot read the return address");
+    d.ctl().resume(ret);
+    moved(d);
+}
+
+void do_until(Debugger& d, std::string_view a) {
+    if (a.empty()) throw std::runtime_error("until MILESTONE: settls, check, args, osinit, schedinit, newproc, mstart, main");
+    d.ctl().resume(d.location(a));
+    moved(d);
+}
+
+void do_rstepi(Debugger& d, std::string_view a) {
+    uint64_t n = count_arg(a), now = d.ctl().position();
+    d.ctl().go_to(n > now ? 0 : now - n);
+    moved(d);
+}
+
+void do_watch(Debugger& d, std::string_view a) {
+    Place p = d.eval().resolve(a);
+    if (p.value || !p.type.empty() || p.size > 8) throw std::runtime_error(fmt::format("{}: not a field of at most 8 bytes in memory", a));
+    d.ctl().watches().push_back({std::string(a), p.addr, p.size, 0});
+    d.out() << fmt::format("Watch {} at {:#x} ({} bytes): checked after each block\n", a, p.addr, p.size);
+}
+
+}  // namespace
+
+std::vector<Command> moving_commands() {
+    return {
+        {{"break", "b"}, "break LOCATION", "stop at a function, milestone (settls, schedinit, main), FILE:LINE or *0xADDR", do_break},
+        {{"delete", "d"}, "delete [N]", "delete breakpoint N, or all breakpoints and watches", do_delete},
+        {{"continue", "c"}, "continue", "run to the next breakpoint, watch or the end",
+         [](Debugger& d, std::string_view) { d.ctl().resume(std::nullopt); moved(d); }},
+        {{"stepi", "si"}, "stepi [N]", "execute N instructions (default 1)",
+         [](Debugger& d, std::string_view a) { d.ctl().step(count_arg(a)); moved(d); }},
+        {{"nexti", "ni"}, "nexti", "one instruction, stepping over calls", do_nexti},
+        {{"stepout"}, "stepout", "run until the current function returns (return address from the pclntab frame size)", do_stepout},
+        {{"until", "u"}, "until MILESTONE", "run to a milestone (or any location)", do_until},
+        {{"rstepi", "rsi"}, "rstepi [N]", "go back N instructions (replays from the start)", do_rstepi},
+        {{"rcontinue", "rc"}, "rcontinue", "go back to the previous breakpoint hit",
+         [](Debugger& d, std::string_view) { d.ctl().reverse_continue(); moved(d); }},
+        {{"watch"}, "watch EXPR", "stop after the block that changes EXPR (e.g. watch sched.mcount)", do_watch},
+    };
+}
+
+}  // namespace gostart::stepper

@@ -1,0 +1,80 @@
+#include "stepper/repl.h"
+
+#include <editline/readline.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+namespace gostart::stepper {
+namespace {
+
+inline constexpr const char* kPrompt = "(gostart) ";
+Debugger* g_debugger = nullptr;
+std::vector<std::string> g_words;
+
+char* next_word(const char* text, int state) {
+    static size_t i;
+    static std::string prefix;
+    if (!state) i = 0, prefix = text;
+    while (i < g_words.size()) {
+        const std::string& w = g_words[i++];
+        if (w.compare(0, prefix.size(), prefix) == 0) return strdup(w.c_str());
+    }
+    return nullptr;
+}
+
+char** complete(const char* text, int, int) {
+    rl_attempted_completion_over = 1;  // no file-name completion
+    return rl_completion_matches(text, next_word);
+}
+
+std::string history_file() {
+    const char* home = std::getenv("HOME");
+    return std::string(home ? home : ".") + "/.gostart_history";
+}
+
+void on_sigint(int) { Controller::interrupted = true; }
+
+}  // namespace
+
+void run_interactive(Debugger& d) {
+    g_debugger = &d;
+    g_words = d.completion_words();
+    rl_attempted_completion_function = complete;
+    std::string hist = history_file();
+    using_history();
+    read_history(hist.c_str());
+    std::string last;
+    d.show_position();
+    for (;;) {
+        // libedit owns SIGINT while it reads; a run gets ours, which stops it at the next block.
+        char* raw = readline(kPrompt);
+        if (!raw) break;
+        std::string line = raw;
+        std::free(raw);
+        if (line.find_first_not_of(" \t") == std::string::npos) line = last;
+        else if (line != last) add_history(line.c_str()), write_history(hist.c_str());
+        last = line;
+        struct sigaction sa = {}, old = {};
+        sa.sa_handler = on_sigint;
+        sigaction(SIGINT, &sa, &old);
+        bool go_on = d.execute(line);
+        sigaction(SIGINT, &old, nullptr);
+        Controller::interrupted = false;
+        if (!go_on) break;
+    }
+}
+
+void run_script(Debugger& d, std::istream& in) {
+    std::string line;
+    d.show_position();
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t") == std::string::npos || line[line.find_first_not_of(" \t")] == '#') continue;
+        d.out() << kPrompt << line << "\n";
+        if (!d.execute(line)) break;
+    }
+}
+
+}  // namespace gostart::stepper
