@@ -13,23 +13,15 @@
 #include <unistd.h>
 
 #include <fstream>
+#include "picture/xml_escape.h"
 #include <iostream>
 #include <sstream>
 
 namespace gostart::app {
 namespace {
 
-std::string esc(std::string_view s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '&') o += "&amp;";
-        else if (c == '<') o += "&lt;";
-        else if (c == '>') o += "&gt;";
-        else if (c == '"') o += "&quot;";
-        else o += c;
-    }
-    return o;
-}
+using picture::xml_escape;
+std::string esc(std::string_view s) { return xml_escape(s); }
 
 // What the second run saw.
 struct RunFacts {

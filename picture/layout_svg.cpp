@@ -7,23 +7,15 @@
 
 #include <map>
 
+#include "picture/xml_escape.h"
+
 namespace gostart::picture {
 namespace {
 
 constexpr int kRow = 19, kTitle = 24, kGapY = 18, kTop = 56;
 constexpr int kLeftX = 16, kLeftW = 610, kRightX = 680, kRightW = 520;
 
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '&') o += "&amp;";
-        else if (c == '<') o += "&lt;";
-        else if (c == '>') o += "&gt;";
-        else if (c == '"') o += "&quot;";
-        else o += c;
-    }
-    return o;
-}
+std::string esc(const std::string& s) { return xml_escape(s); }
 
 struct Placed {
     const Box* box;
