@@ -43,7 +43,7 @@ int check_command(CheckOptions& o) {
     if (!program->go) throw std::runtime_error("not a Go binary");
     std::unique_ptr<gostructs::StructLayouts> layouts;
     try {
-        layouts = std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(program->image->view(), *program->go));
+        layouts = std::make_unique<gostructs::StructLayouts>(program->require_layouts());
     } catch (const gostructs::LayoutError& e) {
         // CLI.md: a version the model cannot know is "cannot be run" for check (126), named with the file.
         throw loader::LoadError(loader::LoadError::Kind::cannot_run, o.run.program, e.what());

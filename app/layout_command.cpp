@@ -25,7 +25,7 @@ int layout_command(const LayoutOptions& o) {
     std::ostream& out = output.stream();
     auto program = open_program(o.run.program, true);
     if (!program->go) throw std::runtime_error("not a Go binary");
-    auto layouts = gostructs::layouts_for(program->image->view(), *program->go);
+    auto layouts = program->require_layouts();
     Session session(o.run, std::move(program), out);
     LayoutCapture capture(session, layouts, o.at, true);
     linux::ExitInfo exit = session.run();

@@ -24,6 +24,11 @@ std::string Program::source_line(uint64_t pc) const {
     }
 }
 
+const gostructs::StructLayouts& Program::require_layouts() const {
+    if (!layouts) throw gostructs::LayoutError(layout_error.empty() ? "no struct layouts were read" : layout_error);
+    return *layouts;
+}
+
 namespace {
 
 // Layouts are needed by the model, not by `run`: a binary without one still runs, and `info` says why.
@@ -43,7 +48,7 @@ void add_layouts_and_data_symbols(Program& p) {
 
 }  // namespace
 
-std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable) {
+std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable, Knowledge knowledge) {
     auto p = std::make_unique<Program>();
     p->image = std::make_unique<loader::ElfImage>(loader::ElfImage::open(path));
     const auto& view = p->image->view();
@@ -64,7 +69,7 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
         p->go.emplace(loader::go::identify(view));
     } catch (const loader::GoFormatError&) {
     }
-    if (p->go) add_layouts_and_data_symbols(*p);
+    if (p->go && knowledge == Knowledge::full) add_layouts_and_data_symbols(*p);
 
     if (require_runnable) {
         if (p->image->is_dynamic())

@@ -31,13 +31,23 @@ struct Program {
     std::vector<gostructs::DataSymbol> recovered;
 
     const std::string& path() const { return image->path(); }
+    // The layouts, or LayoutError with the reason (commands that cannot work without them).
+    const gostructs::StructLayouts& require_layouts() const;
     std::string describe(uint64_t pc) const { return symbols.describe(pc); }
     // "asm_amd64.s:89" for a pc, or "" when the pclntab has no line for it.
     std::string source_line(uint64_t pc) const;
 };
 
+// What a command needs beyond the image, symbols and Go identity. Reading DWARF layouts is a tenth of
+// a quiet run's time, so `run -q` (which checks nothing) skips it.
+enum class Knowledge {
+    full,      // also struct layouts and, for stripped binaries, the data symbols recovered from code
+    run_only,  // enough to run the program: no layouts, no recovered data symbols
+};
+
 // Opens and identifies a program; throws loader::LoadError (127/126) naming the file and the reason.
 // `require_runnable`: also refuse what the emulator cannot run (dynamic linking, GOAMD64 > v1, not Go).
-std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable);
+std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable,
+                                      Knowledge knowledge = Knowledge::full);
 
 }  // namespace gostart::app

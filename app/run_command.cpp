@@ -2,6 +2,7 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/fast_exit.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/check_report.h"
@@ -16,7 +17,7 @@ namespace gostart::app {
 int run_command(const RunOptions& opts) {
     Output output(opts.output);
     std::ostream& out = output.stream();
-    auto program = open_program(opts.program, true);
+    auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
     std::string go_version = program->go ? program->go->version : "?";
     Session session(opts, std::move(program), out);
     Program& prog = session.program();
@@ -34,7 +35,7 @@ int run_command(const RunOptions& opts) {
     if (!opts.quiet) {
         try {
             checker = std::make_unique<StartupChecker>(
-                session, std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(prog.image->view(), *prog.go)));
+                session, std::make_unique<gostructs::StructLayouts>(prog.require_layouts()));
             checker->on_report = [&out](const MilestoneReport& r) {
                 std::string verdict = r.failed() ? fmt::format("{} of {} model checks DIVERGE (see `gostart-emu check`)",
                                                                r.failed(), r.checks.size())
@@ -62,6 +63,7 @@ int run_command(const RunOptions& opts) {
         out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
                            session.engine().instructions(), session.process().threads().size());
     out.flush();
+    exit_without_teardown(exit.exit_status());
     return exit.exit_status();
 }
 
