@@ -105,14 +105,17 @@ void Engine::set_regs(const RegisterFile& rf) {
 
 void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
     check(uc_mem_map(uc_, addr, size, uc_prot(prot)), "mapping guest memory");
+    prot_.set(addr, size, prot);
 }
 
 void Engine::unmap(uint64_t addr, uint64_t size) {
     check(uc_mem_unmap(uc_, addr, size), "unmapping guest memory");
+    prot_.clear(addr, size);
 }
 
 void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
     check(uc_mem_protect(uc_, addr, size, uc_prot(prot)), "protecting guest memory");
+    prot_.set(addr, size, prot);
 }
 
 void Engine::read(uint64_t addr, void* dst, size_t n) const {
@@ -133,6 +136,14 @@ bool Engine::try_read(uint64_t addr, void* dst, size_t n) const {
 
 bool Engine::try_write(uint64_t addr, const void* src, size_t n) {
     return n == 0 || uc_mem_write(uc_, addr, src, n) == UC_ERR_OK;
+}
+
+bool Engine::try_read_user(uint64_t addr, void* dst, size_t n) const {
+    return prot_.allows(addr, n, kProtRead) && try_read(addr, dst, n);
+}
+
+bool Engine::try_write_user(uint64_t addr, const void* src, size_t n) {
+    return prot_.allows(addr, n, kProtWrite) && try_write(addr, src, n);
 }
 
 Context Engine::save() const {

@@ -7,11 +7,13 @@
 #include "cpu/engine_error.h"
 #include "cpu/guest_cpu.h"
 #include "cpu/prot.h"
+#include "cpu/protection_map.h"
 #include "cpu/registers.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+
 #include <unordered_map>
 #include <vector>
 
@@ -42,6 +44,8 @@ public:
     void write(uint64_t addr, const void* src, size_t n);
     bool try_read(uint64_t addr, void* dst, size_t n) const override;
     bool try_write(uint64_t addr, const void* src, size_t n) override;
+    bool try_read_user(uint64_t addr, void* dst, size_t n) const override;
+    bool try_write_user(uint64_t addr, const void* src, size_t n) override;
 
     Context save() const override;
     void save(Context& into) const override;
@@ -81,6 +85,8 @@ private:
     static void on_code(uc_struct* uc, uint64_t addr, uint32_t size, void* hook);
     uint32_t count_block(uint64_t addr, uint32_t size);
     void check(int err, const char* what) const;
+
+    ProtectionMap prot_;  // mirrors every map/unmap/protect, for the *_user accesses
 
     struct CodeHookRec {
         Engine* engine;

@@ -58,8 +58,13 @@ public:
     virtual void unmap(uint64_t addr, uint64_t size) = 0;
     virtual void protect(uint64_t addr, uint64_t size, uint32_t prot) = 0;
 
+    // The debugger's view: any mapped byte, whatever its protection (loading, inspecting, signal set-up).
     virtual bool try_read(uint64_t addr, void* dst, size_t n) const = 0;
     virtual bool try_write(uint64_t addr, const void* src, size_t n) = 0;
+    // The guest's own view, for the kernel's copy_from_user/copy_to_user: false (EFAULT) unless every
+    // byte is mapped readable (writable) — a PROT_NONE guard page stays untouchable by syscalls too.
+    virtual bool try_read_user(uint64_t addr, void* dst, size_t n) const = 0;
+    virtual bool try_write_user(uint64_t addr, const void* src, size_t n) = 0;
 
     virtual Context save() const = 0;
     virtual void save(Context& into) const = 0;

@@ -59,7 +59,7 @@ int64_t mincore(SyscallCall& c) {
         const Vma* v = c.proc.memory().find(a);
         if (!v) return -ENOMEM;
         uint8_t resident = v->in_engine ? 1 : 0;
-        if (!c.proc.cpu().try_write(c.a[2] + (a - addr) / cpu::kPageSize, &resident, 1)) return -EFAULT;
+        if (!c.proc.cpu().try_write_user(c.a[2] + (a - addr) / cpu::kPageSize, &resident, 1)) return -EFAULT;
     }
     return 0;
 }

@@ -41,7 +41,7 @@ int64_t getrandom(SyscallCall& c) {
     uint64_t n = std::min<uint64_t>(c.a[1], 1 << 20);
     std::vector<uint8_t> buf(n);
     c.proc.random().fill(buf.data(), buf.size());
-    return c.proc.cpu().try_write(c.a[0], buf.data(), buf.size()) ? static_cast<int64_t>(n) : -EFAULT;
+    return c.proc.cpu().try_write_user(c.a[0], buf.data(), buf.size()) ? static_cast<int64_t>(n) : -EFAULT;
 }
 
 namespace {
