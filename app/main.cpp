@@ -1,13 +1,12 @@
 // gostart-emu: the command-line entry. Subcommands per ../shared/CLI.md; `run` is the default, so
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
 #include "app/commands.h"
+#include "app/heap_setup.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-
-#include <malloc.h>
 
 #include <cstring>
 #include <iostream>
@@ -26,12 +25,7 @@ int usage_error(const std::string& what) {
 
 int main(int argc, char** argv) {
     using namespace gostart;
-    // Loading copies the program file a few times (LIEF keeps its own copies) in blocks of megabytes.
-    // glibc would map and unmap each with mmap, and every page of a fresh mapping costs a page fault;
-    // served from the heap and kept there, later copies reuse pages already touched. About 1000 fewer
-    // page faults per hello run (docs/performance.md); peak RSS stays well under the 40 MiB target.
-    mallopt(M_MMAP_THRESHOLD, 64 << 20);
-    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+    app::set_up_heap();  // before anything allocates much (app/heap_setup.h says why)
     std::vector<std::string> words(argv + 1, argv + argc);
     // `gostart-emu [OPTIONS] PROGRAM`: without a subcommand the words are run's.
     bool wants_help = !words.empty() && (words[0] == "-h" || words[0] == "--help");
