@@ -38,6 +38,14 @@ VersionRules rules_for(const loader::go::GoVersionNumber& v) {
         r.stack_guard = 880;
         r.stack_guard_why = "stack.go (1.13): _StackGuard = 880*sys.StackGuardMultiplier + _StackSystem";
     }
+    if (at_least(26)) {
+        r.idle_ps_ascending = true;
+        r.idle_ps_why = "procresize (1.26+): idle Ps are gathered on a list from allp[n-1] down, then pidleput "
+                        "from allp[1] up: each P links to the one put before it, the one below";
+    } else {
+        r.idle_ps_why = "procresize (1.13-1.25): pidleput from allp[n-1] down to allp[1]: each P links to the one "
+                        "put before it, the one above";
+    }
     if (at_least(25)) r.ncpu_var = "runtime.numCPUStartup";
     if (at_least(22)) r.random_var = "runtime.startupRand";
     return r;
