@@ -17,6 +17,7 @@ def main():
     if not os.path.exists(a.binary):
         print(f'{a.binary}: absent; run tools/fetch-corpus', file=sys.stderr)
         sys.exit(77)
+    os.makedirs(os.path.dirname(os.path.abspath(a.junit)), exist_ok=True)  # the corpus suite may run alone
     info = json.loads(subprocess.run([a.emu, 'info', '--json', a.binary], check=True, capture_output=True,
                                      text=True).stdout)
     t = Failures(f"check-corpus {info['go_version']}")
