@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """tools/layoutgen: (1) on the machine's Go tree it reproduces the committed layouts/go1.N.txt (N = that tree's
 release; skipped with 77 when there is no committed layout for it); (2) it lays out a small made-up runtime as
-computed by hand with cmd/compile's rules; (3) it refuses a tree whose structures hold an undefined type.
+computed by hand with cmd/compile's rules, and the same when the tree also holds declarations go1.19 cannot
+type-check elsewhere (a generic type alias, `min` in a constant: as go1.24+ trees do); (3) it refuses a tree
+whose structures hold an undefined type, or with a syntax error inside a structure.
 Usage: layoutgen_test.py --layoutgen EXE --go GO --layouts DIR"""
 import argparse, pathlib, re, subprocess, sys, tempfile
 
@@ -40,8 +42,14 @@ EXPECTED = {  # computed by hand from the declarations above
 }
 
 
-def fake_tree(root, runtime_src):
+# Declarations newer than go1.19 that do not touch the structures.
+NEWER = 'package runtime\n\ntype seq[T any] = func(yield func(T) bool)\n\nconst pagesPerChunk = min(512, 8192)\n'
+
+
+def fake_tree(root, runtime_src, newer=None):
     (root / 'src/runtime').mkdir(parents=True)
+    if newer:
+        (root / 'src/runtime/newer.go').write_text(newer)
     (root / 'src/internal/goversion').mkdir(parents=True)
     (root / 'src/internal/goversion/goversion.go').write_text('package goversion\n\nconst Version = 19\n')
     (root / 'src/runtime/runtime2.go').write_text(runtime_src)
@@ -59,21 +67,35 @@ def main():
     a = ap.parse_args()
     errors = []
 
-    with tempfile.TemporaryDirectory() as d:
-        fake_tree(pathlib.Path(d), FAKE_RUNTIME)
-        r = subprocess.run([a.layoutgen, d], capture_output=True, text=True)
-        if r.returncode != 0:
-            errors.append(f'made-up tree: exit {r.returncode}: {r.stderr.strip()}')
-        else:
+    for newer in (None, NEWER):
+        with tempfile.TemporaryDirectory() as d:
+            fake_tree(pathlib.Path(d), FAKE_RUNTIME, newer)
+            r = subprocess.run([a.layoutgen, d], capture_output=True, text=True)
+            what = 'made-up tree' + (' with newer declarations' if newer else '')
+            if r.returncode != 0:
+                errors.append(f'{what}: exit {r.returncode}: {r.stderr.strip()}')
+                continue
             got = parse(r.stdout)
             for k, v in EXPECTED.items():
                 if got.get(k) != v:
-                    errors.append(f'made-up tree: {k} is {got.get(k)}, expected {v}')
+                    errors.append(f'{what}: {k} is {got.get(k)}, expected {v}')
+            if newer and '0 parse errors and 2 type errors' not in r.stderr:
+                errors.append(f'{what}: the two errors are not counted: {r.stderr.strip()!r}')
     with tempfile.TemporaryDirectory() as d:
         fake_tree(pathlib.Path(d), FAKE_RUNTIME.replace('n     uint32', 'n     notDeclared'))
         r = subprocess.run([a.layoutgen, d], capture_output=True, text=True)
         if r.returncode == 0 or 'g.n: invalid type' not in r.stderr:
             errors.append(f'undefined field type: exit {r.returncode}, stderr {r.stderr.strip()!r}; expected a refusal naming g.n')
+    with tempfile.TemporaryDirectory() as d:
+        # g alone in a file with a syntax error among its fields: the parser keeps a g without the fields
+        # after the error (a 40-byte g), so only the file rule stands between that and a short layout.
+        g = FAKE_RUNTIME[FAKE_RUNTIME.index('type g struct'):FAKE_RUNTIME.index('type m struct')]
+        fake_tree(pathlib.Path(d), FAKE_RUNTIME.replace(g, ''))
+        pathlib.Path(d, 'src/runtime/g.go').write_text('package runtime\n\n' + g.replace('n     uint32', 'n     uint32 = 3'))
+        r = subprocess.run([a.layoutgen, d], capture_output=True, text=True)
+        if r.returncode == 0 or r.stdout or 'declares g' not in r.stderr:
+            errors.append(f'syntax error in g: exit {r.returncode}, printed {len(r.stdout)} bytes, stderr '
+                          f'{r.stderr.strip()!r}; expected a refusal naming g')
 
     goroot = subprocess.run([a.go, 'env', 'GOROOT'], capture_output=True, text=True, check=True).stdout.strip()
     version = pathlib.Path(goroot, 'src/internal/goversion/goversion.go').read_text()

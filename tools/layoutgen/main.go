@@ -10,8 +10,8 @@
 //
 // It runs with an older Go (Debian bookworm's go1.19) on newer trees, so some declarations of a newer tree
 // may not parse or type-check (generic type aliases, new builtins in constant expressions, ...). Those are
-// tolerated only when they cannot change the structures: the tool fails when a parse error falls inside the
-// declaration of a type the structures contain, or when an invalid type or an array of unknown length is
+// tolerated only when they cannot change the structures: the tool fails when a parse error falls in a file
+// that declares a type the structures contain, or when an invalid type or an array of unknown length is
 // reachable from them; every other error is counted and, with -v, listed.
 package main
 
@@ -106,13 +106,14 @@ func main() {
 		out[name] = [2]int64{-1, l.sizes.Sizeof(obj.Type())}
 		walk(out, l.sizes, name+".", st, 0)
 	}
-	// A parse error inside the declaration of a type the structures contain could have dropped a field
-	// silently; refuse rather than print a layout that may be short.
+	// A parse error in a file that declares a type the structures contain could have dropped some of its
+	// fields silently (the parser resumes after the error, and the partial declaration can end before it):
+	// refuse rather than print a layout that may be short.
 	for _, pe := range l.parseErrs {
-		if tn := l.enclosingTypeDecl(pe.Pos); tn != "" {
+		for _, tn := range l.typesDeclaredIn(pe.Pos.Filename) {
 			for obj := range reach {
 				if obj.Name() == tn && obj.Pkg() != nil && obj.Pkg().Path() == l.fileToPkg[pe.Pos.Filename] {
-					fail("%s: %s: inside type %s, which the structures contain", pe.Pos, pe.Msg, tn)
+					fail("%s: %s: in the file that declares %s, which the structures contain", pe.Pos, pe.Msg, tn)
 				}
 			}
 		}
@@ -271,27 +272,22 @@ func (l *loader) ImportFrom(path, dir string, _ types.ImportMode) (*types.Packag
 	return p, nil
 }
 
-// enclosingTypeDecl names the type whose declaration contains pos ("" when none does).
-func (l *loader) enclosingTypeDecl(pos token.Position) string {
+// typesDeclaredIn names the types declared at package level in the file (as far as it parsed).
+func (l *loader) typesDeclaredIn(filename string) []string {
+	var names []string
 	for _, f := range l.files {
-		if l.fset.Position(f.Pos()).Filename != pos.Filename {
+		if l.fset.Position(f.Pos()).Filename != filename {
 			continue
 		}
 		for _, d := range f.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
-				continue
-			}
-			for _, s := range gd.Specs {
-				ts := s.(*ast.TypeSpec)
-				from, to := l.fset.Position(ts.Pos()), l.fset.Position(ts.End())
-				if pos.Offset >= from.Offset && pos.Offset <= to.Offset {
-					return ts.Name.Name
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				for _, s := range gd.Specs {
+					names = append(names, s.(*ast.TypeSpec).Name.Name)
 				}
 			}
 		}
 	}
-	return ""
+	return names
 }
 
 // checkLayoutType fails when t's size could be wrong: an invalid type or an array whose length did not
@@ -390,4 +386,3 @@ func walk(out map[string][2]int64, sz types.Sizes, prefix string, st *types.Stru
 		}
 	}
 }
-
