@@ -49,7 +49,8 @@ int check_command(CheckOptions& o) {
         throw loader::LoadError(loader::LoadError::Kind::cannot_run, o.run.program, e.what());
     }
     std::string go_version = program->go->version;
-    Session session(o.run, std::move(program), out);
+    // With --json the report is one JSON document: the emulator's diagnostics and strace go to stderr.
+    Session session(o.run, std::move(program), o.json ? std::cerr : out);
     StartupChecker checker(session, std::move(layouts), o.debug);
     bool table = !o.json;
     if (table && !o.run.quiet)

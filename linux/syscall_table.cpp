@@ -86,6 +86,7 @@ static const SyscallDef kTable[] = {
     {110, "getppid", {}, sys::getppid, "1"},
     {131, "sigaltstack", {A::ptr, A::ptr}, sys::sigaltstack, "per-thread alternate signal stack"},
     {149, "mlock", {A::hex, A::size}, sys::success, "accepted: nothing to pin"},
+    {157, "prctl", {A::hex, A::hex, A::hex, A::hex, A::hex}, sys::prctl, "-EINVAL for every option, as a kernel without them (Go 1.27 names mappings with PR_SET_VMA and gives up)"},
     {158, "arch_prctl", {A::arch_prctl_code, A::hex}, sys::arch_prctl, "ARCH_SET_FS/GS set the thread's FS/GS base"},
     {160, "setrlimit", {A::dec, A::ptr}, sys::setrlimit, "the process's own limits; the host's are untouched"},
     {186, "gettid", {}, sys::gettid, "emulated thread ids from 1000"},

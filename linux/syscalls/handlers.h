@@ -90,6 +90,7 @@ int64_t clock_nanosleep(SyscallCall&);
 
 // system.cpp
 int64_t arch_prctl(SyscallCall&);
+int64_t prctl(SyscallCall&);
 int64_t uname(SyscallCall&);
 int64_t getrandom(SyscallCall&);
 int64_t getrlimit(SyscallCall&);

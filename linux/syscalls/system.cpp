@@ -26,6 +26,11 @@ int64_t arch_prctl(SyscallCall& c) {
     }
 }
 
+// prctl: no option is supported, as on a kernel built without them. Go 1.27 names its heap and stack
+// mappings with PR_SET_VMA_ANON_NAME (set_vma_name_linux.go) and stops trying after the first -EINVAL,
+// as it does on kernels without CONFIG_ANON_VMA_NAME; the names would only show in /proc/self/maps.
+int64_t prctl(SyscallCall&) { return -EINVAL; }
+
 int64_t uname(SyscallCall& c) {
     utsname u{};
     std::strcpy(u.sysname, "Linux");

@@ -211,6 +211,18 @@ std::string random_bytes(uint64_t seed) {
 
 }  // namespace
 
+TEST_CASE("prctl answers -EINVAL, as a kernel without the option, and is not reported", "[linux][syscalls]") {
+    Guest g;
+    // Go 1.27's setVMAName: prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name).
+    uint64_t vma = g.sys(SYS_prctl, {0x53564d41, 0, 0x10000, 0x1000, 0});
+    uint64_t name = g.sys(SYS_prctl, {15 /* PR_SET_NAME */, 0, 0, 0, 0});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(vma) == -EINVAL);
+    CHECK(g.result(name) == -EINVAL);
+    CHECK(g.diag.str().find("prctl") == std::string::npos);
+}
+
 TEST_CASE("getrandom depends on the seed only", "[linux][random]") {
     std::string a = random_bytes(1), b = random_bytes(1), c = random_bytes(2);
     CHECK(a == b);
