@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <sys/stat.h>
 #include <memory>
 
 namespace gostart::app {
@@ -20,12 +21,12 @@ using nlohmann::ordered_json;
 
 // The functions rt0_go's start-up passes through, then the runtime data the model reads.
 constexpr std::string_view kFunctions[] = {
-    "_rt0_amd64_linux", "runtime.rt0_go", "runtime.settls", "runtime.check", "runtime.args", "runtime.osinit",
+    "_rt0_amd64_linux", "runtime.rt0_go", "runtime.settls", "x_cgo_init", "runtime.check", "runtime.args", "runtime.osinit",
     "runtime.schedinit", "runtime.newproc", "runtime.mstart", "runtime.main", "main.main"};
 constexpr std::string_view kData[] = {
     "runtime.g0", "runtime.m0", "runtime.sched", "runtime.allp", "runtime.allm", "runtime.gomaxprocs",
     "runtime.ncpu", "runtime.numCPUStartup", "runtime.argc", "runtime.argv", "runtime.physHugePageSize",
-    "runtime.mainStarted"};
+    "runtime.mainStarted", "runtime.iscgo"};
 
 std::string hex(uint64_t v) { return fmt::format("{:#x}", v); }
 
@@ -36,8 +37,19 @@ ordered_json describe(const Program& p) {
     j["go_version"] = go.version;
     j["version_source"] = go.source;
     j["build_settings"] = go.settings;
-    j["entry"] = hex(p.image->entry());
+    // Addresses are guest addresses: a position-independent program's are its link addresses plus the
+    // fixed load bias gostart-emu (and Linux without ASLR) places it at.
+    j["entry"] = hex(p.entry());
     j["static"] = !p.image->is_dynamic();
+    j["pie"] = p.image->is_pie();
+    j["load_bias"] = hex(p.load_bias);
+    j["interpreter"] = p.image->is_dynamic() ? ordered_json(p.image->interpreter()) : ordered_json(nullptr);
+    if (p.image->is_dynamic()) {
+        struct stat st {};
+        j["interpreter_on_host"] = ::stat(p.image->interpreter().c_str(), &st) == 0;
+    }
+    j["needed"] = p.image->view().needed;
+    j["cgo"] = p.cgo;
     j["symtab"] = p.has_symtab;
     j["dwarf"] = p.has_dwarf;
     if (p.pclntab)

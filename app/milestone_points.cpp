@@ -9,7 +9,8 @@
 namespace gostart::app {
 namespace {
 
-// Each direct `call` in the function at `start` (up to `max_bytes`): target name -> return address.
+// Each direct `call` in the function at `start` (up to `max_bytes`): target name -> return address;
+// the first call through a register goes in as "*REG" (rt0_go has one: `CALL AX` to _cgo_init).
 std::map<std::string, uint64_t> calls_in(const cpu::Engine& engine, const loader::SymbolTable& symbols, uint64_t start,
                                          size_t max_bytes) {
     std::map<std::string, uint64_t> out;
@@ -22,7 +23,11 @@ std::map<std::string, uint64_t> calls_in(const cpu::Engine& engine, const loader
         auto insn = dis.decode(start + off, std::span<const uint8_t>(code.data() + off, len - off));
         if (insn.size == 0) break;
         off += insn.size;
-        if (!insn.is_call || insn.operands.rfind("0x", 0) != 0) continue;
+        if (!insn.is_call) continue;
+        if (insn.operands.rfind("0x", 0) != 0) {
+            if (insn.operands.find('[') == std::string::npos) out.emplace("*" + insn.operands, start + off);
+            continue;
+        }
         uint64_t target = std::strtoull(insn.operands.c_str(), nullptr, 16);
         const loader::Symbol* callee = symbols.function_at(target);
         if (!callee || callee->addr != target) continue;
@@ -41,6 +46,11 @@ MilestonePoints find_milestone_points(const cpu::Engine& engine, const loader::S
                                  "runtime.schedinit", "runtime.newproc", "runtime.mstart"}) {
             auto it = calls.find(name);
             if (it != calls.end()) p.after_call[name] = it->second;
+        }
+        // rt0_go 1.13+: MOVQ _cgo_init(SB), AX; TESTQ AX, AX; JZ needtls; ... CALL AX.
+        if (auto it = calls.find("*rax"); it != calls.end()) {
+            p.after_call["_cgo_init"] = it->second;
+            p.cgo_init_call = it->second - 2;  // `call rax` is ff d0
         }
     }
     p.runtime_main = symbols.find("runtime.main");

@@ -2,6 +2,7 @@
 
 #include "gostructs/layouts_for.h"
 #include "loader/go/go_format_error.h"
+#include "loader/load_bias.h"
 #include "loader/load_error.h"
 
 #include <fmt/format.h>
@@ -31,7 +32,23 @@ const gostructs::StructLayouts& Program::require_layouts() const {
 
 namespace {
 
+// Every name the program has: .symtab, then the pclntab's functions (so stripped binaries have them),
+// then data symbols recovered from code. `bias` turns link addresses into guest addresses; TLS
+// symbols (offsets, not addresses) and undefined ones (another object's) have no place here.
+void add_symbols(Program& p, uint64_t bias) {
+    for (const auto& s : p.image->view().symbols) {
+        if (s.is_tls || !s.defined) continue;
+        p.symbols.add(loader::Symbol{s.name, s.value + bias, s.size, s.is_function});
+    }
+    if (p.pclntab)
+        for (const auto& f : p.pclntab->functions())
+            p.symbols.add(loader::Symbol{std::string(f.name), f.entry, f.end - f.entry, true});
+    for (const auto& s : p.recovered) p.symbols.add(loader::Symbol{s.name, s.addr + bias, 0, false});
+    p.symbols.finish();
+}
+
 // Layouts are needed by the model, not by `run`: a binary without one still runs, and `info` says why.
+// Data symbols are recovered from code at link addresses (the file's), before any relocation.
 void add_layouts_and_data_symbols(Program& p) {
     const auto& view = p.image->view();
     try {
@@ -43,7 +60,26 @@ void add_layouts_and_data_symbols(Program& p) {
     // Without a layout the rules that need an offset (m0, sched) find nothing; the others still work.
     int minor = p.go->number ? p.go->number->minor : 0;
     p.recovered = gostructs::recover_data_symbols(view, p.symbols, p.layouts ? *p.layouts : gostructs::StructLayouts{}, minor);
-    for (const auto& s : p.recovered) p.symbols.add(loader::Symbol{s.name, s.addr, 0, false});
+}
+
+// The dynamic linker, from the host's root: it is the first code a dynamically linked program runs.
+// Anything wrong with it is the program's problem to report (126), named after the program.
+void open_interpreter(Program& p) {
+    const std::string& path = p.path();
+    const std::string& interp = p.image->interpreter();
+    try {
+        p.interpreter = std::make_unique<loader::ElfImage>(loader::ElfImage::open(interp));
+    } catch (const LoadError& e) {
+        throw LoadError(LoadError::Kind::cannot_run, path,
+                        e.kind() == LoadError::Kind::not_found
+                            ? fmt::format("dynamically linked, but its interpreter {} is not on this host", interp)
+                            : fmt::format("dynamically linked, but its interpreter {} cannot be loaded: {}", interp, e.what()));
+    }
+    if (!p.interpreter->is_pie() || p.interpreter->is_dynamic())
+        throw LoadError(LoadError::Kind::cannot_run, path,
+                        fmt::format("dynamically linked, but its interpreter {} is not a self-contained shared object "
+                                    "(ET_DYN without PT_INTERP), as Linux requires", interp));
+    p.interpreter_bias = loader::interpreter_load_bias(p.interpreter->view());
 }
 
 }  // namespace
@@ -54,33 +90,39 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
     const auto& view = p->image->view();
     p->has_symtab = !view.symbols.empty();
     p->has_dwarf = view.section(".debug_info") || view.section(".zdebug_info");
+    p->load_bias = loader::program_load_bias(view, p->image->is_pie());
 
-    for (const auto& s : view.symbols)
-        p->symbols.add(loader::Symbol{s.name, s.value, s.size, s.is_function});
     try {
         p->pclntab.emplace(loader::go::Pclntab::parse(view));
-        for (const auto& f : p->pclntab->functions())
-            p->symbols.add(loader::Symbol{std::string(f.name), f.entry, f.end - f.entry, true});
     } catch (const loader::GoFormatError&) {
         // No usable pclntab: fine for a non-Go binary; Go identity below decides.
     }
-    p->symbols.finish();
     try {
         p->go.emplace(loader::go::identify(view));
     } catch (const loader::GoFormatError&) {
     }
+    // Recovering data symbols reads code through the link-address table; the final one is relocated.
+    add_symbols(*p, 0);
     if (p->go && knowledge == Knowledge::full) add_layouts_and_data_symbols(*p);
+    if (p->load_bias || !p->recovered.empty()) {
+        if (p->pclntab) p->pclntab->relocate(p->load_bias);
+        p->symbols = loader::SymbolTable{};
+        add_symbols(*p, p->load_bias);
+    }
+    // runtime/cgo's assembly entry for calls from C: linked exactly when runtime/cgo is.
+    p->cgo = p->symbols.find("crosscall2").has_value();
 
     if (require_runnable) {
-        if (p->image->is_dynamic())
-            throw LoadError(LoadError::Kind::cannot_run, path,
-                            "dynamically linked (has an interpreter): only static binaries are supported so far");
         if (!p->go || !p->symbols.find("runtime.rt0_go"))
-            throw LoadError(LoadError::Kind::cannot_run, path, "not a Go binary (no Go build info, pclntab or runtime.rt0_go)");
+            throw LoadError(LoadError::Kind::cannot_run, path,
+                            p->image->is_dynamic()
+                                ? "not a Go binary (dynamically linked, but no Go build info, pclntab or runtime.rt0_go)"
+                                : "not a Go binary (no Go build info, pclntab or runtime.rt0_go)");
         const std::string& level = p->go->goamd64;
         if (level == "v2" || level == "v3" || level == "v4")
             throw LoadError(LoadError::Kind::cannot_run, path,
                             fmt::format("built for GOAMD64={}; the emulated CPU is x86-64-v1 (rebuild with GOAMD64=v1)", level));
+        if (p->image->is_dynamic()) open_interpreter(*p);
     }
     return p;
 }

@@ -19,6 +19,14 @@ namespace gostart::app {
 
 struct Program {
     std::unique_ptr<loader::ElfImage> image;
+    // A position-independent program runs at this bias (loader/load_bias.h); `symbols` and the
+    // pclntab's functions are guest addresses (link address + bias). 0 for ET_EXEC.
+    uint64_t load_bias = 0;
+    // The dynamic linker PT_INTERP names, read from the host's root (only when the program is to run).
+    std::unique_ptr<loader::ElfImage> interpreter;
+    uint64_t interpreter_bias = 0;
+    // Linked with runtime/cgo: rt0_go calls _cgo_init instead of settls, and Ms are pthreads.
+    bool cgo = false;
     std::optional<loader::go::GoIdentity> go;          // nullopt: not a Go binary
     std::optional<loader::go::Pclntab> pclntab;
     loader::SymbolTable symbols;
@@ -33,6 +41,7 @@ struct Program {
     const std::string& path() const { return image->path(); }
     // The layouts, or LayoutError with the reason (commands that cannot work without them).
     const gostructs::StructLayouts& require_layouts() const;
+    uint64_t entry() const { return image->entry() + load_bias; }  // the program's own entry, as a guest address
     std::string describe(uint64_t pc) const { return symbols.describe(pc); }
     // "asm_amd64.s:89" for a pc, or "" when the pclntab has no line for it.
     std::string source_line(uint64_t pc) const;

@@ -54,7 +54,9 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
     in.argv.insert(in.argv.end(), opts.args.begin(), opts.args.end());
     in.envp = env_;
     in.execfn = opts.program;
-    stack_ = linux::exec_program(*process_, *program_->image, in);
+    linux::ExecImages images{program_->image.get(), program_->load_bias, program_->interpreter.get(),
+                             program_->interpreter_bias};
+    stack_ = linux::exec_program(*process_, images, in);
 
     linux::Process* proc = process_.get();
     if (po.clock == linux::Clock::Mode::virtual_time)

@@ -26,6 +26,7 @@ constexpr const char* kModelSymbols[] = {
     "runtime.allm", "runtime.gomaxprocs", "runtime.ncpu", "runtime.numCPUStartup", "runtime.argc",
     "runtime.argv", "runtime.physPageSize", "runtime.physHugePageSize", "runtime.startupRandomData",
     "runtime.startupRand", "runtime.mainStarted", "runtime.main", "runtime.goexit", "runtime.sysmon",
+    "runtime.iscgo",
 };
 
 }  // namespace
@@ -44,6 +45,18 @@ model::ModelInputs model_inputs(Session& session) {
     in.cpus = session.process().options().cpus;
     in.huge_page_size = linux::kHugePageSize;
     in.main_tid = linux::Process::kPid;
+    // cgo: where g lives comes from the program's PT_TLS and runtime.tlsg (stripped: assumed at the
+    // block's start, where Go's linker puts it); the pthread stack size from the RLIMIT_STACK we report.
+    in.cgo = prog.cgo;
+    const auto& view = prog.image->view();
+    if (const loader::Segment* tls = view.segment(7 /*PT_TLS*/)) {
+        in.tls_vaddr = tls->vaddr;
+        in.tls_memsz = tls->memsz;
+        in.tls_align = tls->align;
+    }
+    for (const auto& s : view.symbols)
+        if (s.is_tls && s.name == "runtime.tlsg") in.tlsg_value = s.value;
+    in.stack_rlimit = linux::kStackReserve;
     for (const auto& kv : session.guest_env())
         if (kv.rfind("GOMAXPROCS=", 0) == 0) in.gomaxprocs_env = kv.substr(11);
     for (const char* name : kModelSymbols)
@@ -62,14 +75,28 @@ StartupChecker::StartupChecker(Session& session, std::unique_ptr<gostructs::Stru
     if (debug.model_gomaxprocs) inputs_.gomaxprocs_env = *debug.model_gomaxprocs;
     inputs_.entry_sp += static_cast<uint64_t>(debug.model_sp_shift);
     model_ = std::make_unique<model::StartupModel>(inputs_);
+    if (inputs_.cgo && !model_->rules().cgo_modelled)
+        throw std::runtime_error("the runtime model knows the cgo start-up (x_cgo_init's stack rule) of go1.19 only");
     view_ = std::make_unique<EngineView>(session.engine());
-    checker_ = std::make_unique<model::Checker>(*view_, *layouts_, inputs_);
+    checker_ = std::make_unique<model::Checker>(*view_, *layouts_, inputs_, model_->g_tls_offset());
 
     cpu::Engine& engine = session.engine();
     MilestonePoints points = find_milestone_points(engine, session.program().symbols);
+    auto rt0 = session.program().symbols.find("runtime.rt0_go");
+    if (inputs_.cgo && rt0) {
+        // With cgo, C code (crt1's _start, __libc_start_main) runs between the loader and rt0_go: the
+        // SP that rt0_go starts from is an input observed at its entry (a register, not runtime state).
+        int64_t shift = debug.model_sp_shift;
+        engine.add_code_hook(*rt0, *rt0, [this, &engine, shift](uint64_t) {
+            if (rt0_seen_) return;
+            rt0_seen_ = true;
+            inputs_.entry_sp = engine.reg(cpu::Reg::rsp) + static_cast<uint64_t>(shift);
+            model_ = std::make_unique<model::StartupModel>(inputs_);
+        });
+    }
     using model::Milestone;
     const std::pair<const char*, Milestone> calls[] = {
-        {"runtime.settls", Milestone::settls}, {"runtime.check", Milestone::check},
+        {"runtime.settls", Milestone::settls}, {"_cgo_init", Milestone::cgo_init}, {"runtime.check", Milestone::check},
         {"runtime.args", Milestone::args},     {"runtime.osinit", Milestone::osinit},
         {"runtime.schedinit", Milestone::schedinit}, {"runtime.newproc", Milestone::newproc},
     };

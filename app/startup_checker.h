@@ -66,6 +66,7 @@ private:
     std::vector<MilestoneReport> reports_;
     std::map<std::string, bool> done_;
     bool main_returned_ = false, fatal_panic_ = false;
+    bool rt0_seen_ = false;
 };
 
 // ModelInputs from what the session's loader and Linux layer gave the guest.

@@ -111,6 +111,25 @@ void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
 void Engine::unmap(uint64_t addr, uint64_t size) {
     check(uc_mem_unmap(uc_, addr, size), "unmapping guest memory");
     prot_.clear(addr, size);
+    forget_code(addr, addr + size);
+}
+
+// Code that ran in [begin, end) is gone: another library may be mapped there next (dlopen, dlclose),
+// so its instruction counts and Unicorn's translations of it must not be reused.
+void Engine::forget_code(uint64_t begin, uint64_t end) {
+    bool any = false;
+    for (auto it = block_insns_.begin(); it != block_insns_.end();) {
+        if (it->first >= begin && it->first < end) {
+            it = block_insns_.erase(it);
+            any = true;
+        } else {
+            ++it;
+        }
+    }
+    if (!any) return;
+    for (auto& slot : block_cache_)
+        if (slot.addr >= begin && slot.addr < end) slot = BlockCount{};
+    uc_ctl_remove_cache(uc_, begin, end);
 }
 
 void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {

@@ -73,7 +73,8 @@ public:
     using BlockObserver = std::function<void(uint64_t addr, uint32_t size)>;
     void set_block_observer(BlockObserver fn) { block_observer_ = std::move(fn); }
 
-    // Instruction count of each block seen, decoded once (blocks are immutable: Go does not JIT).
+    // Instruction count of each block seen, decoded once (code does not change while it is mapped: Go
+    // does not JIT; unmapping forgets the counts, for the libraries ld.so maps and unmaps).
     size_t cached_blocks() const { return block_insns_.size(); }
 
 private:
@@ -96,6 +97,7 @@ private:
         bool active = true;  // Unicorn 2.0.1 may still call a deleted hook: records live until ~Engine
     };
     void drop_translations(uint64_t begin, uint64_t end);
+    void forget_code(uint64_t begin, uint64_t end);
 
     uc_struct* uc_ = nullptr;
     uint64_t insns_ = 0;

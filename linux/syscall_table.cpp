@@ -120,11 +120,14 @@ static const SyscallDef kTable[] = {
     {291, "epoll_create1", {A::hex}, sys::epoll_create1, "an emulated epoll"},
     {292, "dup3", {A::fd, A::fd, A::hex}, sys::dup3, "guest descriptor table"},
     {293, "pipe2", {A::ptr, A::hex}, sys::pipe2, "an emulated pipe"},
+    {273, "set_robust_list", {A::ptr, A::size}, sys::set_robust_list, "recorded per thread (glibc's pthreads); the list is not walked when a thread dies"},
+    {274, "get_robust_list", {A::dec, A::ptr, A::ptr}, sys::get_robust_list, "the list set_robust_list recorded (this process's threads only)"},
     {302, "prlimit64", {A::dec, A::dec, A::ptr, A::ptr}, sys::prlimit64, "this process's own limits"},
     {316, "renameat2", {A::dirfd, A::str, A::dirfd, A::str, A::hex}, sys::renameat, "as renameat"},
     {318, "getrandom", {A::ptr, A::size, A::hex}, sys::getrandom, "bytes from --seed"},
     {322, "execveat", {A::dirfd, A::str, A::ptr, A::ptr, A::hex}, sys::refuse_process, "refused (EACCES)"},
-    {435, "clone3", {A::ptr, A::size}, nullptr, ""},
+    {334, "rseq", {A::ptr, A::size, A::hex, A::hex}, sys::not_provided, "-ENOSYS on purpose: glibc then runs without restartable sequences, as on kernels before 4.18"},
+    {435, "clone3", {A::ptr, A::size}, sys::not_provided, "-ENOSYS on purpose: glibc's pthread_create falls back to clone, as on kernels before 5.3"},
 };
 
 std::span<const SyscallDef> syscall_table() { return kTable; }

@@ -35,6 +35,8 @@ struct SymbolEntry {
     uint64_t value = 0;
     uint64_t size = 0;
     bool is_function = false;
+    bool is_tls = false;    // STT_TLS: `value` is an offset in the PT_TLS block, not an address
+    bool defined = true;    // false for SHN_UNDEF (a dynamic symbol another object provides)
 };
 
 // A read-only view of one ELF file. `file` must outlive the view.
@@ -45,6 +47,14 @@ struct BinaryView {
     std::vector<Segment> segments;
     std::vector<Section> sections;
     std::vector<SymbolEntry> symbols;  // .symtab (empty when stripped)
+    std::string interpreter;           // PT_INTERP's path; empty for a static executable
+    std::vector<std::string> needed;   // DT_NEEDED libraries, in order
+
+    const Segment* segment(uint32_t type) const {
+        for (const auto& s : segments)
+            if (s.type == type) return &s;
+        return nullptr;
+    }
 
     const Section* section(std::string_view name) const {
         for (const auto& s : sections)

@@ -3,6 +3,7 @@
 #include "loader/load_error.h"
 
 #include <LIEF/ELF.hpp>
+#include <LIEF/ELF/DynamicEntryLibrary.hpp>
 #include <LIEF/logging.hpp>
 #include <elf.h>
 #include <fmt/format.h>
@@ -136,7 +137,26 @@ ElfImage ElfImage::open(const std::string& path) {
         e.value = s.value();
         e.size = s.size();
         e.is_function = static_cast<int>(s.type()) == 2;  // STT_FUNC (elf.h defines it as a macro)
+        e.is_tls = static_cast<int>(s.type()) == 6;       // STT_TLS
+        e.defined = s.shndx() != 0;                       // SHN_UNDEF
         v.symbols.push_back(std::move(e));
+    }
+
+    if (img.has_interp_) {
+        // PT_INTERP holds a path whose last byte is NUL (the kernel's test); the path ends at the first NUL.
+        const Segment* in = v.segment(PT_INTERP);
+        if (in->offset > bytes.size() || in->filesz > bytes.size() - in->offset || in->filesz < 2 || in->filesz > 4096)
+            cannot_run(path, "corrupt ELF: the interpreter path (PT_INTERP) is outside the file or of absurd length");
+        auto raw = bytes.subspan(in->offset, in->filesz);
+        if (raw.back() != 0) cannot_run(path, "corrupt ELF: the interpreter path (PT_INTERP) does not end with NUL");
+        v.interpreter.assign(reinterpret_cast<const char*>(raw.data()));
+        if (v.interpreter.empty()) cannot_run(path, "corrupt ELF: the interpreter path (PT_INTERP) is empty");
+    }
+    try {
+        for (const auto& d : bin->dynamic_entries())
+            if (const auto* lib = dynamic_cast<const LIEF::ELF::DynamicEntryLibrary*>(&d)) v.needed.push_back(lib->name());
+    } catch (const std::exception&) {
+        // A dynamic section LIEF cannot read: the interpreter will say what it thinks of it.
     }
 
     // Checks that keep the loader honest on hostile files.

@@ -30,7 +30,11 @@ public:
     const BinaryView& view() const { return view_; }
     const std::string& path() const { return view_.path; }
     uint64_t entry() const { return view_.entry; }
+    // Dynamically linked: the kernel would start PT_INTERP (ld.so), not the program.
     bool is_dynamic() const { return has_interp_; }
+    const std::string& interpreter() const { return view_.interpreter; }
+    // Position-independent (ET_DYN): placed at a load bias (loader/load_bias.h), not at its link addresses.
+    bool is_pie() const { return elf_type_ == 3 /*ET_DYN*/; }
     uint16_t elf_type() const { return elf_type_; }
     uint64_t phdr_offset() const { return phoff_; }
     uint16_t phent_size() const { return phentsize_; }

@@ -29,7 +29,7 @@ InitialStack build_initial_stack(const StackInputs& in) {
 
     out.auxv = {
         {kAtHwcap, in.hwcap},  {kAtPagesz, 4096},       {kAtClktck, 100},        {kAtPhdr, in.phdr},
-        {kAtPhent, in.phent},  {kAtPhnum, in.phnum},    {kAtBase, 0},            {kAtFlags, 0},
+        {kAtPhent, in.phent},  {kAtPhnum, in.phnum},    {kAtBase, in.base},           {kAtFlags, 0},
         {kAtEntry, in.entry},  {kAtUid, in.uid},        {kAtEuid, in.uid},       {kAtGid, in.gid},
         {kAtEgid, in.gid},     {kAtSecure, 0},          {kAtRandom, random_addr}, {kAtHwcap2, 0},
         {kAtExecfn, out.execfn_addr}, {kAtPlatform, out.platform_addr}, {kAtNull, 0},

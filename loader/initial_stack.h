@@ -1,4 +1,4 @@
-// The initial process stack that Linux's execve builds for a static executable: argc, argv, envp,
+// The initial process stack that Linux's execve builds: argc, argv, envp,
 // auxv and the strings they point to, laid out below a fixed stack top so that a run is reproducible.
 // Pure computation: it returns the bytes and where everything is; the caller writes them to the guest.
 // The addresses are inputs of the runtime model (argv, envp, AT_RANDOM...), so they are all kept.
@@ -25,7 +25,8 @@ struct StackInputs {
     std::vector<std::string> envp;
     std::string execfn;
     std::array<uint8_t, 16> random{};
-    uint64_t phdr = 0, phent = 0, phnum = 0, entry = 0;
+    uint64_t phdr = 0, phent = 0, phnum = 0, entry = 0;  // the program's, as guest addresses
+    uint64_t base = 0;      // AT_BASE: where the interpreter is loaded (0: no interpreter)
     uint64_t uid = 1000, gid = 1000;
     uint64_t hwcap = 0;
 };

@@ -48,7 +48,7 @@ std::optional<uint64_t> Checker::object_address(const std::string& object) const
     if (object == "g0") return sym("runtime.g0");
     if (object == "m0") return sym("runtime.m0");
     if (object == "sched") return sym("runtime.sched");
-    if (object == "curg") return guest_.read_uint(guest_.fs_base() - 8, 8);
+    if (object == "curg") return guest_.read_uint(guest_.fs_base() + static_cast<uint64_t>(g_tls_offset_), 8);
     if (auto i = index_in(object, "allp[")) {
         auto allp = sym("runtime.allp");
         if (!allp) return std::nullopt;
@@ -91,7 +91,8 @@ std::optional<uint64_t> Checker::field_address(const FieldRef& ref) const {
         auto v = field_value(p.object, p.path);
         return v ? std::optional<uint64_t>(*v + ref.offset) : std::nullopt;
     }
-    if (o == "curg" && ref.path.empty()) return guest_.fs_base() - 8;
+    if (o == "curg" && ref.path.empty()) return guest_.fs_base() + static_cast<uint64_t>(g_tls_offset_);
+    if (o.rfind("fs:", 0) == 0) return guest_.fs_base() + static_cast<uint64_t>(std::strtoll(o.c_str() + 3, nullptr, 0)) + ref.offset;
     if (o == "fs" || o == "exit") return std::nullopt;
     auto base = object_address(o);
     auto f = layouts_.field(ref.type, ref.path);
@@ -135,7 +136,9 @@ std::optional<uint64_t> Checker::expected_value(const Expected& e, std::string& 
     if (e.value) return e.value;
     const std::string& s = e.address_of;
     std::optional<uint64_t> v;
-    if (!s.empty() && s[0] == '&') {
+    if (s == "fs") {
+        v = guest_.fs_base();
+    } else if (!s.empty() && s[0] == '&') {
         Parsed p = parse(s.substr(1));
         auto base = object_address(p.object);
         auto f = layouts_.field(type_of(p.object), p.path);

@@ -16,8 +16,10 @@ namespace gostart::model {
 
 class Checker {
 public:
-    Checker(const GuestView& guest, const gostructs::StructLayouts& layouts, const ModelInputs& inputs)
-        : guest_(guest), layouts_(layouts), inputs_(inputs) {}
+    // `g_tls_offset`: where the current g is relative to the FS base (StartupModel::g_tls_offset).
+    Checker(const GuestView& guest, const gostructs::StructLayouts& layouts, const ModelInputs& inputs,
+            int64_t g_tls_offset = -8)
+        : guest_(guest), layouts_(layouts), inputs_(inputs), g_tls_offset_(g_tls_offset) {}
 
     std::vector<Check> evaluate(const std::vector<Expectation>& expectations, std::optional<int> exit_status = {}) const;
 
@@ -34,6 +36,7 @@ private:
     const GuestView& guest_;
     const gostructs::StructLayouts& layouts_;
     const ModelInputs& inputs_;
+    int64_t g_tls_offset_;
 };
 
 }  // namespace gostart::model

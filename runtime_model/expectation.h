@@ -13,7 +13,8 @@ namespace gostart::model {
 //   g0 m0 sched          the static runtime.g0 / runtime.m0 / runtime.sched
 //   allp[N]              the N-th P (through the allp slice)
 //   g1                   the main goroutine (allgs[0]: the first g newproc creates)
-//   curg                 the g at -8(FS) on the checking thread
+//   curg                 the g at g's TLS slot (-8(FS), or with cgo where glibc put runtime.tlsg) on the checking thread
+//   fs:N                 memory at the FS base + N (glibc's thread control block)
 //   m[id=N]              the M with id N on the allm list
 //   fs                   the FS base register itself (path empty)
 //   var:NAME             a global variable, `size` bytes at the symbol NAME (+ path as a byte offset)
@@ -34,6 +35,7 @@ struct FieldRef {
 //   "g1", "allp[1]"        the address of that object
 //   "&m0.tls+8"            the address of a field, plus a byte offset
 //   "g1.stack.lo+2048"     the value of another field, plus a number
+//   "fs"                   the FS base register
 struct Expected {
     std::optional<uint64_t> value;
     std::string address_of;  // used when value is empty

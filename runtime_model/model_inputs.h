@@ -26,6 +26,13 @@ struct ModelInputs {
     int cpus = 0;                          // what sched_getaffinity reports
     uint64_t huge_page_size = 0;           // what /sys/kernel/mm/transparent_hugepage/hpage_pmd_size holds
     int main_tid = 0;                      // gettid() of the main thread
+    // cgo: the binary links runtime/cgo, so rt0_go calls _cgo_init instead of settls and glibc owns
+    // the thread pointer. Then `entry_sp` is the SP at rt0_go's entry (glibc's __libc_start_main calls
+    // the program's main, which jumps to rt0_go), and g lives in the program's static TLS block.
+    bool cgo = false;
+    uint64_t tls_vaddr = 0, tls_memsz = 0, tls_align = 0;   // the program's PT_TLS (cgo)
+    uint64_t tlsg_value = 0;               // runtime.tlsg's st_value: g's offset inside that block
+    uint64_t stack_rlimit = 0;             // RLIMIT_STACK as the Linux layer reports it (glibc's pthread stack size)
     // From the environment the guest was given.
     std::optional<std::string> gomaxprocs_env;
     // Symbol addresses by plain name ("runtime.g0", "runtime.main", ...).

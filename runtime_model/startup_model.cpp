@@ -10,6 +10,7 @@ namespace gostart::model {
 const char* milestone_name(Milestone m) {
     switch (m) {
         case Milestone::settls: return "runtime.settls";
+        case Milestone::cgo_init: return "_cgo_init";
         case Milestone::check: return "runtime.check";
         case Milestone::args: return "runtime.args";
         case Milestone::osinit: return "runtime.osinit";
@@ -24,7 +25,7 @@ const char* milestone_name(Milestone m) {
 }
 
 std::vector<Milestone> all_milestones() {
-    return {Milestone::settls, Milestone::check, Milestone::args, Milestone::osinit, Milestone::schedinit,
+    return {Milestone::settls, Milestone::cgo_init, Milestone::check, Milestone::args, Milestone::osinit, Milestone::schedinit,
             Milestone::newproc, Milestone::mstart, Milestone::runtime_main, Milestone::main_main, Milestone::exit};
 }
 
@@ -35,7 +36,37 @@ uint64_t StartupModel::g0_stack_hi() const {
     return (in_.entry_sp - rules_.rt0_frame) & ~uint64_t(15);
 }
 
-uint64_t StartupModel::g0_stack_lo() const { return g0_stack_hi() - rules_.g0_stack_span; }
+std::vector<Milestone> StartupModel::milestones() const {
+    std::vector<Milestone> out;
+    for (Milestone m : all_milestones())
+        if (m != (in_.cgo ? Milestone::settls : Milestone::cgo_init)) out.push_back(m);
+    return out;
+}
+
+uint64_t StartupModel::g0_initial_lo() const { return g0_stack_hi() - rules_.g0_stack_span; }
+
+uint64_t StartupModel::g0_stack_lo() const {
+    if (!in_.cgo) return g0_initial_lo();
+    // x_cgo_init: the bottom of a default-sized pthread stack whose top is x_cgo_init's own frame.
+    // glibc's default pthread stack size is RLIMIT_STACK rounded up to pages (ARCH_STACK_DEFAULT_SIZE,
+    // 2 MiB on x86-64, when unlimited).
+    uint64_t size = in_.stack_rlimit == ~uint64_t(0) ? (2ull << 20) : (in_.stack_rlimit + in_.page_size - 1) & ~(in_.page_size - 1);
+    return g0_stack_hi() - rules_.cgo_frame_below_hi - size + rules_.cgo_stack_pad;
+}
+
+int64_t StartupModel::g_tls_offset() const {
+    if (!in_.cgo) return -8;
+    // glibc, TLS variant II (x86-64): the executable's block is the first below the thread pointer, at
+    // off = roundup(memsz - firstbyte, align) (plus align when that leaves no room for firstbyte), with
+    // firstbyte = -vaddr mod align (elf/dl-tls.c _dl_determine_tlsoffset); a TLS symbol is at tp - off + value.
+    uint64_t align = in_.tls_align ? in_.tls_align : 1;
+    uint64_t firstbyte = (0 - (in_.tls_vaddr & (align - 1))) & (align - 1);
+    uint64_t off = (in_.tls_memsz - firstbyte + align - 1) / align * align;
+    if (off < firstbyte) off += align;
+    return static_cast<int64_t>(in_.tlsg_value) - static_cast<int64_t>(off);
+}
+
+int StartupModel::m_id_of_sysmon() const { return in_.cgo ? 2 : 1; }
 
 int StartupModel::gomaxprocs() const {
     // schedinit: procs := ncpu; if n, ok := atoi32(gogetenv("GOMAXPROCS")); ok && n > 0 { procs = n }
@@ -71,6 +102,11 @@ std::vector<Expectation> StartupModel::predict(Milestone m) const {
     uint64_t m0 = sym("runtime.m0"), g0 = sym("runtime.g0");
     uint64_t hi = g0_stack_hi(), lo = g0_stack_lo();
     int procs = gomaxprocs();
+    int64_t goff = g_tls_offset();
+    // The current g, as the runtime reads it: `MOVQ g(TLS), R` is FS + g_tls_offset.
+    FieldRef curg{"curg", "", "", 8, 0, fmt::format("{}(FS)", goff)};
+    std::string g_slot_why = in_.cgo ? fmt::format("g lives at FS{:+} in glibc's static TLS (runtime.tlsg in PT_TLS)", goff)
+                                     : std::string("g is at -8(FS)");
 
     switch (m) {
         case Milestone::settls: {
@@ -82,12 +118,37 @@ std::vector<Expectation> StartupModel::predict(Milestone m) const {
             out.push_back({field("g0", "g", "stackguard1"), addr(lo), "rt0_go: MOVQ BX, g_stackguard1(DI) with BX = stack.lo"});
             out.push_back({FieldRef{"fs", "", "", 8, 0, "fs_base"}, Expected{std::nullopt, "&m0.tls+8", true},
                            "settls(&m0.tls) adds 8 and calls arch_prctl(ARCH_SET_FS): g lives at -8(FS) = m0.tls[0]"});
+            if (in_.symbol("runtime.iscgo"))
+                out.push_back({var("runtime.iscgo", 1), num(0), "runtime/cgo is not linked: iscgo stays false"});
+            break;
+        }
+        case Milestone::cgo_init: {
+            uint64_t lo0 = g0_initial_lo();
+            out.push_back({field("g0", "g", "stack.hi"), addr(hi),
+                           fmt::format("SP at rt0_go's entry ({:#x}, where glibc's __libc_start_main called main) less the "
+                                       "frame, 16-aligned: {}", in_.entry_sp, r.rt0_frame_why)});
+            out.push_back({field("g0", "g", "stack.lo"), addr(lo), r.cgo_why});
+            out.push_back({field("g0", "g", "stackguard0"), addr(lo0),
+                           "rt0_go set stack.lo's first guess (" + r.g0_stack_why + "); it moves the guards only after the call"});
+            out.push_back({field("g0", "g", "stackguard1"), addr(lo0), "as stackguard0"});
+            out.push_back({FieldRef{"fs:0", "", "", 8, 0, "*(FS+0)"}, Expected{std::nullopt, "fs", true},
+                           "ld.so set the thread pointer before the program ran: the x86-64 TLS ABI wants the word at FS:0 to point at itself"});
+            out.push_back({curg, addr(0), g_slot_why + ", still zero (.tbss) until rt0_go stores &g0"});
+            if (in_.symbol("runtime.iscgo"))
+                out.push_back({var("runtime.iscgo", 1), num(1), "runtime/cgo sets iscgo = true (static data)"});
             break;
         }
         case Milestone::check:
-            out.push_back({field("m0", "m", "tls"), addr(g0), "rt0_go: get_tls(BX); MOVQ CX, g(BX) with CX = &g0"});
-            out.push_back({FieldRef{"curg", "", "", 8, 0, "-8(FS)"}, addr(g0),
-                           "the same store seen through the FS base: g is at -8(FS)"});
+            if (in_.cgo) {
+                out.push_back({field("m0", "m", "tls"), addr(0), "with cgo settls never runs: m0.tls is not where g lives"});
+                out.push_back({curg, addr(g0), "rt0_go: get_tls(BX); MOVQ CX, g(BX) with CX = &g0: " + g_slot_why});
+                out.push_back({field("g0", "g", "stackguard0"), addr(lo + r.stack_guard),
+                               "rt0_go after _cgo_init: stackguard0 = stack.lo + " + r.stack_guard_why});
+                out.push_back({field("g0", "g", "stackguard1"), addr(lo + r.stack_guard), "rt0_go after _cgo_init: as stackguard0"});
+            } else {
+                out.push_back({field("m0", "m", "tls"), addr(g0), "rt0_go: get_tls(BX); MOVQ CX, g(BX) with CX = &g0"});
+                out.push_back({curg, addr(g0), "the same store seen through the FS base: g is at -8(FS)"});
+            }
             out.push_back({field("m0", "m", "g0"), addr(g0), "rt0_go: MOVQ CX, m_g0(AX) — m0.g0 = &g0"});
             out.push_back({field("g0", "g", "m"), addr(m0), "rt0_go: MOVQ AX, g_m(CX) — g0.m = &m0"});
             break;
@@ -174,13 +235,17 @@ std::vector<Expectation> StartupModel::predict(Milestone m) const {
             out.push_back({field("g1", "g", "m"), addr(m0), "execute: g1.m = m0"});
             out.push_back({field("g1", "g", "atomicstatus"), num(r.g_running), "execute: casgstatus(g1, _Grunnable, _Grunning)"});
             out.push_back({field("allp[0]", "p", "runnext"), addr(0), "runqget took g1 from runnext"});
-            out.push_back({FieldRef{"curg", "", "", 8, 0, "-8(FS)"}, addr_of("g1"), "gogo(&g1.sched) installs g1 as the current g"});
+            out.push_back({curg, addr_of("g1"), "gogo(&g1.sched) installs g1 as the current g"});
             break;
         case Milestone::main_main: {
             out.push_back({var("runtime.mainStarted", 1), num(1), "runtime.main: mainStarted = true before starting sysmon"});
-            out.push_back({FieldRef{"deref:m[id=1].mstartfn", "", "", 8, 0, "*m[id=1].mstartfn"}, addr(sym("runtime.sysmon")),
-                           "runtime.main: newm(sysmon, nil, -1) — the first M after m0 gets id 1; mstartfn is a funcval"});
-            out.push_back({FieldRef{"curg", "", "", 8, 0, "-8(FS)"}, addr_of("g1"), "main.main runs on the main goroutine"});
+            int id = m_id_of_sysmon();
+            std::string m = fmt::format("m[id={}]", id);
+            out.push_back({FieldRef{"deref:" + m + ".mstartfn", "", "", 8, 0, "*" + m + ".mstartfn"}, addr(sym("runtime.sysmon")),
+                           in_.cgo ? "runtime.main: newm(sysmon, nil, -1) — with cgo, mstart1 → mstartm0 → newextram already "
+                                     "took id 1 for the extra M that C callbacks use, so sysmon's M gets id 2; mstartfn is a funcval"
+                                   : "runtime.main: newm(sysmon, nil, -1) — the first M after m0 gets id 1; mstartfn is a funcval"});
+            out.push_back({curg, addr_of("g1"), "main.main runs on the main goroutine"});
             out.push_back({field("g1", "g", "goid"), num(1), "the main goroutine keeps goid 1"});
             out.push_back({field("m0", "m", "curg"), addr_of("g1"), "main.main runs on m0"});
             break;

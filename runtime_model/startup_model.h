@@ -13,10 +13,11 @@
 namespace gostart::model {
 
 // Milestones in the order start-up reaches them; names as in CLI.md's check --json.
-enum class Milestone { settls, check, args, osinit, schedinit, newproc, mstart, runtime_main, main_main, exit };
+// cgo_init replaces settls when the binary links runtime/cgo: rt0_go calls one or the other.
+enum class Milestone { settls, cgo_init, check, args, osinit, schedinit, newproc, mstart, runtime_main, main_main, exit };
 
-const char* milestone_name(Milestone m);   // "runtime.settls", ..., "main.main", "exit"
-std::vector<Milestone> all_milestones();
+const char* milestone_name(Milestone m);   // "runtime.settls", "_cgo_init", ..., "main.main", "exit"
+std::vector<Milestone> all_milestones();   // both paths' milestones
 
 class StartupModel {
 public:
@@ -25,9 +26,18 @@ public:
     const ModelInputs& inputs() const { return in_; }
     const VersionRules& rules() const { return rules_; }
 
-    // g0's stack as rt0_go sets it up (the first facts of the article's step 1).
+    // The milestones of this binary's path, in order (settls or _cgo_init).
+    std::vector<Milestone> milestones() const;
+
+    // g0's stack as rt0_go sets it up (the first facts of the article's step 1); with cgo, x_cgo_init
+    // then moves lo down to the bottom of the main thread's stack as pthreads sees it.
     uint64_t g0_stack_hi() const;
-    uint64_t g0_stack_lo() const;
+    uint64_t g0_initial_lo() const;  // rt0_go's own guess: hi less the g0 stack span
+    uint64_t g0_stack_lo() const;    // after _cgo_init (the same as the initial one without cgo)
+    // Where g is stored, relative to the FS base: -8 (settls: FS = &m0.tls + 8), or with cgo the
+    // offset of runtime.tlsg in the program's static TLS block as glibc lays it out.
+    int64_t g_tls_offset() const;
+    int m_id_of_sysmon() const;      // 1, or 2 with cgo (the extra M for C callbacks takes 1)
     int gomaxprocs() const;  // ncpu, or GOMAXPROCS when set to a positive number
 
     std::vector<Expectation> predict(Milestone m) const;

@@ -46,6 +46,15 @@ VersionRules rules_for(const loader::go::GoVersionNumber& v) {
         r.idle_ps_why = "procresize (1.13-1.25): pidleput from allp[n-1] down to allp[1]: each P links to the one "
                         "put before it, the one above";
     }
+    // x_cgo_init (1.19): g->stacklo = (uintptr)__builtin_frame_address(0) - size + 4096, size from
+    // pthread_attr_getstacksize of a fresh attr. 1.21 replaced it with _cgo_set_stacklo; releases other
+    // than the machine's 1.19 were not checked, so the model refuses their cgo start-up.
+    if (v.major == 1 && v.minor == 19) {
+        r.cgo_modelled = true;
+        r.cgo_why = "gcc_linux_amd64.c x_cgo_init (1.19): g->stacklo = __builtin_frame_address(0) - size + 4096, "
+                    "size = pthread_attr_getstacksize (glibc: RLIMIT_STACK); the frame address is hi - 16 "
+                    "(CALL pushes the return address, the prologue pushes rbp)";
+    }
     if (at_least(25)) r.ncpu_var = "runtime.numCPUStartup";
     if (at_least(22)) r.random_var = "runtime.startupRand";
     return r;

@@ -34,6 +34,11 @@ struct VersionRules {
     // pidleputs allp[1] first (sched.pidle = allp[n-1], each links to the next one down).
     bool idle_ps_ascending = false;
     std::string idle_ps_why;
+    // cgo start-up (runtime/cgo/gcc_linux_amd64.c x_cgo_init): stacklo = frame address - size + pad.
+    bool cgo_modelled = false;     // the x_cgo_init rule below is known for this release
+    uint64_t cgo_frame_below_hi = 16;  // CALL pushes the return address, the C prologue pushes rbp
+    uint64_t cgo_stack_pad = 4096;
+    std::string cgo_why;
 };
 
 // Oldest and newest supported releases for the model.

@@ -71,6 +71,9 @@ int64_t sched_getaffinity(SyscallCall&);
 int64_t exit(SyscallCall&);
 int64_t exit_group(SyscallCall&);
 int64_t set_tid_address(SyscallCall&);
+int64_t set_robust_list(SyscallCall&);
+int64_t get_robust_list(SyscallCall&);
+int64_t not_provided(SyscallCall&);     // a deliberate -ENOSYS that the C library copes with (rseq, clone3)
 int64_t refuse_process(SyscallCall&);   // execve, fork, vfork: no real process is created
 int64_t wait4(SyscallCall&);
 

@@ -2,6 +2,7 @@
 // fixed values (or the user's --seed/--cpus), never the host's, so that runs repeat.
 #include "linux/syscalls/handlers.h"
 
+#include "linux/exec.h"
 #include "linux/guest_io.h"
 #include "linux/process.h"
 
@@ -57,7 +58,7 @@ rlimit& limit(Process& p, unsigned resource) {
         {RLIM_INFINITY, RLIM_INFINITY},  // CPU
         {RLIM_INFINITY, RLIM_INFINITY},  // FSIZE
         {RLIM_INFINITY, RLIM_INFINITY},  // DATA
-        {8 << 20, RLIM_INFINITY},        // STACK
+        {kStackReserve, RLIM_INFINITY},  // STACK: what exec reserved; glibc sizes pthread stacks from it
         {0, RLIM_INFINITY},              // CORE
         {RLIM_INFINITY, RLIM_INFINITY},  // RSS
         {63704, 63704},                  // NPROC

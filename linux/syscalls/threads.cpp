@@ -127,6 +127,23 @@ int64_t set_tid_address(SyscallCall& c) {
     return c.thread.tid;
 }
 
+int64_t set_robust_list(SyscallCall& c) {
+    // struct robust_list_head is three words; Linux refuses any other size.
+    if (c.a[1] != 24) return -EINVAL;
+    c.thread.robust_list = c.a[0];
+    return 0;
+}
+
+int64_t get_robust_list(SyscallCall& c) {
+    int tid = c.iarg(0);
+    auto it = c.proc.threads().find(tid == 0 ? c.thread.tid : tid);
+    if (it == c.proc.threads().end()) return -ESRCH;
+    if (!write_guest<uint64_t>(c.proc.cpu(), c.a[1], it->second->robust_list)) return -EFAULT;
+    return write_guest<uint64_t>(c.proc.cpu(), c.a[2], 24) ? 0 : -EFAULT;
+}
+
+int64_t not_provided(SyscallCall&) { return -ENOSYS; }
+
 int64_t refuse_process(SyscallCall&) { return -EACCES; }
 int64_t wait4(SyscallCall&) { return -ECHILD; }
 

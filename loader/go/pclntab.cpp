@@ -156,6 +156,16 @@ Pclntab Pclntab::parse_at(const BinaryView& view, std::span<const uint8_t> table
     return t;
 }
 
+void Pclntab::relocate(uint64_t bias) {
+    // Functions' entries move together with every pc looked up, so pc - entry (what the pc tables
+    // are indexed by) is unchanged.
+    for (auto& f : funcs_) {
+        f.entry = f.entry - bias_ + bias;
+        f.end = f.end - bias_ + bias;
+    }
+    bias_ = bias;
+}
+
 const GoFunction* Pclntab::find_function(uint64_t pc) const {
     auto it = std::upper_bound(funcs_.begin(), funcs_.end(), pc,
                                [](uint64_t v, const GoFunction& f) { return v < f.entry; });

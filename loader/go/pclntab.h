@@ -54,6 +54,12 @@ public:
     // of any buffer that outlives the result). Used by parse and by tests with synthetic tables.
     static Pclntab parse_at(const BinaryView& view, std::span<const uint8_t> table, uint64_t vaddr);
 
+    // A position-independent program runs at a load bias (loader/load_bias.h): from then on every pc
+    // this table takes or returns (functions' entry and end, pc lookups) is a guest address. Table
+    // addresses (vaddr, text_start, gofunc) stay link addresses: they are read from the file.
+    void relocate(uint64_t bias);
+    uint64_t load_bias() const { return bias_; }
+
     uint32_t magic() const { return magic_; }
     PclnEra era_id() const { return era_; }
     std::string_view era() const;  // "1.2-1.15", "1.16-1.17", "1.18-1.19", "1.20+"
@@ -97,6 +103,7 @@ private:
     PclnEra era_ = PclnEra::Go12;
     unsigned quantum_ = 1, ptrsize_ = 8;
     uint64_t vaddr_ = 0, text_start_ = 0, gofunc_ = 0;
+    uint64_t bias_ = 0;
     uint64_t nfiletab_ = 0;
     Bytes table_, funcnametab_, cutab_, filetab_, pctab_, funcdata_;
     std::vector<GoFunction> funcs_;
