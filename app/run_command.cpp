@@ -23,7 +23,7 @@ int run_command(const RunOptions& opts) {
     Program& prog = session.program();
     if (!opts.quiet) {
         out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {} function symbols{}\n", opts.program, go_version,
-                           prog.image->entry(), prog.describe(prog.image->entry()), prog.symbols.size(),
+                           prog.entry(), prog.describe(prog.entry()), prog.symbols.size(),
                            prog.has_symtab ? "" : " (stripped: names from the pclntab)");
         session.on_milestone = [&out](const MilestoneHit& h) {
             out << fmt::format("gostart-emu: {:>10} insns  thread {}  {}\n", h.insn, h.thread, h.name);

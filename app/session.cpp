@@ -2,6 +2,9 @@
 
 #include "app/virtual_tsc.h"
 #include "linux/exec.h"
+#include "loader/load_bias.h"
+
+#include <fmt/format.h>
 
 #include <unistd.h>
 
@@ -36,8 +39,16 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
     po.strace = opts.strace ? &out : nullptr;
     po.diag = &out;
     Program* prog = program_.get();
-    // Messages name a pc as "symbol+offset (file:line)" when the pclntab knows the line.
-    po.describe_pc = [prog](uint64_t pc) {
+    // Messages name a pc as "symbol+offset (file:line)" when the pclntab knows the line; a pc in a
+    // shared library (ld.so, libc) as "libc.so.6+0x1234", from the guest's memory map.
+    uint64_t lo = loader::load_start(prog->image->view()) + prog->load_bias;
+    uint64_t hi = loader::load_end(prog->image->view()) + prog->load_bias;
+    po.describe_pc = [this, prog, lo, hi](uint64_t pc) {
+        if (pc < lo || pc >= hi) {
+            if (auto where = process_ ? process_->memory().file_offset(pc) : std::nullopt)
+                return fmt::format("{}+{:#x}", where->first.substr(where->first.rfind('/') + 1), where->second);
+            return fmt::format("{:#x}", pc);  // not the program's: its symbols would only mislead
+        }
         std::string line = prog->source_line(pc);
         return line.empty() ? prog->describe(pc) : prog->describe(pc) + " (" + line + ")";
     };

@@ -1,4 +1,5 @@
 #include "cpu/engine.h"
+#include "cpu/cpuid.h"
 #include "cpu/fault_locator.h"
 
 #include <capstone/capstone.h>
@@ -53,6 +54,9 @@ Engine::Engine() {
     check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_syscall), this, 1, 0,
                       UC_X86_INS_SYSCALL),
           "syscall hook");
+    check(uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_cpuid), this, 1, 0,
+                      UC_X86_INS_CPUID),
+          "cpuid hook");
     check(uc_hook_add(uc_, &h, UC_HOOK_MEM_INVALID, reinterpret_cast<void*>(&Engine::on_invalid_mem), this, 1,
                       0),
           "memory fault hook");
@@ -250,6 +254,21 @@ void Engine::on_syscall(uc_struct* uc, void* p) {
     self->stop_.pc = self->reg(Reg::rip);
     self->stop_pending_ = true;
     uc_emu_stop(uc);
+}
+
+// CPUID answers come from our table (cpu/cpuid.h), not from Unicorn's CPU model. Returning 1 tells
+// Unicorn the instruction is done; rip moves past it as usual.
+int Engine::on_cpuid(uc_struct* uc, void*) {
+    uint64_t leaf = 0, sub = 0;
+    uc_reg_read(uc, UC_X86_REG_RAX, &leaf);
+    uc_reg_read(uc, UC_X86_REG_RCX, &sub);
+    CpuidResult r = cpuid(static_cast<uint32_t>(leaf), static_cast<uint32_t>(sub));
+    uint64_t a = r.eax, b = r.ebx, c = r.ecx, d = r.edx;  // CPUID zero-extends into the 64-bit registers
+    uc_reg_write(uc, UC_X86_REG_RAX, &a);
+    uc_reg_write(uc, UC_X86_REG_RBX, &b);
+    uc_reg_write(uc, UC_X86_REG_RCX, &c);
+    uc_reg_write(uc, UC_X86_REG_RDX, &d);
+    return 1;
 }
 
 bool Engine::on_invalid_mem(uc_struct* uc, int type, uint64_t addr, int, int64_t, void* p) {

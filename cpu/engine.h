@@ -80,6 +80,7 @@ public:
 private:
     static void on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* self);
     static void on_syscall(uc_struct* uc, void* self);
+    static int on_cpuid(uc_struct* uc, void* self);
     static bool on_invalid_mem(uc_struct* uc, int type, uint64_t addr, int size, int64_t value, void* self);
     static void on_interrupt(uc_struct* uc, uint32_t intno, void* self);
     static bool on_invalid_insn(uc_struct* uc, void* self);

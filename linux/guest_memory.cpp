@@ -16,6 +16,18 @@ const Vma* GuestMemory::find(uint64_t addr) const {
     return addr < it->second.end ? &it->second : nullptr;
 }
 
+std::optional<std::pair<std::string, uint64_t>> GuestMemory::file_offset(uint64_t addr) const {
+    const Vma* v = find(addr);
+    if (!v || v->name.empty() || v->name[0] != '/') return std::nullopt;
+    uint64_t base = v->start;
+    for (const auto& [start, other] : vmas_)
+        if (other.name == v->name) {
+            base = start;
+            break;
+        }
+    return std::make_pair(v->name, addr - base);
+}
+
 bool GuestMemory::is_free(uint64_t start, uint64_t end) const {
     auto it = vmas_.lower_bound(start);
     if (it != vmas_.end() && it->second.start < end) return false;

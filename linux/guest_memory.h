@@ -43,6 +43,9 @@ public:
     void map_fixed(uint64_t start, uint64_t end, uint32_t prot, const std::string& name);
 
     const Vma* find(uint64_t addr) const;
+    // For an address in a file mapping: the file's path and the offset from the file's lowest mapping
+    // (where a shared library was loaded). nullopt for anonymous memory and unmapped addresses.
+    std::optional<std::pair<std::string, uint64_t>> file_offset(uint64_t addr) const;
     bool is_free(uint64_t start, uint64_t end) const;
     std::vector<Vma> vmas() const;
     uint64_t committed_bytes() const { return committed_; }

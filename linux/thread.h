@@ -46,6 +46,7 @@ struct Thread {
     std::vector<SignalFrameRecord> frames;  // nested signal deliveries, innermost last
     uint64_t clear_child_tid = 0;           // CLONE_CHILD_CLEARTID / set_tid_address
     uint64_t robust_list = 0;               // set_robust_list: recorded, not walked at exit
+    std::string name;                       // prctl(PR_SET_NAME); empty: the program's file name
     uint64_t insns_run = 0;                 // instructions this thread executed
     uint64_t start_insn = 0;                // process instruction count when it was created
 

@@ -9,6 +9,7 @@
 #include <asm/prctl.h>
 #include <cerrno>
 #include <cstring>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -26,11 +27,6 @@ int64_t arch_prctl(SyscallCall& c) {
         default: return -EINVAL;
     }
 }
-
-// prctl: no option is supported, as on a kernel built without them. Go 1.27 names its heap and stack
-// mappings with PR_SET_VMA_ANON_NAME (set_vma_name_linux.go) and stops trying after the first -EINVAL,
-// as it does on kernels without CONFIG_ANON_VMA_NAME; the names would only show in /proc/self/maps.
-int64_t prctl(SyscallCall&) { return -EINVAL; }
 
 int64_t uname(SyscallCall& c) {
     utsname u{};
@@ -98,6 +94,39 @@ int64_t setrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c
 int64_t prlimit64(SyscallCall& c) {
     if (c.iarg(0) != 0 && c.iarg(0) != c.proc.pid()) return -EPERM;
     return do_prlimit(c, static_cast<unsigned>(c.a[1]), c.a[2], c.a[3]);
+}
+
+int64_t prctl(SyscallCall& c) {
+    switch (c.iarg(0)) {
+        case PR_CAPBSET_READ:
+            // The bounding set of an ordinary process is full: every capability Linux 6.1 knows
+            // (0..CAP_CHECKPOINT_RESTORE = 40) is in it; libcap probes this to count them.
+            return c.a[1] <= 40 ? 1 : -EINVAL;
+        case PR_SET_NAME: {
+            char name[16] = {};
+            for (size_t i = 0; i + 1 < sizeof name; ++i) {
+                if (!c.proc.cpu().try_read(c.a[1] + i, &name[i], 1)) return -EFAULT;
+                if (!name[i]) break;
+            }
+            c.thread.name = name;
+            return 0;
+        }
+        case PR_GET_NAME: {
+            char name[16] = {};
+            std::string n = c.thread.name.empty() ? c.proc.options().exe_path.substr(c.proc.options().exe_path.rfind('/') + 1)
+                                                  : c.thread.name;
+            std::memcpy(name, n.data(), std::min<size_t>(n.size(), 15));
+            return c.proc.cpu().try_write(c.a[1], name, sizeof name) ? 0 : -EFAULT;
+        }
+        case PR_SET_PDEATHSIG: return c.a[1] <= 64 ? 0 : -EINVAL;  // the parent (not emulated) never dies
+        case PR_GET_PDEATHSIG: return write_guest<int32_t>(c.proc.cpu(), c.a[1], 0) ? 0 : -EFAULT;
+        case PR_GET_DUMPABLE: return 1;
+        case PR_SET_DUMPABLE: return c.a[1] <= 1 ? 0 : -EINVAL;
+        // Any other option is -EINVAL, as on a kernel built without it. Go 1.27 names its heap and stack
+        // mappings with PR_SET_VMA_ANON_NAME (set_vma_name_linux.go) and stops trying after the first
+        // -EINVAL, as on kernels without CONFIG_ANON_VMA_NAME; the names would only show in /proc/self/maps.
+        default: return -EINVAL;
+    }
 }
 
 int64_t getuid(SyscallCall&) { return 1000; }
