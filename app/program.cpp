@@ -45,6 +45,8 @@ void add_symbols(Program& p, uint64_t bias) {
             p.symbols.add(loader::Symbol{std::string(f.name), f.entry, f.end - f.entry, true});
     for (const auto& s : p.recovered) p.symbols.add(loader::Symbol{s.name, s.addr + bias, 0, false});
     p.symbols.finish();
+    const auto& view = p.image->view();
+    if (loader::load_end(view) > 0) p.symbols.set_range(loader::load_start(view) + bias, loader::load_end(view) + bias);
 }
 
 // Layouts are needed by the model, not by `run`: a binary without one still runs, and `info` says why.

@@ -39,6 +39,7 @@ std::optional<uint64_t> SymbolTable::find(std::string_view name) const {
 }
 
 const Symbol* SymbolTable::function_at(uint64_t addr) const {
+    if (addr < begin_ || addr >= end_) return nullptr;
     auto it = std::upper_bound(by_addr_.begin(), by_addr_.end(), addr,
                                [](uint64_t a, const Symbol& s) { return a < s.addr; });
     if (it == by_addr_.begin()) return nullptr;

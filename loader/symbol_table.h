@@ -23,6 +23,9 @@ class SymbolTable {
 public:
     void add(Symbol s);          // a name already present keeps its address; the function is still indexed
     void finish();               // sorts for address lookups; call after the last add()
+    // The program's own address range: function_at() names nothing outside it, so that code in a shared
+    // library is not taken for the program's last function (gcc's _fini has no size). Default: all.
+    void set_range(uint64_t begin, uint64_t end) { begin_ = begin; end_ = end; }
 
     std::optional<uint64_t> find(std::string_view name) const;
     // The function containing addr (by size when known, else the nearest below).
@@ -36,6 +39,7 @@ private:
     std::unordered_map<std::string, uint64_t> by_name_;
     std::vector<Symbol> pending_;
     std::vector<Symbol> by_addr_;  // functions only, sorted
+    uint64_t begin_ = 0, end_ = UINT64_MAX;
 };
 
 // The display name of a symbol: without the `.abi0` suffix.
