@@ -57,12 +57,11 @@ uint64_t StartupModel::g0_stack_lo() const {
 int64_t StartupModel::g_tls_offset() const {
     if (!in_.cgo) return -8;
     // glibc, TLS variant II (x86-64): the executable's block is the first below the thread pointer, at
-    // off = roundup(memsz - firstbyte, align) (plus align when that leaves no room for firstbyte), with
-    // firstbyte = -vaddr mod align (elf/dl-tls.c _dl_determine_tlsoffset); a TLS symbol is at tp - off + value.
+    // off = roundup(memsz - firstbyte, align) + firstbyte with firstbyte = -vaddr mod align (elf/dl-tls.c
+    // _dl_determine_tlsoffset, in size_t arithmetic); a TLS symbol is at tp - off + its value.
     uint64_t align = in_.tls_align ? in_.tls_align : 1;
-    uint64_t firstbyte = (0 - (in_.tls_vaddr & (align - 1))) & (align - 1);
-    uint64_t off = (in_.tls_memsz - firstbyte + align - 1) / align * align;
-    if (off < firstbyte) off += align;
+    uint64_t firstbyte = (0 - in_.tls_vaddr) & (align - 1);
+    uint64_t off = (in_.tls_memsz - firstbyte + align - 1) / align * align + firstbyte;
     return static_cast<int64_t>(in_.tlsg_value) - static_cast<int64_t>(off);
 }
 

@@ -503,3 +503,57 @@ TEST_CASE("request_stop from a hook ends the run as requested", "[cpu][hooks]") 
     CHECK(calls >= 5);
     CHECK(calls <= 6);
 }
+
+TEST_CASE("CPUID answers from our table: an x86-64 baseline CPU without AVX", "[cpu][cpuid]") {
+    EngineFixture f;
+    Asm a(EngineFixture::kCode);
+    a.mov(R::rax, 1).mov(R::rcx, 0).raw({0x0f, 0xa2});  // cpuid
+    a.mov(R::rdi, 0);
+    uint64_t stop = a.here();
+    a.syscall();
+    f.load(a);
+    f.engine.set_reg(Reg::rbx, 0xdeadbeefdeadbeef);  // CPUID writes all four registers, zero-extended
+    StopReason r = f.engine.run(0);
+    REQUIRE(r.kind == StopReason::Kind::syscall);
+    CHECK(r.pc == stop);
+    uint64_t ecx = f.engine.reg(Reg::rcx), edx = f.engine.reg(Reg::rdx);
+    // glibc's x86-64 baseline (sysdeps/x86/get-isa-level.h): CMOV, CX8, FPU, FXSR, MMX, SSE, SSE2 — Unicorn's
+    // own model leaves FPU and MMX out, and glibc then refuses to start.
+    for (int bit : {15 /*CMOV*/, 8 /*CX8*/, 0 /*FPU*/, 24 /*FXSR*/, 23 /*MMX*/, 25 /*SSE*/, 26 /*SSE2*/}) {
+        INFO("leaf 1 EDX bit " << bit);
+        CHECK((edx >> bit) & 1);
+    }
+    // Nothing Unicorn cannot run: no AVX, no OSXSAVE (so no XGETBV), no SSE3/POPCNT (GOAMD64=v1).
+    for (int bit : {28 /*AVX*/, 27 /*OSXSAVE*/, 0 /*SSE3*/, 23 /*POPCNT*/}) {
+        INFO("leaf 1 ECX bit " << bit);
+        CHECK_FALSE((ecx >> bit) & 1);
+    }
+    CHECK(f.engine.reg(Reg::rax) == 0x663);
+    CHECK(f.engine.reg(Reg::rbx) == 0x800);
+}
+
+TEST_CASE("Unmapping code forgets it: new code at the same address runs and is counted afresh", "[cpu][count]") {
+    EngineFixture f;
+    constexpr uint64_t kLib = 0x400000;
+    auto load_lib = [&](int nops) {
+        f.engine.map(kLib, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+        Asm lib(kLib);
+        for (int i = 0; i < nops; ++i) lib.nop();
+        lib.mov(R::rax, static_cast<uint64_t>(nops)).syscall();
+        std::vector<uint8_t> code = lib.finish();
+        f.engine.write(kLib, code.data(), code.size());
+        f.engine.set_reg(Reg::rip, kLib);
+    };
+    load_lib(3);
+    uint64_t before = f.engine.instructions();
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.reg(Reg::rax) == 3);
+    CHECK(f.engine.instructions() - before == 5);  // 3 nops, mov, syscall
+    // dlclose, then another library at the same address (as ld.so does): not the old block's count or code.
+    f.engine.unmap(kLib, 0x1000);
+    load_lib(7);
+    before = f.engine.instructions();
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.reg(Reg::rax) == 7);
+    CHECK(f.engine.instructions() - before == 9);
+}

@@ -177,3 +177,28 @@ TEST_CASE("parsing is fast", "[pclntab][perf]") {
     WARN("Pclntab::parse of hello (" << Pclntab::parse(v).functions().size() << " functions): " << us / 10 << " us");
     CHECK(us / 10 < 200000);  // generous: sanitizer builds are slow; release is well under 1 ms
 }
+
+TEST_CASE("a relocated pclntab answers for guest addresses: entry + bias, same lines and frames", "[pclntab]") {
+    Pclntab t = Pclntab::parse(test::hello().view);
+    const auto* f = t.find_by_name("runtime.rt0_go");
+    REQUIRE(f != nullptr);
+    const uint64_t entry = f->entry, pc = f->entry + 0x20;
+    auto line = t.line_for_pc(pc);
+    auto frame = t.frame_size_at(pc);
+    REQUIRE(line);
+    constexpr uint64_t kBias = 0x555555154000;  // a Go PIE linked at 0x400000, loaded at 0x555555554000
+    t.relocate(kBias);
+    CHECK(t.load_bias() == kBias);
+    CHECK(t.find_by_name("runtime.rt0_go")->entry == entry + kBias);
+    CHECK(t.find_function(pc) == nullptr);  // the link address is no longer code
+    REQUIRE(t.find_function(pc + kBias) != nullptr);
+    CHECK(t.find_function(pc + kBias)->name == "runtime.rt0_go");
+    auto moved = t.line_for_pc(pc + kBias);
+    REQUIRE(moved);
+    CHECK(moved->file == line->file);
+    CHECK(moved->line == line->line);
+    CHECK(t.frame_size_at(pc + kBias) == frame);
+    // Relocating again is relative to the link addresses, not cumulative.
+    t.relocate(0);
+    CHECK(t.find_by_name("runtime.rt0_go")->entry == entry);
+}

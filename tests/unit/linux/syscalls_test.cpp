@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -341,4 +342,43 @@ TEST_CASE("a syscall reading from or writing to PROT_NONE or read-only memory fa
     CHECK(g.result(w) == -EFAULT);
     CHECK(g.result(w_ok) == 8);
     CHECK(g.result(r_ro) == -EFAULT);
+}
+
+TEST_CASE("What glibc's start-up asks: robust lists, rseq and clone3 refused on purpose, prctl", "[linux][glibc]") {
+    Guest g;
+    uint64_t head = g.alloc(24);
+    uint64_t robust = g.sys(SYS_set_robust_list, {head, 24});
+    uint64_t robust_bad = g.sys(SYS_set_robust_list, {head, 16});  // the kernel wants sizeof(robust_list_head)
+    uint64_t got_head = g.alloc(8), got_len = g.alloc(8);
+    uint64_t get = g.sys(SYS_get_robust_list, {0, got_head, got_len});
+    uint64_t rseq = g.sys(334, {g.alloc(32), 32, 0, 0x53053053});
+    uint64_t clone3 = g.sys(435, {g.alloc(88), 88});
+    uint64_t capset = g.sys(SYS_prctl, {PR_CAPBSET_READ, 40});  // CAP_CHECKPOINT_RESTORE, the last in 6.1
+    uint64_t capset_past = g.sys(SYS_prctl, {PR_CAPBSET_READ, 41});
+    uint64_t set_name = g.sys(SYS_prctl, {PR_SET_NAME, g.str("gostart-test-thread-name")});
+    uint64_t name = g.alloc(16);
+    uint64_t get_name = g.sys(SYS_prctl, {PR_GET_NAME, name});
+    uint64_t unknown = g.sys(SYS_prctl, {0x7fff, 0});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(robust) == 0);
+    CHECK(g.result(robust_bad) == -EINVAL);
+    CHECK(g.result(get) == 0);
+    uint64_t h = 0, len = 0;
+    g.engine.read(got_head, &h, 8);
+    g.engine.read(got_len, &len, 8);
+    CHECK(h == head);
+    CHECK(len == 24);
+    CHECK(g.result(rseq) == -ENOSYS);
+    CHECK(g.result(clone3) == -ENOSYS);
+    CHECK(g.result(capset) == 1);
+    CHECK(g.result(capset_past) == -EINVAL);
+    CHECK(g.result(set_name) == 0);
+    CHECK(g.result(get_name) == 0);
+    char got[16] = {};
+    g.engine.read(name, got, sizeof got);
+    CHECK(std::string(got) == "gostart-test-th");  // 15 bytes and a NUL, as TASK_COMM_LEN
+    CHECK(g.result(unknown) == -EINVAL);
+    // Deliberate -ENOSYS is not "unimplemented": nothing is reported.
+    CHECK(g.diag.str().find("unimplemented") == std::string::npos);
 }

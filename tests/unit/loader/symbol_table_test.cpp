@@ -80,3 +80,16 @@ TEST_CASE("The symbols of the real hello find the runtime's entry and main.main"
     CHECK(t.describe(*main + 3) == "main.main+0x3");
     CHECK(t.find("_rt0_amd64_linux") == img.entry());
 }
+
+TEST_CASE("Outside the program's range no function is named (a shared library is not the last function)") {
+    SymbolTable t;
+    t.add(Symbol{"main.main", 0x401000, 0x20, true});
+    t.add(Symbol{"_fini", 0x402000, 0, true});  // gcc's _fini: no size
+    t.finish();
+    REQUIRE(t.function_at(0x7f0000001000) != nullptr);  // without a range: the nearest below
+    t.set_range(0x400000, 0x403000);
+    CHECK(t.function_at(0x402004)->name == "_fini");
+    CHECK(t.function_at(0x7f0000001000) == nullptr);
+    CHECK(t.describe(0x7f0000001000) == "0x7f0000001000");
+    CHECK(t.function_at(0x3ff000) == nullptr);
+}
