@@ -105,7 +105,7 @@ int64_t prctl(SyscallCall& c) {
         case PR_SET_NAME: {
             char name[16] = {};
             for (size_t i = 0; i + 1 < sizeof name; ++i) {
-                if (!c.proc.cpu().try_read(c.a[1] + i, &name[i], 1)) return -EFAULT;
+                if (!c.proc.cpu().try_read_user(c.a[1] + i, &name[i], 1)) return -EFAULT;
                 if (!name[i]) break;
             }
             c.thread.name = name;
@@ -116,7 +116,7 @@ int64_t prctl(SyscallCall& c) {
             std::string n = c.thread.name.empty() ? c.proc.options().exe_path.substr(c.proc.options().exe_path.rfind('/') + 1)
                                                   : c.thread.name;
             std::memcpy(name, n.data(), std::min<size_t>(n.size(), 15));
-            return c.proc.cpu().try_write(c.a[1], name, sizeof name) ? 0 : -EFAULT;
+            return c.proc.cpu().try_write_user(c.a[1], name, sizeof name) ? 0 : -EFAULT;
         }
         case PR_SET_PDEATHSIG: return c.a[1] <= 64 ? 0 : -EINVAL;  // the parent (not emulated) never dies
         case PR_GET_PDEATHSIG: return write_guest<int32_t>(c.proc.cpu(), c.a[1], 0) ? 0 : -EFAULT;
