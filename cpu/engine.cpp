@@ -113,9 +113,9 @@ void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
 }
 
 void Engine::unmap(uint64_t addr, uint64_t size) {
+    forget_code(addr, addr + size);  // first: Unicorn finds the translations through the mapping
     check(uc_mem_unmap(uc_, addr, size), "unmapping guest memory");
     prot_.clear(addr, size);
-    forget_code(addr, addr + size);
 }
 
 // Code that ran in [begin, end) is gone: another library may be mapped there next (dlopen, dlclose),
