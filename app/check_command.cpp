@@ -4,6 +4,7 @@
 #include "app/check_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/gdb_attach.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/startup_checker.h"
@@ -49,13 +50,21 @@ int check_command(CheckOptions& o) {
         throw loader::LoadError(loader::LoadError::Kind::cannot_run, o.run.program, e.what());
     }
     std::string go_version = program->go->version;
+    std::unique_ptr<GdbAttach> gdb;
+    if (!o.run.gdb.empty()) gdb = std::make_unique<GdbAttach>(o.run.gdb);
     // With --json the report is one JSON document: the emulator's diagnostics and strace go to stderr.
     Session session(o.run, std::move(program), o.json ? std::cerr : out);
     StartupChecker checker(session, std::move(layouts), o.debug);
     bool table = !o.json;
     if (table && !o.run.quiet)
         checker.on_report = [&out](const MilestoneReport& r) { out << "gostart-emu: " << milestone_line(r) << "\n"; };
-    linux::ExitInfo exit = session.run();
+    linux::ExitInfo exit;
+    if (o.run.gdb.empty()) {
+        exit = session.run();
+    } else {
+        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
+        exit = gdb->run(target, o.run.quiet, o.json ? std::cerr : out);  // never inside the JSON document
+    }
     if (exit.kind != linux::ExitInfo::Kind::exited)  // never inside the JSON document
         (o.json ? std::cerr : out) << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
     checker.finish(exit.exit_status());
@@ -84,6 +93,7 @@ Command register_check(CLI::App& app) {
     Command c;
     c.cli = app.add_subcommand("check", "run, and compare the model with emulated memory at each milestone");
     add_run_options(*c.cli, o->run);
+    add_gdb_option(*c.cli, o->run);
     c.cli->add_flag("--json", o->json, "the report as JSON (schema in CLI.md)");
     c.cli->add_option("--junit", o->junit, "also write JUnit XML, one test case per milestone");
     c.cli->add_option("--html", o->html, "also write a self-contained HTML report (timeline, model, layout, calls)");

@@ -21,6 +21,12 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
     cmd.add_flag("-q,--quiet", o.quiet, "no start-up summary: only the program's own output");
 }
 
+void add_gdb_option(CLI::App& cmd, RunOptions& o) {
+    cmd.add_option("--gdb", o.gdb, "wait for gdb on HOST:PORT (loopback when only PORT; 0: any free port) "
+                                   "before the first instruction")
+        ->type_name("HOST:PORT");
+}
+
 bool take_program(CLI::App& cmd, RunOptions& o) {
     std::vector<std::string> rest = cmd.remaining();
     if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());

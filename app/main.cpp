@@ -16,6 +16,9 @@ namespace {
 
 const std::set<std::string> kCommands = {"run", "info", "check", "trace", "step", "layout"};
 
+// "PROGRAM: " when the message should name one, else nothing (the reason names its own file).
+std::string named(const std::string& program) { return program.empty() ? "" : program + ": "; }
+
 int usage_error(const std::string& what) {
     std::cerr << "gostart-emu: " << what << "\nTry 'gostart-emu --help'.\n";
     return 2;
@@ -60,10 +63,10 @@ int main(int argc, char** argv) {
             std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
             return e.exit_status();
         } catch (const cpu::EngineError& e) {
-            std::cerr << fmt::format("gostart-emu: {}: emulator error: {}\n", cmd.program, e.what());
+            std::cerr << fmt::format("gostart-emu: {}emulator error: {}\n", named(cmd.program), e.what());
             return 125;
         } catch (const std::exception& e) {
-            std::cerr << fmt::format("gostart-emu: {}: {}\n", cmd.program, e.what());
+            std::cerr << fmt::format("gostart-emu: {}{}\n", named(cmd.program), e.what());
             return 125;
         }
     }

@@ -3,6 +3,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/fast_exit.h"
+#include "app/gdb_attach.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/check_report.h"
@@ -19,6 +20,8 @@ int run_command(const RunOptions& opts) {
     std::ostream& out = output.stream();
     auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
     std::string go_version = program->go ? program->go->version : "?";
+    std::unique_ptr<GdbAttach> gdb;
+    if (!opts.gdb.empty()) gdb = std::make_unique<GdbAttach>(opts.gdb);
     Session session(opts, std::move(program), out);
     Program& prog = session.program();
     if (!opts.quiet) {
@@ -47,7 +50,13 @@ int run_command(const RunOptions& opts) {
             out << fmt::format("gostart-emu: no model checks: {}\n", e.what());
         }
     }
-    linux::ExitInfo exit = session.run();
+    linux::ExitInfo exit;
+    if (opts.gdb.empty()) {
+        exit = session.run();
+    } else {
+        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
+        exit = gdb->run(target, opts.quiet, out);
+    }
     if (checker) checker->finish(exit.exit_status());
     out.flush();
     std::cout.flush();
@@ -74,6 +83,7 @@ Command register_run(CLI::App& app) {
     Command c;
     c.cli = app.add_subcommand("run", "run PROGRAM to exit; a start-up summary on stderr");
     add_run_options(*c.cli, *opts);
+    add_gdb_option(*c.cli, *opts);
     c.run = [cli = c.cli, opts]() {
         if (!take_program(*cli, *opts)) throw UsageError("run: no PROGRAM given");
         return run_command(*opts);

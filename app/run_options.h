@@ -19,6 +19,7 @@ struct RunOptions {
     uint64_t max_memory = 4ull << 30;
     std::vector<std::string> allow_write;
     bool quiet = false;
+    std::string gdb;                    // --gdb HOST:PORT: serve gdb there (run, check, step)
     std::string program;
     std::vector<std::string> args;      // after the program: the program's own
 };

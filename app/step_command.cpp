@@ -4,6 +4,7 @@
 #include "app/check_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/gdb_attach.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/startup_checker.h"
@@ -57,9 +58,28 @@ stepper::Target launch(const RunOptions& opts, std::ostream& out) {
     return t;
 }
 
+// step --gdb: gdb takes the stepper's place, and goes backwards the stepper's way (replay).
+int step_with_gdb(const StepOptions& o, std::ostream& out) {
+    open_program(o.run.program, true);  // a bad program is reported before the port is opened
+    GdbAttach gdb(o.run.gdb);
+    SessionTarget target(launch(o.run, out).session, [&] { return launch(o.run, out).session; });
+    linux::ExitInfo exit = gdb.run(target, o.run.quiet, out);
+    std::cout.flush();
+    if (exit.kind != linux::ExitInfo::Kind::exited) out << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
+    if (!o.run.quiet)
+        out << fmt::format("gostart-emu: exit status {} after {} instructions\n", exit.exit_status(),
+                           target.session().engine().instructions());
+    out.flush();
+    return exit.exit_status();
+}
+
 int step_command(const StepOptions& o) {
     Output output(o.run.output);
     std::ostream& out = output.stream();
+    if (!o.run.gdb.empty()) {
+        if (!o.script.empty()) throw UsageError("step: --gdb and --script: gdb gives the commands");
+        return step_with_gdb(o, out);
+    }
     stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout);
     stepper::Debugger d(ctl, std::cout);
     if (!o.script.empty()) {
@@ -83,6 +103,7 @@ Command register_step(CLI::App& app) {
     c.cli = app.add_subcommand("step", "interactive stepper: break, stepi, rstepi, print runtime state by name");
     c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`");
     add_run_options(*c.cli, o->run);
+    add_gdb_option(*c.cli, o->run);
     c.run = [cli = c.cli, o]() {
         if (!take_program(*cli, o->run)) throw UsageError("step: no PROGRAM given");
         return step_command(*o);

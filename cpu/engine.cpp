@@ -19,6 +19,22 @@ constexpr int kUcReg[] = {
 };
 static_assert(std::size(kUcReg) == static_cast<size_t>(Reg::count));
 
+constexpr int kUcExtra[] = {
+    UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS,
+    UC_X86_REG_ST0, UC_X86_REG_ST1, UC_X86_REG_ST2, UC_X86_REG_ST3,
+    UC_X86_REG_ST4, UC_X86_REG_ST5, UC_X86_REG_ST6, UC_X86_REG_ST7,
+    UC_X86_REG_FPCW, UC_X86_REG_FPSW, UC_X86_REG_FPTAG, UC_X86_REG_FCS, UC_X86_REG_FIP, UC_X86_REG_FDS,
+    UC_X86_REG_FDP, UC_X86_REG_FOP,
+    UC_X86_REG_XMM0, UC_X86_REG_XMM1, UC_X86_REG_XMM2, UC_X86_REG_XMM3,
+    UC_X86_REG_XMM4, UC_X86_REG_XMM5, UC_X86_REG_XMM6, UC_X86_REG_XMM7,
+    UC_X86_REG_XMM8, UC_X86_REG_XMM9, UC_X86_REG_XMM10, UC_X86_REG_XMM11,
+    UC_X86_REG_XMM12, UC_X86_REG_XMM13, UC_X86_REG_XMM14, UC_X86_REG_XMM15,
+    UC_X86_REG_MXCSR,
+};
+static_assert(std::size(kUcExtra) == static_cast<size_t>(ExtraReg::count));
+
+int uc_extra(ExtraReg r) { return kUcExtra[static_cast<size_t>(r)]; }
+
 uint32_t uc_prot(uint32_t prot) {
     uint32_t p = UC_PROT_NONE;
     if (prot & kProtRead) p |= UC_PROT_READ;
@@ -146,6 +162,28 @@ bool Engine::try_write_user(uint64_t addr, const void* src, size_t n) {
     return prot_.allows(addr, n, kProtWrite) && try_write(addr, src, n);
 }
 
+bool Engine::read_extra(ExtraReg r, RawReg& out) const {
+    out.fill(0);
+    return uc_reg_read(uc_, uc_extra(r), out.data()) == UC_ERR_OK;
+}
+
+bool Engine::write_extra(ExtraReg r, const RawReg& in) {
+    return uc_reg_write(uc_, uc_extra(r), in.data()) == UC_ERR_OK;
+}
+
+bool Engine::context_extra(const Context& ctx, ExtraReg r, RawReg& out) const {
+    out.fill(0);
+    return ctx.ctx_ && uc_context_reg_read(ctx.ctx_, uc_extra(r), out.data()) == UC_ERR_OK;
+}
+
+bool Engine::set_context_extra(Context& ctx, ExtraReg r, const RawReg& in) {
+    return ctx.ctx_ && uc_context_reg_write(ctx.ctx_, uc_extra(r), in.data()) == UC_ERR_OK;
+}
+
+void Engine::set_context_reg(Context& ctx, Reg r, uint64_t value) {
+    if (ctx.ctx_) check(uc_context_reg_write(ctx.ctx_, kUcReg[static_cast<size_t>(r)], &value), "writing a saved register");
+}
+
 Context Engine::save() const {
     Context c;
     save(c);
@@ -206,7 +244,16 @@ void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     self->block_size_ = size;
     self->block_base_ = self->insns_;
     self->insns_ += self->count_block(addr, size);
-    if (self->block_observer_) self->block_observer_(addr, size);
+    if (self->block_observer_) {
+        bool was_pending = self->stop_pending_;
+        self->block_observer_(addr, size);
+        if (!was_pending && self->stop_pending_ && self->stop_.kind == StopReason::Kind::requested) {
+            // Unicorn exits before the block's first instruction, as for the budget.
+            self->insns_ = self->block_base_;
+            self->stop_.pc = addr;
+            self->stop_before_block_ = true;
+        }
+    }
 }
 
 uint64_t Engine::instructions_before(uint64_t pc) {
@@ -272,8 +319,21 @@ bool Engine::on_invalid_insn(uc_struct*, void* p) {
 }
 
 void Engine::on_code(uc_struct*, uint64_t addr, uint32_t, void* p) {
-    auto* rec = static_cast<CodeHookRec*>(p);
-    if (rec->active) rec->fn(addr);
+    auto* rec = static_cast<HookRec*>(p);
+    if (!rec->active) return;
+    Engine* self = rec->engine;
+    bool was_pending = self->stop_pending_;
+    rec->fn(addr);
+    if (!was_pending && self->stop_pending_ && self->stop_.kind == StopReason::Kind::requested) {
+        self->code_stop_ = true;  // Unicorn stops before this instruction
+        self->code_stop_pc_ = addr;
+    }
+}
+
+bool Engine::on_write(uc_struct*, int, uint64_t addr, int size, int64_t, void* p) {
+    auto* rec = static_cast<HookRec*>(p);
+    if (rec->active) rec->write(addr, static_cast<uint32_t>(size));
+    return true;
 }
 
 // Unicorn decides which instructions call a code hook when it translates a block: blocks translated
@@ -285,24 +345,38 @@ void Engine::drop_translations(uint64_t begin, uint64_t end) {
         uc_ctl_remove_cache(uc_, begin, end + 1);
 }
 
+int Engine::keep_hook(std::unique_ptr<HookRec> rec) {
+    int id = next_hook_id_++;
+    hooks_.emplace(id, std::move(rec));
+    return id;
+}
+
 int Engine::add_code_hook(uint64_t begin, uint64_t end, CodeHook fn) {
-    auto rec = std::make_unique<CodeHookRec>(CodeHookRec{this, std::move(fn), 0, begin, end});
+    auto rec = std::make_unique<HookRec>(HookRec{this, std::move(fn), {}, 0, begin, end});
     uc_hook h;
     check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code), rec.get(), begin, end),
           "code hook");
     rec->handle = h;
-    int id = next_hook_id_++;
-    code_hooks_.emplace(id, std::move(rec));
     drop_translations(begin, end);
-    return id;
+    return keep_hook(std::move(rec));
+}
+
+int Engine::add_write_watch(uint64_t begin, uint64_t end, WriteWatch fn) {
+    auto rec = std::make_unique<HookRec>(HookRec{this, {}, std::move(fn), 0, begin, end});
+    uc_hook h;
+    // Unicorn checks a memory hook's range at each access, not at translation: no flush needed.
+    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Engine::on_write), rec.get(), begin, end),
+          "write watch");
+    rec->handle = h;
+    return keep_hook(std::move(rec));
 }
 
 void Engine::remove_hook(int id) {
-    auto it = code_hooks_.find(id);
-    if (it == code_hooks_.end() || !it->second->active) return;
+    auto it = hooks_.find(id);
+    if (it == hooks_.end() || !it->second->active) return;
     it->second->active = false;
     uc_hook_del(uc_, it->second->handle);
-    drop_translations(it->second->begin, it->second->end);
+    if (it->second->fn) drop_translations(it->second->begin, it->second->end);
 }
 
 void Engine::request_stop() {
@@ -317,6 +391,9 @@ StopReason Engine::run(uint64_t budget) {
     have_stop_ = budget != 0;
     stop_at_ = insns_ + budget;
     stop_pending_ = false;
+    stop_before_block_ = false;
+    code_stop_ = false;
+    inside_block_ = false;
     stop_ = {StopReason::Kind::requested};
     uint64_t pc = reg(Reg::rip);
     uc_err err = uc_emu_start(uc_, pc, 0, 0, 0);
@@ -328,7 +405,14 @@ StopReason Engine::run(uint64_t budget) {
     }
     // Unicorn 2.0.1 leaves a stale rip when a block hook stops a chained block: the block we
     // stopped in never ran, so resume exactly there.
-    if (stop_pending_ && stop_.kind == StopReason::Kind::budget) set_reg(Reg::rip, stop_.pc);
+    if (stop_pending_ && (stop_.kind == StopReason::Kind::budget || stop_before_block_)) set_reg(Reg::rip, stop_.pc);
+    // A code hook stopped before the instruction at rip, inside the block counted whole at its start:
+    // count only what ran. The rest runs as a block of its own when the run resumes.
+    if (code_stop_ && reg(Reg::rip) == code_stop_pc_ && code_stop_pc_ >= block_addr_ &&
+        code_stop_pc_ < block_addr_ + block_size_) {
+        insns_ = instructions_before(code_stop_pc_);
+        inside_block_ = code_stop_pc_ != block_addr_;
+    }
     // In the memory hook rip may still be the block's start; once Unicorn has returned, the state
     // (rip included) is restored to the faulting instruction.
     if (stop_pending_ && stop_.kind == StopReason::Kind::fault && stop_.access != StopReason::Access::fetch) {

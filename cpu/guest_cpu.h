@@ -77,6 +77,10 @@ public:
     // length beyond `budget` (a block is at most a few dozen instructions).
     virtual StopReason run(uint64_t budget) = 0;
     virtual void request_stop() = 0;
+    // The last run was stopped by a hook inside a block whose start had passed the budget check: the
+    // next run finishes that block before it looks at a budget, so a run that stops there (a debugger)
+    // switches threads where a run that did not stop does.
+    virtual bool inside_block() const { return false; }
     virtual uint64_t instructions() const = 0;
 };
 

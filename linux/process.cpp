@@ -181,23 +181,25 @@ ExitInfo Process::run() {
             t->pending_result.reset();
         }
         if (deliver_pending_signals(*t) && exited_) break;
-        // The time slice spans syscalls: a thread that makes many does not keep the CPU forever.
-        if (slice_used_ >= opts_.quantum) {
+        // The time slice spans syscalls: a thread that makes many does not keep the CPU forever. A
+        // block a hook stopped inside is finished first, as it would have been without the stop.
+        const bool inside = cpu_.inside_block();
+        if (slice_used_ >= opts_.quantum && !inside) {
             slice_used_ = 0;
             yield_requested_ = true;
             continue;
         }
-        uint64_t budget = opts_.quantum - slice_used_;
+        uint64_t budget = slice_used_ < opts_.quantum ? opts_.quantum - slice_used_ : 1;
         uint64_t before = cpu_.instructions();
         if (opts_.max_insns) {
-            if (before >= opts_.max_insns) {
+            if (before >= opts_.max_insns && !inside) {
                 exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
                                  fmt::format("instruction limit reached ({} instructions) at {}", opts_.max_insns,
                                              describe(cpu_.reg(Reg::rip)))};
                 exited_ = true;
                 break;
             }
-            budget = std::min(budget, opts_.max_insns - before);
+            budget = std::min(budget, before < opts_.max_insns ? opts_.max_insns - before : 1);
         }
         StopReason r = cpu_.run(budget);
         t->insns_run += cpu_.instructions() - before;
