@@ -41,9 +41,9 @@ size_t write_gdb_script(const Program& p, const std::string& script_path) {
     write_file(sym_path, gdbstub::symbol_file_bytes(syms));
     std::string script = head + fmt::format(
         "# It is stripped: {} function names from its pclntab and {} data symbols recovered from its code\n"
-        "# are in {}.sym, which this script loads.\n"
+        "# are in {}.sym, which this script makes gdb's symbol file for the program (it has none of its own).\n"
         "# Use: gdb PROGRAM -x {} -ex 'target remote HOST:PORT'\n"
-        "add-symbol-file \"{}\"\n",
+        "symbol-file \"{}\"\n",
         functions, p.recovered.size(), script_path, script_path, absolute(sym_path));
     write_file(script_path, script);
     return syms.size();

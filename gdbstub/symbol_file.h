@@ -1,5 +1,5 @@
 // A symbol file for gdb: an ELF64 x86-64 file that holds nothing but section headers and a symbol
-// table, so that `add-symbol-file` gives gdb the function names a stripped Go binary lost (we take
+// table, so that gdb's `symbol-file` gives it the function names a stripped Go binary lost (we take
 // them from its pclntab). Code and data are not in it (NOBITS sections only span their addresses):
 // gdb reads those from the program and the target. The same symbols give the same bytes.
 #pragma once

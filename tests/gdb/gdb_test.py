@@ -73,11 +73,11 @@ class Emu:
         return rc, self.out.decode(errors='replace'), self.err.decode(errors='replace')
 
 
-def gdb(program, port, commands, pre=()):
+def gdb(program, port, commands, script=None):
     args = ['gdb', '-nx', '-batch', '-iex', 'set debuginfod enabled off', '-iex', 'set auto-load python-scripts off',
             '-iex', 'set pagination off', '-iex', 'set confirm off']
-    for c in pre:
-        args += ['-iex', c]
+    if script:
+        args += ['-x', script]  # as docs/gdb.md says: gdb PROGRAM -x SCRIPT -ex 'target remote ...'
     args += ['-ex', f'target remote 127.0.0.1:{port}']
     for c in commands:
         args += ['-ex', c]
@@ -190,12 +190,14 @@ def stripped(emu, prog):
         expect('Function "main.main" not defined' in out + err or 'No symbol table is loaded' in out + err,
                'no main.main without the script', out, err)
         e = Emu(emu, ['-q', '--gdb', '127.0.0.1:0', prog])
-        out, err = gdb(prog, e.port, ['break main.main', 'continue', 'echo @@stop\\n', 'info registers rip', 'bt 1',
-                                      'echo @@end\\n', 'continue'], pre=[f'source {script}'])
+        out, err = gdb(prog, e.port, ['break main.main', 'continue', 'echo @@stop\\n', 'info registers rip', 'x/2i $pc',
+                                      'echo @@end\\n', 'continue'], script=script)
         rc, eout, eerr = e.finish()
     expect('Breakpoint 1, ' in out and 'in main.main ()' in out, 'break main.main works on the stripped binary', out, err)
     rip = regs(out.split('@@stop')[1])['rip']
     expect(rip == syms['main.main'], f'stopped at main.main {syms["main.main"]:#x}, not {rip:#x}', out)
+    # gdb names the function a pc is in (which a file added with add-symbol-file would not give it).
+    expect(f'=> {rip:#x} <main.main>:' in out and '<main.main+' in out, 'x/2i names main.main', out)
     expect('exited normally' in out and rc == 0 and eout == 'hi,world\n', 'the run ends as usual', out, eout)
 
 
