@@ -5,7 +5,8 @@ session:   gdb attaches to hello, break main.main, continue, info registers rip 
            stepi, info threads, continue to the end; output, status and instruction count as without gdb.
 stripped:  hello-stripped with `info --gdb-script`: break main.main works (and fails without the script).
 watch:     a write watchpoint on runtime.ncpu stops in runtime.osinit with the old and new values.
-exitcode:  a program exiting with status 3 and writing to stderr: gdb sees code 03, both streams intact.
+exitcode:  a program exiting with status 3 and writing to stderr: gdb sees code 03, both streams intact;
+           an instruction limit reaches gdb's console and ends with status 125.
 reverse:   step --gdb: reverse-stepi and reverse-continue land where a forward run is.
 check:     check --gdb: gdb continues to the end, the model's report is as without gdb.
 malformed: raw bytes: bad checksum, unknown, overlong, garbage; then detach: the run finishes.
@@ -199,6 +200,14 @@ def stripped(emu, prog):
     # gdb names the function a pc is in (which a file added with add-symbol-file would not give it).
     expect(f'=> {rip:#x} <main.main>:' in out and '<main.main+' in out, 'x/2i names main.main', out)
     expect('exited normally' in out and rc == 0 and eout == 'hi,world\n', 'the run ends as usual', out, eout)
+    # A binary with its own symbol table gets a script that adds nothing.
+    with tempfile.TemporaryDirectory() as d:
+        script = os.path.join(d, 'hello.gdb')
+        full = prog[:-len('-stripped')]
+        r = subprocess.run([emu, 'info', '--gdb-script', script, full], capture_output=True, text=True, timeout=TIMEOUT)
+        text = open(script).read()
+        expect(r.returncode == 0 and 'own symbol table' in text and 'symbol-file' not in text.replace('symbol table', '')
+               and not os.path.exists(script + '.sym'), 'nothing to add for a binary with symbols', text)
 
 
 def watch(emu, prog):
@@ -224,6 +233,13 @@ def exitcode(emu, prog):
     expect('exited with code 03' in out, 'gdb sees exit code 3', out, err)
     expect(rc == 3 == native.returncode and eout == native.stdout and native.stderr in eerr,
            'status, stdout and stderr as natively', rc, eout, eerr)
+    # When the emulator ends the run, gdb's console says why and the status is 125 (gdb prints it in octal).
+    e = Emu(emu, ['-q', '--max-insns', '100000', '--gdb', '127.0.0.1:0', prog])
+    out, err = gdb(prog, e.port, ['continue'])
+    rc, eout, eerr = e.finish()
+    expect('gostart-emu: instruction limit reached (100000 instructions)' in out + err and 'exited with code 0175' in out,
+           'the emulator\'s stop reaches gdb', out, err)
+    expect(rc == 125 and 'instruction limit reached' in eerr, 'status 125', rc, eerr)
 
 
 def reverse(emu, prog):
