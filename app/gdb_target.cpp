@@ -46,26 +46,6 @@ std::optional<Where> where(int regno) {
                  static_cast<cpu::ExtraReg>(regno - static_cast<int>(Amd64Reg::cs))};
 }
 
-// The instruction count before `pc`, for a hook on every instruction of the program's code: the
-// first hook of a block asks the engine, the following ones of the same block add one.
-class InsnCounter {
-public:
-    explicit InsnCounter(cpu::Engine& e) : e_(e) {}
-    uint64_t at(uint64_t pc) {
-        if (uint64_t now = e_.instructions(); now != engine_) {
-            engine_ = now;
-            count_ = e_.instructions_before(pc);
-        } else {
-            ++count_;
-        }
-        return count_;
-    }
-
-private:
-    cpu::Engine& e_;
-    uint64_t engine_ = UINT64_MAX, count_ = 0;
-};
-
 }  // namespace
 
 SessionTarget::SessionTarget(std::shared_ptr<Session> session, Relaunch relaunch)
@@ -304,82 +284,6 @@ StopEvent SessionTarget::forward(const gdbstub::ResumeRequest& r, const std::fun
     }
     if (!stopped) ev = StopEvent{Kind::interrupt, p.current_tid()};
     return ev;
-}
-
-void SessionTarget::replay_to(uint64_t n) {
-    session_.reset();  // one engine at a time: two would double the memory
-    session_ = relaunch_();
-    if (n == 0) return;
-    cpu::Engine& e = session_->engine();
-    linux::Process& p = session_->process();
-    InsnCounter count(e);
-    bool stopped = false;
-    int h = e.add_code_hook(text_.first, text_.second, [&](uint64_t pc) {
-        if (!stopped && count.at(pc) >= n) {
-            stopped = true;
-            p.pause();
-        }
-    });
-    linux::ExitInfo x = session_->run();
-    e.remove_hook(h);
-    if (x.kind != linux::ExitInfo::Kind::paused) exit_ = x;  // cannot happen: the run reached n before
-}
-
-StopEvent SessionTarget::backward(const gdbstub::ResumeRequest& r) {
-    const uint64_t now = position();
-    // A first replay up to now finds where to go: the stepped thread's previous instruction, or the
-    // last breakpoint hit or watched write before now.
-    session_.reset();
-    session_ = relaunch_();
-    cpu::Engine& e = session_->engine();
-    linux::Process& p = session_->process();
-    InsnCounter count(e);
-    std::optional<uint64_t> target;
-    StopEvent found;
-    bool done = false;
-    std::optional<std::pair<int, uint64_t>> written;
-    std::vector<int> hooks;
-    hooks.push_back(e.add_code_hook(text_.first, text_.second, [&](uint64_t pc) {
-        if (done) return;
-        uint64_t n = count.at(pc);
-        if (n >= now) {
-            done = true;
-            p.pause();
-            return;
-        }
-        int tid = p.current_tid();
-        if (r.step) {
-            if (tid == r.tid) target = n, found = StopEvent{Kind::step, tid};
-            return;
-        }
-        if (written && written->first == tid) {
-            target = n;
-            found = StopEvent{Kind::watch, tid, written->second};
-            written.reset();
-        } else if (breaks_.count(pc)) {
-            target = n;
-            found = StopEvent{Kind::breakpoint, tid};
-        }
-    }));
-    if (!r.step)
-        for (const auto& [range, k] : watches_) {
-            uint64_t begin = range.first;
-            hooks.push_back(e.add_write_watch(begin, begin + range.second - 1, [&, begin](uint64_t at, uint32_t) {
-                if (!done) written = std::pair{p.current_tid(), std::max(at, begin)};
-            }));
-        }
-    linux::ExitInfo x = session_->run();
-    for (int h : hooks) e.remove_hook(h);
-    if (x.kind != linux::ExitInfo::Kind::paused) exit_ = x;  // cannot happen: the first run got past now
-    if (!target) {
-        // Nothing earlier: a step stays where it is (the thread has no earlier instruction); a
-        // continue goes back to the start. Both say the history ends there.
-        if (!r.step) replay_to(0);
-        return StopEvent{Kind::history_end, session_->process().current_tid()};
-    }
-    replay_to(*target);
-    found.tid = session_->process().current_tid();
-    return found;
 }
 
 }  // namespace gostart::app
