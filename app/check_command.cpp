@@ -2,6 +2,7 @@
 // the runtime model with emulated memory at each milestone. Exit 0 when all agree, 1 on a divergence.
 #include "app/check_html.h"
 #include "app/check_report.h"
+#include "app/exit_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/gdb_attach.h"
@@ -41,6 +42,7 @@ int check_command(CheckOptions& o) {
     Output output(o.run.output);
     std::ostream& out = output.stream();
     auto program = open_program(o.run.program, true);
+    warn_about_program(*program, o.json ? std::cerr : out);
     if (!program->go) throw std::runtime_error("not a Go binary");
     std::unique_ptr<gostructs::StructLayouts> layouts;
     try {
@@ -65,8 +67,7 @@ int check_command(CheckOptions& o) {
         SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
         exit = gdb->run(target, o.run.quiet, o.json ? std::cerr : out);  // never inside the JSON document
     }
-    if (exit.kind != linux::ExitInfo::Kind::exited)  // never inside the JSON document
-        (o.json ? std::cerr : out) << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
+    write_exit_report(o.json ? std::cerr : out, session, exit, o.run.program);  // never inside the JSON document
     checker.finish(exit.exit_status());
 
     CheckSummary s{o.run.program, go_version, exit.exit_status(), &checker.reports()};
@@ -92,6 +93,7 @@ Command register_check(CLI::App& app) {
     auto o = std::make_shared<CheckOptions>();
     Command c;
     c.cli = app.add_subcommand("check", "run, and compare the model with emulated memory at each milestone");
+    c.program = [o] { return o->run.program; };
     add_run_options(*c.cli, o->run);
     add_gdb_option(*c.cli, o->run);
     c.cli->add_flag("--json", o->json, "the report as JSON (schema in CLI.md)");

@@ -51,6 +51,7 @@ ordered_json describe(const Program& p) {
     j["goamd64"] = go.goamd64;
     j["layout_source"] = p.layouts ? p.layouts->source() : "none";
     if (!p.layouts) j["layout_error"] = p.layout_error;
+    if (!p.dwarf_error.empty()) j["dwarf_error"] = p.dwarf_error;
     ordered_json syms = ordered_json::object();
     for (auto list : {std::span<const std::string_view>(kFunctions), std::span<const std::string_view>(kData)})
         for (auto name : list)
@@ -81,6 +82,7 @@ Command register_info(CLI::App& app) {
     auto gdb_script = std::make_shared<std::string>();
     Command c;
     c.cli = app.add_subcommand("info", "what the binary is: Go version, layout, milestones' addresses");
+    c.program = [path] { return *path; };
     c.cli->add_flag("--json", *json, "one JSON object (schema in CLI.md)");
     c.cli->add_option("--gdb-script", *gdb_script,
                       "write a gdb script (and FILE.sym) giving gdb the function names of a stripped binary")
@@ -88,6 +90,7 @@ Command register_info(CLI::App& app) {
     c.cli->add_option("PROGRAM", *path, "the program file")->required();
     c.run = [path, json, gdb_script]() {
         auto prog = open_program(*path, false);
+        warn_about_program(*prog, std::cerr);
         if (!prog->go)
             throw loader::LoadError(loader::LoadError::Kind::cannot_run, *path,
                                     "not a Go binary (no Go build info, runtime.buildVersion or pclntab)");

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
 
     for (auto& cmd : commands) {
         if (!cmd.cli->parsed()) continue;
+        auto program = [&cmd] { return cmd.program ? cmd.program() : std::string(); };
         try {
             return cmd.run();
         } catch (const app::UsageError& e) {
@@ -63,10 +64,14 @@ int main(int argc, char** argv) {
             std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
             return e.exit_status();
         } catch (const cpu::EngineError& e) {
-            std::cerr << fmt::format("gostart-emu: {}emulator error: {}\n", named(cmd.program), e.what());
+            std::cerr << fmt::format("gostart-emu: {}emulator error: {}\n", named(program()), e.what());
             return 125;
         } catch (const std::exception& e) {
-            std::cerr << fmt::format("gostart-emu: {}{}\n", named(cmd.program), e.what());
+            std::cerr << fmt::format("gostart-emu: {}{}\n", named(program()), e.what());
+            return 125;
+        } catch (...) {
+            // Nothing we throw ourselves; a library's own exception type. Still one line, never a crash.
+            std::cerr << fmt::format("gostart-emu: {}internal error (an unknown exception)\n", named(program()));
             return 125;
         }
     }

@@ -2,6 +2,7 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/exit_report.h"
 #include "app/fast_exit.h"
 #include "app/gdb_attach.h"
 #include "app/output.h"
@@ -19,6 +20,7 @@ int run_command(const RunOptions& opts) {
     Output output(opts.output);
     std::ostream& out = output.stream();
     auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
+    warn_about_program(*program, out);
     std::string go_version = program->go ? program->go->version : "?";
     std::unique_ptr<GdbAttach> gdb;
     if (!opts.gdb.empty()) gdb = std::make_unique<GdbAttach>(opts.gdb);
@@ -60,14 +62,7 @@ int run_command(const RunOptions& opts) {
     if (checker) checker->finish(exit.exit_status());
     out.flush();
     std::cout.flush();
-    switch (exit.kind) {
-        case linux::ExitInfo::Kind::signaled:
-        case linux::ExitInfo::Kind::emulator_stop:
-            out << fmt::format("gostart-emu: {}: {}\n", opts.program, exit.message);
-            break;
-        default:
-            break;
-    }
+    write_exit_report(out, session, exit, opts.program);
     if (!opts.quiet)
         out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
                            session.engine().instructions(), session.process().threads().size());
@@ -82,6 +77,7 @@ Command register_run(CLI::App& app) {
     auto opts = std::make_shared<RunOptions>();
     Command c;
     c.cli = app.add_subcommand("run", "run PROGRAM to exit; a start-up summary on stderr");
+    c.program = [opts] { return opts->program; };
     add_run_options(*c.cli, *opts);
     add_gdb_option(*c.cli, *opts);
     c.run = [cli = c.cli, opts]() {

@@ -35,6 +35,7 @@ struct Running {
 stepper::Target launch(const RunOptions& opts, std::ostream& out) {
     auto r = std::make_shared<Running>();
     auto program = open_program(opts.program, true);
+    warn_about_program(*program, out);
     std::string go_version = program->go ? program->go->version : "?";
     std::unique_ptr<gostructs::StructLayouts> layouts;
     if (program->layouts) layouts = std::make_unique<gostructs::StructLayouts>(*program->layouts);
@@ -101,6 +102,7 @@ Command register_step(CLI::App& app) {
     auto o = std::make_shared<StepOptions>();
     Command c;
     c.cli = app.add_subcommand("step", "interactive stepper: break, stepi, rstepi, print runtime state by name");
+    c.program = [o] { return o->run.program; };
     c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`");
     add_run_options(*c.cli, o->run);
     add_gdb_option(*c.cli, o->run);

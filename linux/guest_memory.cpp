@@ -2,7 +2,10 @@
 
 #include "cpu/prot.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <stdexcept>
 
 namespace gostart::linux {
 
@@ -69,6 +72,14 @@ void GuestMemory::insert(uint64_t start, uint64_t end, uint32_t prot, const std:
 }
 
 void GuestMemory::map_fixed(uint64_t start, uint64_t end, uint32_t prot, const std::string& name) {
+    // The loader's mappings count against --max-memory too: a program whose .bss alone is larger stops
+    // here, with the reason, instead of failing inside Unicorn.
+    if (prot != cpu::kProtNone && committed_ + (end - start) > max_committed_) {
+        limit_reached_ = true;
+        throw std::runtime_error(fmt::format("guest memory limit reached: {:#x}-{:#x} ({}) needs {} bytes, {} already "
+                                             "committed, --max-memory {}", start, end, name, end - start, committed_,
+                                             max_committed_));
+    }
     remove_range(start, end);
     insert(start, end, prot, name);
 }

@@ -99,6 +99,9 @@ void Process::exit_group(int status) {
 void Process::kill(int sig, const std::string& message) {
     exited_ = true;
     exit_ = ExitInfo{ExitInfo::Kind::signaled, sig, message};
+    exit_.tid = current_tid_;
+    exit_.pc = cpu_.reg(Reg::rip);
+    exit_.sp = cpu_.reg(Reg::rsp);
     cpu_.request_stop();
 }
 
@@ -234,9 +237,11 @@ void Process::handle_stop(const StopReason& r) {
             handle_fault(r);
             break;
         case StopReason::Kind::interrupt: {
-            // int3 (Go's abort/breakpoint) is SIGTRAP; #DE divide error SIGFPE; #UD SIGILL; the rest SIGSEGV.
+            // int3 (Go's abort/breakpoint) is SIGTRAP; #DE divide error SIGFPE; #UD SIGILL; the rest SIGSEGV,
+            // with the si_code Linux gives each (arch/x86/kernel/traps.c).
             int sig = r.vector == 3 ? SIGTRAP : r.vector == 0 ? SIGFPE : r.vector == 6 ? SIGILL : SIGSEGV;
-            int code = sig == SIGTRAP ? 0x80 /*SI_KERNEL*/ : sig == SIGFPE ? 1 /*FPE_INTDIV*/ : 0x80;
+            int code = sig == SIGTRAP ? 0x80 /*SI_KERNEL*/ : sig == SIGFPE ? 1 /*FPE_INTDIV*/
+                     : sig == SIGILL ? 2 /*ILL_ILLOPN*/ : 0x80;
             deliver_signal(t, sig, code, r.pc);
             break;
         }

@@ -39,6 +39,7 @@ struct ProcessOptions {
     std::ostream* strace = nullptr;                // where --strace lines go
     std::ostream* diag = nullptr;                  // the emulator's own warnings (unimplemented syscalls)
     std::function<std::string(uint64_t)> describe_pc;  // "runtime.mstart+0x12" for messages
+    std::function<std::string(uint64_t)> describe_insn;  // "ud2": the instruction at a pc, for SIGILL
     std::string cwd = "/";
     std::string exe_path;   // what /proc/self/exe names
 };
@@ -49,6 +50,9 @@ struct ExitInfo {
     Kind kind = Kind::exited;
     int status = 0;          // exit status, or the signal number, or 125 for emulator stops
     std::string message;     // for signaled and emulator_stop: what to tell the user
+    // signaled: the dying thread and its registers when it died, for a backtrace.
+    int tid = 0;
+    uint64_t pc = 0, sp = 0;
     int exit_status() const { return kind == Kind::exited ? status : kind == Kind::signaled ? 128 + status : 125; }
 };
 
@@ -118,6 +122,7 @@ private:
     bool emulate_vsyscall(Thread& t, uint64_t addr);
     bool deliver_pending_signals(Thread& t);
     void deliver_signal(Thread& t, int sig, int code, uint64_t addr);
+    std::string fatal_signal_message(Thread& t, int sig, int code, uint64_t addr) const;
     std::string deadlock_report() const;
     void expire_deadlines();
 
@@ -136,6 +141,7 @@ private:
     std::array<SigAction, 65> sigactions_{};
     std::vector<rlimit> rlimits_;
     std::set<int> warned_syscalls_;
+    std::set<uint64_t> warned_illegal_pcs_;
     std::map<int, std::unique_ptr<Thread>> threads_;
     int current_tid_ = 0;
     int next_tid_ = kPid;

@@ -2,6 +2,7 @@
 // structures by name, threads, goroutines, milestones and the model's check table.
 #include "stepper/debugger.h"
 #include "stepper/location.h"
+#include "trace/go_backtrace.h"
 
 #include <fmt/format.h>
 
@@ -73,23 +74,9 @@ void do_disassemble(Debugger& d, std::string_view a) {
 
 // The Go backtrace: the pclntab's frame size at each pc gives where the return address is.
 void do_bt(Debugger& d, std::string_view) {
-    uint64_t pc = d.engine().reg(cpu::Reg::rip), sp = d.engine().reg(cpu::Reg::rsp);
-    for (int depth = 0; depth < 100; ++depth) {
-        int id = d.code().function_id(pc);
-        uint64_t look = depth ? pc - 1 : pc;  // a return address's line is the call's
-        auto line = d.code().line(look);
-        std::string name = id < 0 ? "?" : std::string(d.code().function_name(id));
-        d.out() << fmt::format("#{:<2} {:#x} in {}{}\n", depth, pc, name,
-                               line ? fmt::format(" at {}:{}", line->file, line->line) : "");
-        if (id < 0 || name == "runtime.goexit" || name == "runtime.rt0_go" || name == "runtime.mstart" ||
-            name == "_rt0_amd64_linux" || name == "_rt0_amd64")
-            return;
-        auto frame = d.code().frame_size(look);
-        uint64_t ret = 0;
-        if (!frame || !d.engine().try_read(sp + *frame, &ret, 8)) return;
-        sp += *frame + 8;
-        pc = ret;
-    }
+    auto read = [&d](uint64_t addr, uint64_t& v) { return d.engine().try_read(addr, &v, 8); };
+    auto frames = trace::go_backtrace(d.code(), read, d.engine().reg(cpu::Reg::rip), d.engine().reg(cpu::Reg::rsp));
+    for (size_t i = 0; i < frames.size(); ++i) d.out() << trace::format_frame(i, frames[i]) << "\n";
 }
 
 void do_print(Debugger& d, std::string_view a) {

@@ -191,6 +191,7 @@ template <bool kWrite>
 int64_t vector_io(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
     if (!f) return -EBADF;
+    if (c.a[2] > 1024 /*UIO_MAXIOV*/) return -EINVAL;  // as Linux: and no long loop for the guest to ask for
     int64_t total = 0;
     for (uint64_t i = 0; i < c.a[2]; ++i) {
         auto iov = read_guest<iovec>(c.proc.cpu(), c.a[1] + i * sizeof(iovec));
