@@ -16,6 +16,9 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--env", o.env, "set one environment variable NAME=VALUE (repeatable)")->allow_extra_args(false);
     cmd.add_option("--max-insns", o.max_insns, "stop with status 125 after N instructions");
     cmd.add_option("--max-memory", o.max_memory, "stop allocations past N bytes of committed guest memory");
+    cmd.add_option("--max-idle", o.max_idle,
+                   "stop with status 125 when every thread has waited N seconds (virtual) with no input or output "
+                   "(default 600; 0: no limit)");
     cmd.add_option("--allow-write", o.allow_write, "let the guest create or change files under DIR (repeatable)")
         ->allow_extra_args(false);
     cmd.add_flag("-q,--quiet", o.quiet, "no start-up summary: only the program's own output");

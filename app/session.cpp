@@ -35,6 +35,7 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
     po.seed = opts.seed;
     po.max_insns = opts.max_insns;
     po.max_memory = opts.max_memory;
+    po.max_idle_ns = opts.max_idle * 1000000000ull;
     po.strace = opts.strace ? &out : nullptr;
     po.diag = &out;
     Program* prog = program_.get();

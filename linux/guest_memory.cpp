@@ -122,6 +122,7 @@ int64_t GuestMemory::mmap(uint64_t hint, uint64_t len, uint32_t prot, bool fixed
     }
     if (prot != cpu::kProtNone && committed_ + len > max_committed_) {
         limit_reached_ = true;
+        refused_bytes_ = len;
         return -ENOMEM;
     }
     remove_range(addr, addr + len);
@@ -156,6 +157,7 @@ int64_t GuestMemory::mprotect(uint64_t addr, uint64_t len, uint32_t prot) {
             // as the never-touched pages of a fresh anonymous mapping are.
             if (committed_ + (v.end - v.start) > max_committed_) {
                 limit_reached_ = true;
+                refused_bytes_ = v.end - v.start;
                 return -ENOMEM;
             }
             cpu_.map(v.start, v.end - v.start, prot);

@@ -50,6 +50,7 @@ public:
     // Set when a request was refused because of the committed-memory cap (--max-memory).
     bool limit_reached() const { return limit_reached_; }
     uint64_t limit() const { return max_committed_; }
+    uint64_t refused_bytes() const { return refused_bytes_; }  // the request that hit the cap
 
 private:
     void remove_range(uint64_t start, uint64_t end);  // unmaps from the engine what was there
@@ -64,6 +65,7 @@ private:
     uint64_t peak_committed_ = 0;
     uint64_t max_committed_;
     bool limit_reached_ = false;
+    uint64_t refused_bytes_ = 0;
     uint64_t brk_base_ = 0;
     uint64_t brk_cur_ = 0;
 };

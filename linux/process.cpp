@@ -133,6 +133,13 @@ Thread* Process::pick_next() {
             if (!t->exited() && t->wait.deadline_ns && (!earliest || *t->wait.deadline_ns < *earliest))
                 earliest = t->wait.deadline_ns;
         if (!earliest) return nullptr;  // deadlock
+        uint64_t now = now_ns();
+        uint64_t jump = *earliest > now ? *earliest - now : 0;
+        if (opts_.max_idle_ns && idle_ns_ + jump >= opts_.max_idle_ns) {
+            idle_limit_hit_ = true;  // the next wake-up is later than the limit: stop now, not after the jump
+            return nullptr;
+        }
+        idle_ns_ += jump;
         clock_.wait_until(*earliest, cpu_.instructions());
     }
 }
@@ -151,14 +158,17 @@ void Process::switch_to(Thread& t) {
     if (on_thread_switch) on_thread_switch(old_tid, t.tid);
 }
 
-std::string Process::deadlock_report() const {
-    std::string s = "deadlock: every thread waits forever";
+std::string Process::deadlock_report() const { return "deadlock: every thread waits forever" + thread_waits(); }
+
+std::string Process::thread_waits() const {
+    std::string s;
     for (const auto& [tid, t] : threads_) {
         if (t->exited()) continue;
         uint64_t pc = tid == current_tid_ ? cpu_.reg(Reg::rip) : t->ctx_saved ? cpu_.context_reg(t->ctx, Reg::rip) : 0;
         s += fmt::format("; thread {}", tid);
         if (t->wait.kind == Wait::Kind::futex) s += fmt::format(" on futex {:#x}", t->wait.futex_addr);
         else if (t->wait.kind == Wait::Kind::epoll) s += " in epoll_pwait";
+        else if (t->wait.kind == Wait::Kind::sleep) s += " sleeping";
         if (pc) s += " at " + describe(pc);
     }
     return s;
@@ -168,6 +178,15 @@ ExitInfo Process::run() {
     pause_requested_ = false;
     while (!exited_) {
         Thread* t = pick_next();
+        if (!t && idle_limit_hit_) {
+            exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+                             fmt::format("idle limit reached: every thread waits, with no input or output for {} s "
+                                         "(virtual) and only timers waking them: a guest that waits forever? "
+                                         "(--max-idle {}){}", opts_.max_idle_ns / 1000000000, opts_.max_idle_ns / 1000000000,
+                                         thread_waits())};
+            exited_ = true;
+            break;
+        }
         if (!t) {
             exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
             exited_ = true;
@@ -225,7 +244,8 @@ void Process::handle_stop(const StopReason& r) {
                 // The guest would see ENOMEM and die of it somewhere else; stop where the cause is.
                 exited_ = true;
                 exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
-                                 fmt::format("guest memory limit reached: {} bytes committed, --max-memory {} (in thread {} at {})",
+                                 fmt::format("guest memory limit reached: {} more bytes asked for with {} committed, "
+                                             "--max-memory {} (in thread {} at {})", memory_.refused_bytes(),
                                              memory_.committed_bytes(), memory_.limit(), t.tid, describe(cpu_.reg(Reg::rip)))};
             }
             break;

@@ -35,6 +35,10 @@ struct ProcessOptions {
     uint64_t seed = 0x60574a7e;
     uint64_t max_insns = 0;                        // 0: no limit
     uint64_t max_memory = 4ull << 30;              // committed guest memory
+    // Time (process clock) that may pass with no thread runnable and no host input or output before the
+    // run is stopped: a Go program that waits forever still has sysmon's timers firing, so it is never
+    // a deadlock in the strict sense; 0: no limit.
+    uint64_t max_idle_ns = 600ull * 1000000000ull;
     uint64_t quantum = 50000;                      // instructions per time slice
     std::ostream* strace = nullptr;                // where --strace lines go
     std::ostream* diag = nullptr;                  // the emulator's own warnings (unimplemented syscalls)
@@ -124,6 +128,8 @@ private:
     void deliver_signal(Thread& t, int sig, int code, uint64_t addr);
     std::string fatal_signal_message(Thread& t, int sig, int code, uint64_t addr) const;
     std::string deadlock_report() const;
+    std::string thread_waits() const;  // "; thread 1000 on futex 0x... at main.main+0x12 (main.go:9)" per thread
+    void note_host_io(int nr, const std::array<uint64_t, 6>& args, int64_t result);
     void expire_deadlines();
 
 public:
@@ -149,6 +155,8 @@ private:
     bool pause_requested_ = false;
     bool yield_requested_ = false;
     uint64_t slice_used_ = 0;  // instructions the current thread has run in its time slice
+    uint64_t idle_ns_ = 0;     // time jumped over with every thread waiting, since the last host I/O
+    bool idle_limit_hit_ = false;
     ExitInfo exit_;
 };
 

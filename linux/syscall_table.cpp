@@ -206,7 +206,16 @@ void Process::dispatch_syscall(Thread& t) {
         }
     }
     if (r == kBlocked || r == kNoReturn) return;
+    note_host_io(nr, call.a, r);
     cpu_.set_reg(Reg::rax, static_cast<uint64_t>(r));
+}
+
+// Input or output on a host descriptor is what a user sees of a program: it restarts the idle count.
+void Process::note_host_io(int nr, const std::array<uint64_t, 6>& args, int64_t result) {
+    bool io = nr == 0 || nr == 1 || nr == 17 || nr == 18 || nr == 19 || nr == 20;  // read write pread pwrite readv writev
+    if (!io || result < 0) return;
+    const FdEntry* e = fds_.get(static_cast<int>(args[0]));
+    if (e && e->file->kind == OpenFile::Kind::host) idle_ns_ = 0;
 }
 
 }  // namespace gostart::linux
