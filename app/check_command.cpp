@@ -84,7 +84,12 @@ int check_command(CheckOptions& o) {
     }
     if (!o.html.empty()) write_check_html(o.html, s, o.run);
     out.flush();
-    return s.ok() ? 0 : 1;
+    if (!s.ok()) return 1;
+    // The model agreed as far as the run went, but a guest killed by a signal (or stopped by a limit)
+    // did not start up: say so in the status too, as `run` would, rather than 0.
+    if (exit.kind == linux::ExitInfo::Kind::signaled || exit.kind == linux::ExitInfo::Kind::emulator_stop)
+        return exit.exit_status();
+    return 0;
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ EXPECT = {
     "truncated-ehdr": every(126, "truncated ELF header"),
     "truncated-phdrs": every(126, "program headers run past the end of the file"),
     "truncated-mid": every(126, "runs past the end of the file"),
+    "truncated-sections": every(126, "truncated ELF: section "),
     "arm64": every(126, "wrong architecture: arm64"),
     "i386": every(126, "32-bit ELF for 386"),
     "elf32": every(126, "32-bit ELF for amd64"),

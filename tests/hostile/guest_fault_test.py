@@ -71,10 +71,17 @@ def main(argv):
         prog = os.path.join(tmp, o.case)
         func_addr = make(o.case, o.hello, prog)
         r = subprocess.run([o.emu, "-q", prog], stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+        # `check` reports the same death, with the same status, after the model's table.
+        c = subprocess.run([o.emu, "check", prog], stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
     err = r.stderr.decode(errors="replace")
     lines = err.splitlines()
     if r.returncode != status:
         problems.append("exit status %d, want %d" % (r.returncode, status))
+    if frames is not None and c.returncode != status:  # killed by the signal (not the guest's own exit)
+        problems.append("check: exit status %d, want %d" % (c.returncode, status))
+    if frames is not None and not any(l.startswith("gostart-emu: %s: signal" % prog)
+                                      for l in c.stderr.decode(errors="replace").splitlines()):
+        problems.append("check does not report the signal")
     report = [l for l in lines if l.startswith("gostart-emu: %s: " % prog)]
     if len(report) != 1:
         problems.append("want one report line naming the program, got %d" % len(report))

@@ -57,6 +57,14 @@ def make_truncated_phdrs(ing, out):
     write(out, bytes(elf.data[:elf.e_phoff + 56 + 20]))   # in the second program header
 
 
+def make_truncated_sections(ing, out):
+    # Cut right after the last loadable segment's bytes: what Linux maps is whole, the symbol table,
+    # DWARF and section headers are gone.
+    elf = Elf.read(ing.hello)
+    end = max(p.offset + p.filesz for p in elf.loads())
+    write(out, bytes(elf.data[:end]))
+
+
 def make_truncated_mid(ing, out):
     data = read(ing.hello)
     write(out, data[:len(data) // 2])   # headers intact, segments and section table cut off
