@@ -1,6 +1,6 @@
 // `gostart-emu step [OPTIONS] [--script FILE] PROGRAM [ARGS...]`: the interactive stepper (CLI.md,
-// docs/stepping.md). This file only builds Targets — a Session with the model's checker beside it — for
-// stepper/, which goes backwards by asking for a fresh one and replaying it.
+// docs/stepping.md). This file only builds the Target — a Session with the model's checker beside it —
+// for stepper/, which goes backwards by restoring checkpoints of both.
 #include "app/check_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
@@ -54,6 +54,13 @@ stepper::Target launch(const RunOptions& opts, std::ostream& out) {
         std::ostringstream s;
         write_check_table(s, CheckSummary{program_name, go_version, 0, &raw->checker->reports()}, false);
         return s.str();
+    };
+    t.save_extra = [raw]() -> std::any {
+        if (!raw->checker) return {};
+        return raw->checker->state();
+    };
+    t.restore_extra = [raw](const std::any& a) {
+        if (raw->checker && a.has_value()) raw->checker->set_state(std::any_cast<const StartupChecker::State&>(a));
     };
     return t;
 }

@@ -47,6 +47,7 @@ Place Evaluator::resolve(std::string_view expr) const {
     if (auto n = parse_number(e)) return {0, 8, "", *n};
     bool deref = e.starts_with("*");
     if (deref) e.remove_prefix(1);
+    if (auto n = parse_number(e); n && deref) return {*n, 8, "", std::nullopt};  // *0xADDR: 8 bytes there
     size_t end = e.find_first_of(".[");
     std::string_view root = e.substr(0, end), rest = end == std::string_view::npos ? "" : e.substr(end);
     Place p;
