@@ -29,15 +29,16 @@ struct HostMemoryFaults {
         // Not a tracked page: a real crash. Put the previous action back; the fault repeats under it.
         sigaction(SIGSEGV, &previous(), nullptr);
     }
+    // Whenever tracking starts: someone may have replaced the handler since (a test framework does).
     static void install() {
-        static bool installed = false;
-        if (installed) return;
+        struct sigaction current {};
+        sigaction(SIGSEGV, nullptr, &current);
+        if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == handler) return;
         struct sigaction sa {};
         sa.sa_sigaction = handler;
         sa.sa_flags = SA_SIGINFO | SA_NODEFER;
         sigemptyset(&sa.sa_mask);
         if (sigaction(SIGSEGV, &sa, &previous()) != 0) throw EngineError("cannot install the write-tracking handler");
-        installed = true;
     }
 };
 
