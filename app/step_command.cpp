@@ -24,6 +24,8 @@ namespace {
 struct StepOptions {
     RunOptions run;
     std::string script;
+    stepper::CheckpointPolicy checkpoints;
+    size_t checkpoint_mib = stepper::CheckpointPolicy{}.max_bytes >> 20;
 };
 
 // A Session and its checker, destroyed checker first.
@@ -87,7 +89,9 @@ int step_command(const StepOptions& o) {
         if (!o.script.empty()) throw UsageError("step: --gdb and --script: gdb gives the commands");
         return step_with_gdb(o, out);
     }
-    stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout);
+    stepper::CheckpointPolicy policy = o.checkpoints;
+    policy.max_bytes = o.checkpoint_mib << 20;
+    stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout, policy);
     stepper::Debugger d(ctl, std::cout);
     if (!o.script.empty()) {
         std::ifstream in(o.script);
@@ -109,6 +113,10 @@ Command register_step(CLI::App& app) {
     Command c;
     c.cli = app.add_subcommand("step", "interactive stepper: break, stepi, rstepi, print runtime state by name");
     c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`");
+    c.cli->add_option("--checkpoint-interval", o->checkpoints.interval,
+                      "instructions between checkpoints for going back (default 100000; 0: only at the start)");
+    c.cli->add_option("--checkpoint-memory", o->checkpoint_mib, "MiB the checkpoints may hold (default 512)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
     add_run_options(*c.cli, o->run);
     add_gdb_option(*c.cli, o->run);
     c.run = [cli = c.cli, o]() {

@@ -151,20 +151,35 @@ void do_check(Debugger& d, std::string_view) {
     d.out() << (table.empty() ? "No model checks yet (no milestone reached, or no layouts for this binary).\n" : table);
 }
 
-// FNV-1a over every writable page: equal digests, equal states.
+// FNV-1a over the whole state a run could differ in: every mapped page with its place and protection,
+// and every thread's registers (the running one's from the CPU, the others' from their saved
+// contexts) with its wait state. Equal digests, equal states.
 void do_digest(Debugger& d, std::string_view) {
     uint64_t h = 0xcbf29ce484222325ull;
-    auto mix = [&h](const uint8_t* p, size_t n) {
-        for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+    auto mix = [&h](const void* p, size_t n) {
+        for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<const uint8_t*>(p)[i]) * 0x100000001b3ull;
     };
     size_t pages = 0;
     std::vector<uint8_t> page(4096);
-    for (const auto& v : d.ctl().session().process().memory().vmas()) {
-        if (!v.in_engine || !(v.prot & 2)) continue;
+    auto& proc = d.ctl().session().process();
+    for (const auto& v : proc.memory().vmas()) {
+        mix(&v.start, 8), mix(&v.end, 8), mix(&v.prot, 4);
+        if (!v.in_engine) continue;
         for (uint64_t a = v.start; a < v.end; a += 4096)
             if (d.engine().try_read(a, page.data(), page.size())) mix(page.data(), page.size()), ++pages;
     }
-    d.out() << fmt::format("memory digest {:016x} over {} writable pages at instruction {}\n", h, pages, d.ctl().position());
+    for (const auto& [tid, t] : proc.threads()) {
+        mix(&tid, sizeof tid);
+        auto wait = static_cast<int>(t->wait.kind);
+        mix(&wait, sizeof wait);
+        for (size_t i = 0; i < cpu::kRegNames.size(); ++i) {
+            auto r = static_cast<cpu::Reg>(i);
+            uint64_t v = tid == proc.current_tid() ? d.engine().reg(r) : t->ctx_saved ? d.engine().context_reg(t->ctx, r) : 0;
+            mix(&v, 8);
+        }
+    }
+    d.out() << fmt::format("state digest {:016x} over {} pages and {} threads at instruction {}\n", h, pages,
+                           proc.threads().size(), d.ctl().position());
 }
 
 }  // namespace
@@ -180,7 +195,7 @@ std::vector<Command> looking_commands() {
         {{"goroutines", "grs"}, "goroutines", "the goroutines in allgs: goid, g, status, start function", do_goroutines},
         {{"milestones"}, "milestones", "the start-up milestones reached, with instruction counts", do_milestones},
         {{"check"}, "check", "the runtime model's checks at the milestones reached so far", do_check},
-        {{"digest"}, "digest", "a digest of the writable guest memory (to compare states)", do_digest},
+        {{"digest"}, "digest", "a digest of memory and every thread's registers (to compare states)", do_digest},
         {{"position", "pos"}, "position", "the number of instructions executed so far",
          [](Debugger& d, std::string_view) { d.out() << fmt::format("instruction {}\n", d.ctl().position()); }},
     };
