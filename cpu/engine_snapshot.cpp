@@ -68,19 +68,27 @@ PageData::PageData() : bytes{} { g_page_bytes += kPageSize; }
 PageData::~PageData() { g_page_bytes -= kPageSize; }
 size_t PageData::bytes_in_use() { return g_page_bytes; }
 
-// Walks the pages of `image` (sorted) in address order: the page at each address asked, or null.
-class PageCursor {
+// Walks the regions of `image` (sorted) in address order.
+class RegionCursor {
 public:
-    explicit PageCursor(const std::vector<MappedRegion>& image) : it_(image.begin()), end_(image.end()) {}
-    const std::shared_ptr<const PageData>* at(uint64_t addr) {
+    explicit RegionCursor(const std::vector<MappedRegion>& image) : it_(image.begin()), end_(image.end()) {}
+    // The region holding `addr`, or null.
+    const MappedRegion* at(uint64_t addr) {
         while (it_ != end_ && it_->end <= addr) ++it_;
-        if (it_ == end_ || it_->begin > addr) return nullptr;
-        return &it_->pages[(addr - it_->begin) / kPageSize];
+        return it_ != end_ && it_->begin <= addr ? &*it_ : nullptr;
+    }
+    const std::shared_ptr<const PageData>* page(uint64_t addr) {
+        const MappedRegion* r = at(addr);
+        return r ? &r->page(addr) : nullptr;
     }
 
 private:
     std::vector<MappedRegion>::const_iterator it_, end_;
 };
+
+bool same_range(const MappedRegion* m, uint64_t begin, uint64_t end, uint32_t prot) {
+    return m && m->begin == begin && m->end == end && m->prot == prot;
+}
 
 Snapshot Engine::take_snapshot() {
     Snapshot s;
@@ -88,26 +96,32 @@ Snapshot Engine::take_snapshot() {
     s.instructions = insns_;
     s.resume_partial = resume_partial_;
     s.resume_pc = resume_pc_;
-    PageCursor prev(sync_);
+    RegionCursor prev(sync_);
     for (const Range& r : live_regions(uc_)) {
-        MappedRegion m{r.begin, r.end, r.prot, {}};
-        m.pages.reserve((r.end - r.begin) / kPageSize);
+        const MappedRegion* before = prev.at(r.begin);
+        if (same_range(before, r.begin, r.end, r.prot) && !host_.written_in(r.begin, r.end)) {
+            s.memory.push_back(*before);  // nothing written there: the same pages
+            continue;
+        }
+        auto pages = std::make_shared<PageList>();
+        pages->reserve((r.end - r.begin) / kPageSize);
         for (uint64_t addr = r.begin; addr < r.end; addr += kPageSize) {
             const uint8_t* bytes = host_.host(addr);
             if (!bytes) throw EngineError(fmt::format("no host memory behind guest page {:#x}", addr));
-            const std::shared_ptr<const PageData>* old = prev.at(addr);
-            if (old && (!host_.written(addr) || std::memcmp((*old)->bytes.data(), bytes, kPageSize) == 0)) {
-                m.pages.push_back(*old);
-            } else if (all_zero(bytes)) {
-                m.pages.push_back(zero_page());
+            const std::shared_ptr<const PageData>* old = prev.page(addr);
+            bool written = host_.written(addr);
+            if (old && (!written || std::memcmp((*old)->bytes.data(), bytes, kPageSize) == 0)) {
+                pages->push_back(*old);
+            } else if (!written || all_zero(bytes)) {  // not written since it was mapped: zero
+                pages->push_back(zero_page());
             } else {
                 auto page = std::make_shared<PageData>();
                 std::memcpy(page->bytes.data(), bytes, kPageSize);
-                m.pages.push_back(std::move(page));
+                pages->push_back(std::move(page));
                 ++s.new_pages;
             }
         }
-        s.memory.push_back(std::move(m));
+        s.memory.push_back(MappedRegion{r.begin, r.end, r.prot, std::move(pages)});
     }
     sync_ = s.memory;
     host_.start_tracking();
@@ -127,12 +141,16 @@ void Engine::restore_snapshot(const Snapshot& s) {
         for_each_piece(m.begin, m.end, live, [&](uint64_t b, uint64_t e, const Range* r) {
             if (!r) map(b, e - b, m.prot);
         });
-    PageCursor prev(sync_);
+    RegionCursor prev(sync_);
     for (const MappedRegion& m : s.memory) {
+        const MappedRegion* before = prev.at(m.begin);
+        if (same_range(before, m.begin, m.end, m.prot) && before->pages == m.pages && !host_.written_in(m.begin, m.end))
+            continue;  // live memory is this region already
         for (uint64_t addr = m.begin; addr < m.end; addr += kPageSize) {
-            const auto& page = m.pages[(addr - m.begin) / kPageSize];
-            const std::shared_ptr<const PageData>* old = prev.at(addr);
-            if (old && *old == page && !host_.written(addr)) continue;  // unchanged since sync_, which is this page
+            const auto& page = m.page(addr);
+            const std::shared_ptr<const PageData>* old = prev.page(addr);
+            bool written = host_.written(addr);
+            if (!written && (old ? *old == page : page == zero_page())) continue;  // live memory is this page already
             uint8_t* bytes = host_.host(addr);
             if (!bytes) throw EngineError(fmt::format("no host memory behind guest page {:#x}", addr));
             if (std::memcmp(page->bytes.data(), bytes, kPageSize) != 0) std::memcpy(bytes, page->bytes.data(), kPageSize);

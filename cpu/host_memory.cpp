@@ -56,8 +56,14 @@ HostMemory::~HostMemory() {
 uint8_t* HostMemory::allocate(uint64_t guest, uint64_t size) {
     void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw EngineError(fmt::format("no host memory for {:#x} bytes of guest memory", size));
-    Block b{guest + size, static_cast<uint8_t*>(p), std::vector<uint64_t>(words_for(size), ~uint64_t(0))};
-    blocks_[guest] = std::move(b);  // fresh pages count as written: they differ from any checkpoint
+    // While tracking, a fresh block is tracked from the start: its pages are known to be zero until
+    // written, so a snapshot need not even read them.
+    Block b{guest + size, static_cast<uint8_t*>(p), std::vector<uint64_t>(words_for(size), 0)};
+    if (tracking_ && ::mprotect(p, size, PROT_READ) != 0) {
+        ::munmap(p, size);
+        throw EngineError("cannot protect guest memory for tracking");
+    }
+    blocks_[guest] = std::move(b);
     return static_cast<uint8_t*>(p);
 }
 
@@ -104,13 +110,34 @@ void HostMemory::start_tracking() {
 }
 
 bool HostMemory::written(uint64_t guest_page) const {
-    if (!tracking_) return true;
+    if (!tracking_) return true;  // nothing known: everything may have changed
     auto it = blocks_.upper_bound(guest_page);
     if (it == blocks_.begin()) return true;
     --it;
     if (guest_page >= it->second.end) return true;
     uint64_t pg = (guest_page - it->first) / kPageSize;
     return it->second.dirty[pg / 64] >> (pg % 64) & 1;
+}
+
+bool HostMemory::written_in(uint64_t begin, uint64_t end) const {
+    if (!tracking_) return true;
+    auto it = blocks_.upper_bound(begin);
+    if (it != blocks_.begin()) --it;
+    uint64_t at = begin;
+    for (; at < end && it != blocks_.end(); ++it) {
+        if (it->second.end <= at) continue;
+        if (it->first > at) return true;  // a gap: not ours to vouch for
+        uint64_t first = (at - it->first) / kPageSize, last = (std::min(end, it->second.end) - it->first) / kPageSize;
+        for (uint64_t pg = first; pg < last;) {
+            uint64_t word = it->second.dirty[pg / 64] >> (pg % 64);
+            uint64_t span = std::min<uint64_t>(64 - pg % 64, last - pg);
+            if (span < 64) word &= (uint64_t(1) << span) - 1;
+            if (word) return true;
+            pg += span;
+        }
+        at = std::min(end, it->second.end);
+    }
+    return at < end;
 }
 
 // In the SIGSEGV handler: only lookups, a bit set and mprotect (async-signal-safe).

@@ -32,8 +32,11 @@ public:
     // From now on, record the pages written (start_tracking again starts a new record).
     void start_tracking();
     bool tracking() const { return tracking_; }
-    // Written since start_tracking (always true when not tracking, or for pages allocated since).
+    // Written since start_tracking (always true when not tracking). A page allocated since and not
+    // written is zero.
     bool written(uint64_t guest_page) const;
+    // Any page of [begin, end) written (or not tracked) since start_tracking.
+    bool written_in(uint64_t begin, uint64_t end) const;
 
 private:
     struct Block {

@@ -26,10 +26,15 @@ struct PageData {
     static size_t bytes_in_use();
 };
 
+using PageList = std::vector<std::shared_ptr<const PageData>>;
+
+// A mapping and its pages. A region nobody wrote since the previous snapshot shares that snapshot's
+// whole page list, so an unchanged region costs one pointer.
 struct MappedRegion {
     uint64_t begin = 0, end = 0;  // [begin, end), page-aligned
     uint32_t prot = 0;            // kProt* bits
-    std::vector<std::shared_ptr<const PageData>> pages;
+    std::shared_ptr<const PageList> pages;
+    const std::shared_ptr<const PageData>& page(uint64_t addr) const { return (*pages)[(addr - begin) / kPageSize]; }
 };
 
 struct Snapshot {
@@ -38,7 +43,7 @@ struct Snapshot {
     bool resume_partial = false;  // the engine's run state: a stop inside a block (engine.h)
     uint64_t resume_pc = 0;
     std::vector<MappedRegion> memory;  // sorted by address
-    size_t new_pages = 0;              // pages this snapshot did not share with the previous one
+    size_t new_pages = 0;              // pages it did not share with the last snapshot taken or restored
 };
 
 }  // namespace gostart::cpu

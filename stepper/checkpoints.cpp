@@ -1,6 +1,7 @@
 #include "stepper/checkpoints.h"
 
 #include <limits>
+#include <set>
 
 namespace gostart::stepper {
 
@@ -18,10 +19,12 @@ std::optional<uint64_t> CheckpointStore::next_after(uint64_t pos) const {
 }
 
 size_t CheckpointStore::bytes() const {
-    size_t page_table = 0;
+    std::set<const cpu::PageList*> lists;  // shared between checkpoints: count each once
+    size_t page_tables = 0;
     for (const auto& [pos, c] : by_pos_)
-        for (const auto& r : c.session->cpu.memory) page_table += r.pages.size() * sizeof(r.pages[0]);
-    return cpu::PageData::bytes_in_use() + page_table;
+        for (const auto& r : c.session->cpu.memory)
+            if (lists.insert(r.pages.get()).second) page_tables += r.pages->size() * sizeof(r.pages->front());
+    return cpu::PageData::bytes_in_use() + page_tables;
 }
 
 void CheckpointStore::add(Checkpoint c, uint64_t focus) {

@@ -37,6 +37,20 @@ uint64_t Evaluator::read(uint64_t addr, uint64_t size) const {
 
 uint64_t Evaluator::current_g() const { return read(engine_.reg(cpu::Reg::fs_base) - 8, 8); }
 
+std::optional<uint64_t> Evaluator::g() const {
+    uint64_t v = 0, fs = engine_.reg(cpu::Reg::fs_base);
+    if (fs < 8 || !engine_.try_read(fs - 8, &v, 8) || v == 0) return std::nullopt;
+    return v;
+}
+
+std::optional<uint64_t> Evaluator::field(uint64_t addr, std::string_view type, std::string_view path) const {
+    if (!layouts_) return std::nullopt;
+    auto f = layouts_->field(type, path);
+    uint64_t v = 0;
+    if (!f || f->size > 8 || !engine_.try_read(addr + f->offset, &v, f->size)) return std::nullopt;
+    return v;
+}
+
 Place Evaluator::resolve(std::string_view expr) const {
     std::string_view e = expr;
     if (e.starts_with("$")) {
@@ -48,6 +62,8 @@ Place Evaluator::resolve(std::string_view expr) const {
     bool deref = e.starts_with("*");
     if (deref) e.remove_prefix(1);
     if (auto n = parse_number(e); n && deref) return {*n, 8, "", std::nullopt};  // *0xADDR: 8 bytes there
+    if (!deref && kRoots.find(e) == kRoots.end() && e != "g")
+        if (auto addr = symbols_.find(e)) return {*addr, 8, "", std::nullopt};  // main.counter: a symbol, 8 bytes
     size_t end = e.find_first_of(".[");
     std::string_view root = e.substr(0, end), rest = end == std::string_view::npos ? "" : e.substr(end);
     Place p;
@@ -119,6 +135,14 @@ std::string Evaluator::print(std::string_view expr) const {
     std::string prefix = p.type + ".";
     for (const auto& [name, f] : layouts_->all_fields())
         if (name.starts_with(prefix)) fields.emplace_back(name.substr(prefix.size()), f);
+    // A bare name that only repeats a nested one ("lo" beside "stack.lo", same place) is an alias
+    // the layouts keep for lookups; the nested name says more.
+    std::erase_if(fields, [&fields](const auto& a) {
+        if (a.first.find('.') != std::string::npos) return false;
+        return std::any_of(fields.begin(), fields.end(), [&a](const auto& b) {
+            return b.first.ends_with("." + a.first) && b.second.offset == a.second.offset && b.second.size == a.second.size;
+        });
+    });
     std::stable_sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.second.offset < b.second.offset; });
     std::string out = fmt::format("{} = {} at {:#x} {{\n", expr, p.type, p.addr);
     for (const auto& [name, f] : fields) out += fmt::format("    {} = {}\n", name, one(p.addr + f.offset, f.size));

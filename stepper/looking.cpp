@@ -71,18 +71,38 @@ void do_disassemble(Debugger& d, std::string_view a) {
     }
 }
 
-// The Go backtrace: the pclntab's frame size at each pc gives where the return address is.
+// The Go backtrace: the pclntab's frame size at each pc gives where the return address is. On g0,
+// runtime.systemstack is where a goroutine switched stacks: as Go's own traceback does, go on from
+// the goroutine's saved pc and sp (m.curg.sched).
 void do_bt(Debugger& d, std::string_view) {
     uint64_t pc = d.engine().reg(cpu::Reg::rip), sp = d.engine().reg(cpu::Reg::rsp);
+    Evaluator ev = d.eval();
+    bool switched = false;
     for (int depth = 0; depth < 100; ++depth) {
         int id = d.code().function_id(pc);
-        uint64_t look = depth ? pc - 1 : pc;  // a return address's line is the call's
+        bool top = depth == 0 || switched;
+        uint64_t look = top ? pc : pc - 1;  // a return address's line is the call's
         auto line = d.code().line(look);
         std::string name = id < 0 ? "?" : std::string(d.code().function_name(id));
         d.out() << fmt::format("#{:<2} {:#x} in {}{}\n", depth, pc, name,
                                line ? fmt::format(" at {}:{}", line->file, line->line) : "");
+        switched = false;
+        if (name == "runtime.systemstack" || name == "runtime.mcall") {
+            auto g = ev.g();
+            auto m = g ? ev.field(*g, "g", "m") : std::nullopt;
+            auto g0 = m ? ev.field(*m, "m", "g0") : std::nullopt;
+            auto curg = m ? ev.field(*m, "m", "curg") : std::nullopt;
+            if (g && g0 && *g == *g0 && curg && *curg) {
+                auto spc = ev.field(*curg, "g", "sched.pc"), ssp = ev.field(*curg, "g", "sched.sp");
+                auto goid = ev.field(*curg, "g", "goid");
+                if (!spc || !ssp || !*ssp) return;
+                d.out() << fmt::format("    (switched from goroutine {}'s stack)\n", goid.value_or(0));
+                pc = *spc, sp = *ssp, switched = true;
+                continue;
+            }
+        }
         if (id < 0 || name == "runtime.goexit" || name == "runtime.rt0_go" || name == "runtime.mstart" ||
-            name == "_rt0_amd64_linux" || name == "_rt0_amd64")
+            name == "runtime.mstart0" || name == "_rt0_amd64_linux" || name == "_rt0_amd64")
             return;
         auto frame = d.code().frame_size(look);
         uint64_t ret = 0;

@@ -74,9 +74,13 @@ TEST_CASE("A snapshot shares the pages nobody wrote since the previous one", "[c
     CHECK(second.new_pages == 3);  // the three pages the program wrote, nothing else
     size_t shared = 0, total = 0;
     for (size_t r = 0; r < second.memory.size(); ++r)
-        for (size_t p = 0; p < second.memory[r].pages.size(); ++p, ++total)
-            shared += second.memory[r].pages[p] == first.memory[r].pages[p];
+        for (size_t p = 0; p < second.memory[r].pages->size(); ++p, ++total)
+            shared += (*second.memory[r].pages)[p] == (*first.memory[r].pages)[p];
     CHECK(shared == total - 3);
+    // Regions with no page written share the whole page list; the data region does not.
+    size_t lists_shared = 0;
+    for (size_t r = 0; r < second.memory.size(); ++r) lists_shared += second.memory[r].pages == first.memory[r].pages;
+    CHECK(lists_shared == second.memory.size() - 1);
     // Nothing written in between: nothing new.
     auto third = f.engine.take_snapshot();
     CHECK(third.new_pages == 0);
