@@ -103,7 +103,7 @@ int step_command(const StepOptions& o) {
         stepper::run_interactive(d);
     }
     std::cout.flush();
-    return ctl.exited() ? ctl.exit_status() : 0;
+    return ctl.session_status();
 }
 
 }  // namespace

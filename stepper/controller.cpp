@@ -31,8 +31,13 @@ bool Controller::remove(int id) {
 }
 
 void Controller::take_checkpoint() {
-    Checkpoint c{session().checkpoint(), target_.save_extra ? target_.save_extra() : std::any{}};
-    checkpoints_.add(std::move(c), pos_);
+    try {
+        Checkpoint c{session().checkpoint(), target_.save_extra ? target_.save_extra() : std::any{}};
+        checkpoints_.add(std::move(c), pos_);
+    } catch (const std::exception& e) {
+        // Going back will replay from an earlier checkpoint: slower, still exact.
+        out_ << fmt::format("gostart-emu: no checkpoint at instruction {}: {}\n", pos_, e.what());
+    }
 }
 
 void Controller::restore(const Checkpoint& c) {
@@ -66,13 +71,27 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
         s.process().pause();
     };
     std::vector<int> hooks;
+    std::map<int, const Watch*> watch_of;  // engine watch id -> ours
+    // Whatever ends the run (an exception included), the hooks that point at this frame go.
+    struct Cleanup {
+        Controller& c;
+        std::vector<int>& hooks;
+        std::map<int, const Watch*>& watches;
+        ~Cleanup() {
+            cpu::Engine& e = c.session().engine();
+            e.stop_at_instruction(std::nullopt);
+            for (int h : hooks) e.remove_hook(h);
+            for (const auto& [id, w] : watches) e.remove_write_watch(id);
+            e.set_block_observer(nullptr);
+            c.session().process().set_quiet(false);
+        }
+    } cleanup{*this, hooks, watch_of};
     if (stops)
         for (const auto& bp : breaks_)
             hooks.push_back(e.add_code_hook(bp.addr, bp.addr, [&hit, &bp](uint64_t pc) {
                 hit(pc, fmt::format("Breakpoint {} at {}", bp.id, bp.where));
             }));
     if (temp_at) hooks.push_back(e.add_code_hook(*temp_at, *temp_at, [&hit](uint64_t pc) { hit(pc, ""); }));
-    std::map<int, const Watch*> watch_of;  // engine watch id -> ours
     if (stops)
         for (const auto& w : watches_) watch_of[e.add_write_watch(w.addr, w.size)] = &w;
     if (!record)
@@ -96,7 +115,7 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
         pos_ = e.instructions();
         high_water_ = std::max(high_water_, pos_);
         if (r.kind != linux::ExitInfo::Kind::paused) {
-            exit_ = r;
+            exit_ = ended_ = r;
             break;
         }
         if (e.last_stop().kind == cpu::StopReason::Kind::watch) {
@@ -118,11 +137,6 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
         if (due && *due == pos_) take_checkpoint();
         if (target && pos_ >= *target) break;
     }
-    e.stop_at_instruction(std::nullopt);
-    for (int h : hooks) e.remove_hook(h);
-    for (const auto& [id, w] : watch_of) e.remove_write_watch(id);
-    e.set_block_observer(nullptr);
-    s.process().set_quiet(false);
     if (stopped) {
         why_ = stopped->why;
         last_watch_ = stopped->watch;

@@ -50,6 +50,9 @@ public:
     uint64_t position() const { return pos_; }
     bool exited() const { return exit_.has_value(); }
     int exit_status() const { return exit_ ? exit_->exit_status() : 0; }
+    // The session's status: the program's exit status if it ran to its end at some point (going
+    // back afterwards does not undo that), else 0.
+    int session_status() const { return ended_ ? ended_->exit_status() : 0; }
 
     // Forward. Each returns after printing why it stopped early (breakpoint, watch, exit, interrupt);
     // both stop at breakpoints and watches, except a breakpoint where they start.
@@ -93,6 +96,7 @@ private:
     uint64_t pos_ = 0;         // instructions executed
     uint64_t high_water_ = 0;  // the furthest position reached: output up to it has been shown
     std::optional<linux::ExitInfo> exit_;
+    std::optional<linux::ExitInfo> ended_;  // how the program ended, once it has
     std::vector<Breakpoint> breaks_;
     std::vector<Watch> watches_;
     int next_id_ = 1;

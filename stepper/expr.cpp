@@ -107,7 +107,8 @@ Place Evaluator::resolve(std::string_view expr) const {
     return {p.addr + f->offset, f->size, "", std::nullopt};
 }
 
-std::string Evaluator::format(uint64_t v, uint64_t size) const {
+std::string Evaluator::format(uint64_t v, uint64_t size, bool hex) const {
+    if (hex) return fmt::format("{:#x}", size < 8 ? v & ((uint64_t(1) << (8 * size)) - 1) : v);
     uint8_t probe = 0;
     if (size == 8 && v >= 0x1000 && engine_.try_read(v, &probe, 1)) return fmt::format("{:#x}", v);
     int64_t s = size == 8 ? static_cast<int64_t>(v) : size == 4 ? static_cast<int32_t>(v) : size == 2 ? static_cast<int16_t>(v) : static_cast<int8_t>(v);
@@ -121,11 +122,11 @@ uint64_t Evaluator::value(std::string_view expr) const {
     return read(p.addr, std::min<uint64_t>(p.size, 8));
 }
 
-std::string Evaluator::print(std::string_view expr) const {
+std::string Evaluator::print(std::string_view expr, bool hex) const {
     Place p = resolve(expr);
-    if (p.value) return fmt::format("{} = {}\n", expr, format(*p.value, 8));
+    if (p.value) return fmt::format("{} = {}\n", expr, format(*p.value, 8, hex));
     auto one = [&](uint64_t addr, uint64_t size) {
-        if (size <= 8 && (size & (size - 1)) == 0) return format(read(addr, size), size);
+        if (size <= 8 && (size & (size - 1)) == 0) return format(read(addr, size), size, hex);
         std::string words;
         for (uint64_t o = 0; o < size && o < 32; o += 8) words += fmt::format("{}{:#x}", o ? ", " : "", read(addr + o, 8));
         return fmt::format("{{{}{}}}", words, size > 32 ? ", ..." : "");

@@ -113,8 +113,11 @@ void do_bt(Debugger& d, std::string_view) {
 }
 
 void do_print(Debugger& d, std::string_view a) {
+    bool hex = a.starts_with("/x");
+    if (hex) a.remove_prefix(a.size() > 2 && a[2] == ' ' ? 3 : 2);
+    else if (a.starts_with("/")) throw std::runtime_error("print/x is the one format print takes (x/NFU for more)");
     if (a.empty()) throw std::runtime_error("print EXPR: g0.stack.hi, m0.id, sched.maxmcount, allp[0].status, g, *g, m0");
-    d.out() << d.eval().print(a);
+    d.out() << d.eval().print(a, hex);
 }
 
 const char* wait_name(const linux::Thread& t) {
@@ -210,7 +213,7 @@ std::vector<Command> looking_commands() {
         {{"x"}, "x/NFU ADDR", "examine memory: N units of U (b h w g) as F (x d u i); ADDR an expression", do_x},
         {{"disassemble", "disas"}, "disassemble [LOCATION]", "a function's instructions in the trace's format", do_disassemble},
         {{"bt", "backtrace"}, "bt", "the Go backtrace from the pclntab's frame sizes", do_bt},
-        {{"print", "p"}, "print EXPR", "runtime state by name: g0.stack.hi, m0.id, sched.maxmcount, allp[0].status, g, *g, m0", do_print},
+        {{"print", "p"}, "print[/x] EXPR", "runtime state by name: g0.stack.hi, m0.id, sched.maxmcount, allp[0].status, g, *g, m0, main.counter, $rsp; /x in hex", do_print},
         {{"threads"}, "threads", "the threads: tid, pc, state", do_threads},
         {{"goroutines", "grs"}, "goroutines", "the goroutines in allgs: goid, g, status, start function", do_goroutines},
         {{"milestones"}, "milestones", "the start-up milestones reached, with instruction counts", do_milestones},

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Tests of `gostart-emu step`: usage step_test.py CASE EMULATOR HELLO GOROUTINES FOREVER.
+"""Tests of `gostart-emu step`: usage step_test.py CASE EMULATOR HELLO GOROUTINES FOREVER STEPPING_MD.
 
 scripted: a --script session on hello; deterministic lines compared exactly, g0.stack.hi checked
           against what `check --json` reports (independent evidence), a write watch checked against
@@ -12,6 +12,7 @@ pty:      a pseudo-terminal session: the prompt, Tab completion of commands and 
           (^P and the history file), an empty line repeating the last command, Ctrl-C interrupting
           `continue` on a program that never ends, Ctrl-C at the prompt. Every read has a deadline
           and the child is killed at the end, so it cannot hang.
+docs:     the session in docs/stepping.md, run again with its commands, gives the same output.
 """
 import json
 import os
@@ -294,9 +295,30 @@ def pty_case(emu, prog, goroutines, forever):
         t.close()
 
 
+def docs(emu, prog, goroutines, forever, stepping_md):
+    text = open(stepping_md).read()
+    block = text.split('## A session', 1)[1].split('```\n', 2)[1]
+    commands = [l[len('(gostart) '):] for l in block.splitlines() if l.startswith('(gostart) ')]
+    expect(len(commands) > 10, 'the docs show a session', block)
+    # The program is named as in the docs (build/testdata/hello): argv[0]'s length moves the stack.
+    work = tempfile.mkdtemp()
+    os.makedirs(os.path.join(work, 'build', 'testdata'))
+    os.symlink(os.path.abspath(prog), os.path.join(work, 'build', 'testdata', 'hello'))
+    with open(os.path.join(work, 'session.gdb'), 'w') as f:
+        f.write('\n'.join(commands) + '\n')
+    r = subprocess.run([os.path.abspath(emu), 'step', '--clean-env', '--script', 'session.gdb', 'build/testdata/hello'],
+                       cwd=work, capture_output=True, text=True, timeout=240)
+    expect(r.stdout == block, 'docs/stepping.md\'s session is what the stepper prints now; regenerate it:\n' +
+           ''.join(f'{"  " if a == b else "- "}{a}\n{"" if a == b else "+ " + b + chr(10)}'
+                   for a, b in zip(block.splitlines(), r.stdout.splitlines())), r.stderr)
+
+
 def main():
     case, emu, prog, goroutines, forever = sys.argv[1:6]
-    {'scripted': scripted, 'reverse': reverse, 'pty': pty_case}[case](emu, prog, goroutines, forever)
+    if case == 'docs':
+        docs(emu, prog, goroutines, forever, sys.argv[6])
+    else:
+        {'scripted': scripted, 'reverse': reverse, 'pty': pty_case}[case](emu, prog, goroutines, forever)
     print('ok')
 
 
