@@ -18,6 +18,12 @@ std::optional<uint64_t> CheckpointStore::next_after(uint64_t pos) const {
     return next;
 }
 
+std::vector<uint64_t> CheckpointStore::positions() const {
+    std::vector<uint64_t> out;
+    for (const auto& [pos, c] : by_pos_) out.push_back(pos);
+    return out;
+}
+
 size_t CheckpointStore::bytes() const {
     std::set<const cpu::PageList*> lists;  // shared between checkpoints: count each once
     size_t page_tables = 0;

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace gostart::stepper {
 
@@ -47,6 +48,7 @@ public:
     void add(Checkpoint c, uint64_t focus);
 
     size_t count() const { return by_pos_.size(); }
+    std::vector<uint64_t> positions() const;
     // What all checkpoints hold: page copies (shared ones once) and each one's page table.
     size_t bytes() const;
 

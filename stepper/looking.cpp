@@ -219,6 +219,14 @@ std::vector<Command> looking_commands() {
         {{"milestones"}, "milestones", "the start-up milestones reached, with instruction counts", do_milestones},
         {{"check"}, "check", "the runtime model's checks at the milestones reached so far", do_check},
         {{"digest"}, "digest", "a digest of memory and every thread's registers (to compare states)", do_digest},
+        {{"checkpoints"}, "checkpoints", "the checkpoints kept for going back: where, and the memory they hold",
+         [](Debugger& d, std::string_view) {
+             const auto& store = d.ctl().checkpoints();
+             std::string at;
+             for (uint64_t p : store.positions()) at += fmt::format(" {}", p);
+             d.out() << fmt::format("{} checkpoints, {:.1f} MiB, at instructions{}\n", store.count(),
+                                    static_cast<double>(store.bytes()) / (1 << 20), at);
+         }},
         {{"position", "pos"}, "position", "the number of instructions executed so far",
          [](Debugger& d, std::string_view) { d.out() << fmt::format("instruction {}\n", d.ctl().position()); }},
     };

@@ -174,6 +174,16 @@ def reverse(emu, prog, goroutines, forever):
         print(f'{os.path.basename(binary)}: {len(moves)} moves over {max(points)} instructions took {took:.2f} s')
     # Threads exist late in goroutines.
     expect(len(plain(emu, goroutines, 7000000)[1]) > 1, 'several threads at 7000000')
+    # Under a small memory cap checkpoints are thinned (dense near the position, sparse behind) and
+    # going back is still exact.
+    _, out = step(emu, goroutines, ['si 7000000', 'checkpoints', 'rstepi 3500000', 'regs', 'threads', 'digest',
+                                    'si 2500000', 'regs', 'threads', 'digest'], '--checkpoint-memory', '4')
+    a = answers(out)
+    kept = [int(x) for x in a['checkpoints'][0].split('at instructions ')[1].split()]
+    expect(len(kept) < 70 and kept[0] == 0 and kept[-1] == 7000000 and kept[-1] - kept[-2] < kept[2] - kept[1],
+           f'checkpoints thinned behind the position: {kept}', out)
+    expect(state(out) == plain(emu, goroutines, 3500000), 'thinned checkpoints: state at 3500000', out)
+    expect(state(out, '#2') == plain(emu, goroutines, 6000000), 'thinned checkpoints: state at 6000000', out)
 
     # rcontinue: back to the last breakpoint hit, then to none.
     _, rc = step(emu, prog, ['break schedinit', 'c', 'si 3000', 'rcontinue', 'position', 'rcontinue'])
