@@ -135,7 +135,7 @@ void Engine::restore_snapshot(const Snapshot& s) {
     for (const Range& r : live)
         for_each_piece(r.begin, r.end, s.memory, [&](uint64_t b, uint64_t e, const MappedRegion* m) {
             if (!m) unmap(b, e - b);
-            else if (m->prot != r.prot) check(uc_mem_protect(uc_, b, e - b, m->prot), "restoring a protection");
+            else if (m->prot != r.prot) protect(b, e - b, m->prot);
         });
     for (const MappedRegion& m : s.memory)
         for_each_piece(m.begin, m.end, live, [&](uint64_t b, uint64_t e, const Range* r) {

@@ -103,7 +103,10 @@ TEST_CASE("Restoring undoes mappings made, removed and protected since the snaps
     uint64_t got = 0;
     CHECK(f.engine.try_read(extra, &got, 8));
     CHECK(f.read64(extra + kPageSize) == 0x42);
-    CHECK(f.engine.try_write(extra + kPageSize, &v, 8));  // writable again
+    CHECK(f.engine.try_write(extra + kPageSize, &v, 8));
+    CHECK(f.engine.try_write_user(extra + kPageSize, &v, 8));  // writable again, for the guest too
+    CHECK(f.engine.try_read_user(extra, &got, 8));
+    CHECK_FALSE(f.engine.try_read_user(0x800000, &got, 8));
     CHECK_FALSE(f.engine.try_read(0x800000, &got, 8));
     CHECK(f.engine.try_read(EngineFixture::kStack, &got, 8));
 }
