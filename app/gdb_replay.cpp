@@ -4,6 +4,8 @@
 #include "app/gdb_target.h"
 #include "app/insn_counter.h"
 
+#include <map>
+
 namespace gostart::app {
 
 using gdbstub::StopEvent;
@@ -40,7 +42,6 @@ StopEvent SessionTarget::backward(const gdbstub::ResumeRequest& r) {
     std::optional<uint64_t> target;
     StopEvent found;
     bool done = false;
-    std::optional<std::pair<int, uint64_t>> written;
     std::vector<int> hooks;
     hooks.push_back(e.add_code_hook(text_.first, text_.second, [&](uint64_t pc) {
         if (done) return;
@@ -55,24 +56,26 @@ StopEvent SessionTarget::backward(const gdbstub::ResumeRequest& r) {
             if (tid == r.tid) target = n, found = StopEvent{Kind::step, tid};
             return;
         }
-        if (written && written->first == tid) {
-            target = n;
-            found = StopEvent{Kind::watch, tid, written->second};
-            written.reset();
-        } else if (breaks_.count(pc)) {
+        if (breaks_.count(pc)) {
             target = n;
             found = StopEvent{Kind::breakpoint, tid};
         }
     }));
+    // Watched writes stop the replay right after the writer (cpu/engine.h): note each and go on.
+    std::map<int, uint64_t> watch_start;
     if (!r.step)
-        for (const auto& [range, k] : watches_) {
-            uint64_t begin = range.first;
-            hooks.push_back(e.add_write_watch(begin, begin + range.second - 1, [&, begin](uint64_t at, uint32_t) {
-                if (!done) written = std::pair{p.current_tid(), std::max(at, begin)};
-            }));
-        }
+        for (const auto& [range, k] : watches_) watch_start[e.add_write_watch(range.first, range.second)] = range.first;
     linux::ExitInfo x = session_->run();
+    while (x.kind == linux::ExitInfo::Kind::paused && !done && e.last_stop().kind == cpu::StopReason::Kind::watch) {
+        auto w = watch_start.find(e.last_stop().watch_id);
+        if (w != watch_start.end() && e.instructions() < now) {
+            target = e.instructions();
+            found = StopEvent{Kind::watch, p.current_tid(), std::max(e.last_watch_hit().address, w->second)};
+        }
+        x = session_->run();
+    }
     for (int h : hooks) e.remove_hook(h);
+    for (const auto& [id, start] : watch_start) e.remove_write_watch(id);
     if (x.kind != linux::ExitInfo::Kind::paused) exit_ = x;  // cannot happen: the first run got past now
     if (!target) {
         // Nothing earlier: a step stays where it is (the thread has no earlier instruction); a

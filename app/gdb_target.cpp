@@ -235,7 +235,6 @@ StopEvent SessionTarget::forward(const gdbstub::ResumeRequest& r, const std::fun
     bool step_started = stepping && (!stepped->runnable() || stepped->pending_result.has_value());
     uint64_t step_pc = 0;
     if (stepping) step_pc = r.tid == start_tid ? start_pc : e.context_reg(stepped->ctx, Reg::rip);
-    std::optional<std::pair<int, uint64_t>> written;  // a watched write: (writer, address)
 
     std::vector<int> hooks;
     for (const auto& [addr, n] : breaks_) {
@@ -249,18 +248,12 @@ StopEvent SessionTarget::forward(const gdbstub::ResumeRequest& r, const std::fun
             stop(stepping && tid == r.tid && step_started ? Kind::step : Kind::breakpoint);
         }));
     }
-    for (const auto& [range, n] : watches_) {
-        uint64_t begin = range.first, end = range.first + range.second - 1;
-        hooks.push_back(e.add_write_watch(begin, end, [&, begin](uint64_t at, uint32_t) {
-            if (!stopped && !written) written = std::pair{p.current_tid(), std::max(at, begin)};
-        }));
-    }
-    if (stepping || !watches_.empty()) {
+    // Watched writes: the engine stops right after the writing instruction (cpu/engine.h).
+    std::map<int, uint64_t> watch_start;  // engine watch id -> the watched range's first byte
+    for (const auto& [range, n] : watches_) watch_start[e.add_write_watch(range.first, range.second)] = range.first;
+    if (stepping) {
         hooks.push_back(e.add_code_hook(text_.first, text_.second, [&](uint64_t pc) {
-            if (stopped) return;
-            int tid = p.current_tid();
-            if (written && written->first == tid) return stop(Kind::watch, written->second);
-            if (!stepping || tid != r.tid) return;
+            if (stopped || p.current_tid() != r.tid) return;
             if (!step_started && pc == step_pc) {
                 step_started = true;
                 return;
@@ -277,10 +270,16 @@ StopEvent SessionTarget::forward(const gdbstub::ResumeRequest& r, const std::fun
 
     linux::ExitInfo x = s.run();
     for (int h : hooks) e.remove_hook(h);
+    for (const auto& [id, start] : watch_start) e.remove_write_watch(id);
     e.set_block_observer(nullptr);
     if (x.kind != linux::ExitInfo::Kind::paused) {
         exit_ = x;
         return ended_event();
+    }
+    if (!stopped && e.last_stop().kind == cpu::StopReason::Kind::watch) {
+        auto w = watch_start.find(e.last_stop().watch_id);
+        uint64_t start = w == watch_start.end() ? 0 : w->second;
+        return StopEvent{Kind::watch, p.current_tid(), std::max(e.last_watch_hit().address, start)};
     }
     if (!stopped) ev = StopEvent{Kind::interrupt, p.current_tid()};
     return ev;

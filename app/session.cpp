@@ -80,4 +80,15 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
         });
 }
 
+std::unique_ptr<SessionCheckpoint> Session::checkpoint() {
+    return std::unique_ptr<SessionCheckpoint>(
+        new SessionCheckpoint{engine_.instructions(), engine_.take_snapshot(), process_->snapshot(), milestones_->hits()});
+}
+
+void Session::restore(const SessionCheckpoint& c) {
+    engine_.restore_snapshot(c.cpu);
+    process_->restore(c.process);
+    milestones_->set_hits(c.milestones);
+}
+
 }  // namespace gostart::app

@@ -1,6 +1,6 @@
 // `gostart-emu step [OPTIONS] [--script FILE] PROGRAM [ARGS...]`: the interactive stepper (CLI.md,
-// docs/stepping.md). This file only builds Targets — a Session with the model's checker beside it — for
-// stepper/, which goes backwards by asking for a fresh one and replaying it.
+// docs/stepping.md). This file only builds the Target — a Session with the model's checker beside it —
+// for stepper/, which goes backwards by restoring checkpoints of both.
 #include "app/check_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
@@ -24,6 +24,8 @@ namespace {
 struct StepOptions {
     RunOptions run;
     std::string script;
+    stepper::CheckpointPolicy checkpoints;
+    size_t checkpoint_mib = stepper::CheckpointPolicy{}.max_bytes >> 20;
 };
 
 // A Session and its checker, destroyed checker first.
@@ -56,6 +58,13 @@ stepper::Target launch(const RunOptions& opts, std::ostream& out) {
         write_check_table(s, CheckSummary{program_name, go_version, 0, &raw->checker->reports()}, false);
         return s.str();
     };
+    t.save_extra = [raw]() -> std::any {
+        if (!raw->checker) return {};
+        return raw->checker->state();
+    };
+    t.restore_extra = [raw](const std::any& a) {
+        if (raw->checker && a.has_value()) raw->checker->set_state(std::any_cast<const StartupChecker::State&>(a));
+    };
     return t;
 }
 
@@ -81,7 +90,9 @@ int step_command(const StepOptions& o) {
         if (!o.script.empty()) throw UsageError("step: --gdb and --script: gdb gives the commands");
         return step_with_gdb(o, out);
     }
-    stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout);
+    stepper::CheckpointPolicy policy = o.checkpoints;
+    policy.max_bytes = o.checkpoint_mib << 20;
+    stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout, policy);
     stepper::Debugger d(ctl, std::cout);
     if (!o.script.empty()) {
         std::ifstream in(o.script);
@@ -93,7 +104,7 @@ int step_command(const StepOptions& o) {
         stepper::run_interactive(d);
     }
     std::cout.flush();
-    return ctl.exited() ? ctl.exit_status() : 0;
+    return ctl.session_status();
 }
 
 }  // namespace
@@ -104,6 +115,10 @@ Command register_step(CLI::App& app) {
     c.cli = app.add_subcommand("step", "interactive stepper: break, stepi, rstepi, print runtime state by name");
     c.program = [o] { return o->run.program; };
     c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`");
+    c.cli->add_option("--checkpoint-interval", o->checkpoints.interval,
+                      "instructions between checkpoints for going back (default 100000; 0: only at the start)");
+    c.cli->add_option("--checkpoint-memory", o->checkpoint_mib, "MiB the checkpoints may hold (default 512)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
     add_run_options(*c.cli, o->run);
     add_gdb_option(*c.cli, o->run);
     c.run = [cli = c.cli, o]() {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 namespace gostart::cpu {
@@ -45,9 +47,15 @@ uint32_t uc_prot(uint32_t prot) {
 
 }  // namespace
 
-Context::Context(Context&& o) noexcept : ctx_(o.ctx_) { o.ctx_ = nullptr; }
+Context::Context(Context&& o) noexcept : ctx_(o.ctx_), owner_(o.owner_) { o.ctx_ = nullptr; }
 Context& Context::operator=(Context&& o) noexcept {
     std::swap(ctx_, o.ctx_);
+    std::swap(owner_, o.owner_);
+    return *this;
+}
+Context::Context(const Context& o) : Context(o.ctx_ ? o.owner_->copy(o) : Context{}) {}
+Context& Context::operator=(const Context& o) {
+    if (this != &o) *this = Context(o);
     return *this;
 }
 Context::~Context() {
@@ -120,13 +128,19 @@ void Engine::set_regs(const RegisterFile& rf) {
 }
 
 void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
-    check(uc_mem_map(uc_, addr, size, uc_prot(prot)), "mapping guest memory");
+    uint8_t* host = host_.allocate(addr, size);
+    uc_err e = uc_mem_map_ptr(uc_, addr, size, uc_prot(prot), host);
+    if (e != UC_ERR_OK) {
+        host_.release(addr, size);
+        check(e, "mapping guest memory");
+    }
     prot_.set(addr, size, prot);
 }
 
 void Engine::unmap(uint64_t addr, uint64_t size) {
     check(uc_mem_unmap(uc_, addr, size), "unmapping guest memory");
     prot_.clear(addr, size);
+    host_.release(addr, size);
 }
 
 void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
@@ -192,17 +206,29 @@ Context Engine::save() const {
 
 void Engine::save(Context& into) const {
     if (!into.ctx_) check(uc_context_alloc(uc_, &into.ctx_), "allocating a CPU context");
+    into.owner_ = this;
     check(uc_context_save(uc_, into.ctx_), "saving the CPU context");
 }
 
 void Engine::restore(const Context& ctx) {
     check(uc_context_restore(uc_, ctx.ctx_), "restoring the CPU context");
+    resume_partial_ = false;  // another thread, or another place: no block of ours to finish
 }
 
 uint64_t Engine::context_reg(const Context& ctx, Reg r) const {
     uint64_t v = 0;
     if (ctx.ctx_) check(uc_context_reg_read(ctx.ctx_, kUcReg[static_cast<size_t>(r)], &v), "reading a saved register");
     return v;
+}
+
+Context Engine::copy(const Context& ctx) const {
+    Context out;
+    if (!ctx.ctx_) return out;
+    check(uc_context_alloc(uc_, &out.ctx_), "allocating a CPU context");
+    out.owner_ = this;
+    // uc_context_size is the size of the whole allocation, header included: a byte copy is a copy.
+    std::memcpy(out.ctx_, ctx.ctx_, uc_context_size(uc_));
+    return out;
 }
 
 uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
@@ -231,28 +257,59 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     return n;
 }
 
+// The address of the k-th instruction (from 0) of the block at `block`.
+uint64_t Engine::address_of_insn(uint64_t block, uint32_t size, uint64_t k) {
+    uint8_t buf[4096];
+    size_t len = size < sizeof buf ? size : sizeof buf;
+    if (uc_mem_read(uc_, block, buf, len) != UC_ERR_OK) return block;
+    csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
+    const uint8_t* code = buf;
+    uint64_t a = block;
+    cs_insn* insn = cs_malloc(cs);
+    for (uint64_t i = 0; i < k && len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn);) ++i;
+    cs_free(insn, 1);
+    return a;
+}
+
+std::optional<uint64_t> Engine::exact_stop() const {
+    if (insn_stop_ && internal_stop_) return std::min(*insn_stop_, *internal_stop_);
+    return insn_stop_ ? insn_stop_ : internal_stop_;
+}
+
 void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     auto* self = static_cast<Engine*>(p);
-    if (self->have_stop_ && self->insns_ >= self->stop_at_ && !self->stop_pending_) {
-        self->stop_pending_ = true;
+    if (self->stop_pending_) return;
+    uint32_t n = self->count_block(addr, size);
+    // An exact stop in this block: stop before it runs. At its first instruction that is the stop;
+    // further in, run() translates the block again with a hook at the stopping instruction.
+    if (auto target = self->exact_stop(); target && !self->step_hook_ && *target >= self->insns_ &&
+                                          *target < self->insns_ + n) {
+        self->stop_ = {StopReason::Kind::instruction_count};
+        self->stop_.pc = addr;
+        if (*target > self->insns_) self->step_hook_at_ = self->address_of_insn(addr, size, *target - self->insns_);
+        self->stop_pending_ = self->stop_before_block_ = true;
+        uc_emu_stop(uc);
+        return;
+    }
+    // The budget, checked where blocks start — but not at the rest of a block a debugger stopped in:
+    // that block's start was checked when it started, and a run nobody stopped checks no more there.
+    bool partial = self->resume_partial_ && addr == self->resume_pc_;
+    if (!partial && self->have_stop_ && self->insns_ >= self->stop_at_) {
         self->stop_ = {StopReason::Kind::budget};
         self->stop_.pc = addr;
+        self->stop_pending_ = self->stop_before_block_ = true;
         uc_emu_stop(uc);
         return;  // the block does not run: Unicorn exits before its first instruction
     }
+    self->resume_partial_ = false;
     self->block_addr_ = addr;
     self->block_size_ = size;
     self->block_base_ = self->insns_;
-    self->insns_ += self->count_block(addr, size);
+    self->insns_ += n;
     if (self->block_observer_) {
-        bool was_pending = self->stop_pending_;
+        self->in_block_hook_ = true;
         self->block_observer_(addr, size);
-        if (!was_pending && self->stop_pending_ && self->stop_.kind == StopReason::Kind::requested) {
-            // Unicorn exits before the block's first instruction, as for the budget.
-            self->insns_ = self->block_base_;
-            self->stop_.pc = addr;
-            self->stop_before_block_ = true;
-        }
+        self->in_block_hook_ = false;
     }
 }
 
@@ -319,21 +376,8 @@ bool Engine::on_invalid_insn(uc_struct*, void* p) {
 }
 
 void Engine::on_code(uc_struct*, uint64_t addr, uint32_t, void* p) {
-    auto* rec = static_cast<HookRec*>(p);
-    if (!rec->active) return;
-    Engine* self = rec->engine;
-    bool was_pending = self->stop_pending_;
-    rec->fn(addr);
-    if (!was_pending && self->stop_pending_ && self->stop_.kind == StopReason::Kind::requested) {
-        self->code_stop_ = true;  // Unicorn stops before this instruction
-        self->code_stop_pc_ = addr;
-    }
-}
-
-bool Engine::on_write(uc_struct*, int, uint64_t addr, int size, int64_t, void* p) {
-    auto* rec = static_cast<HookRec*>(p);
-    if (rec->active) rec->write(addr, static_cast<uint32_t>(size));
-    return true;
+    auto* rec = static_cast<CodeHookRec*>(p);
+    if (rec->active) rec->fn(addr);
 }
 
 // Unicorn decides which instructions call a code hook when it translates a block: blocks translated
@@ -345,55 +389,54 @@ void Engine::drop_translations(uint64_t begin, uint64_t end) {
         uc_ctl_remove_cache(uc_, begin, end + 1);
 }
 
-int Engine::keep_hook(std::unique_ptr<HookRec> rec) {
-    int id = next_hook_id_++;
-    hooks_.emplace(id, std::move(rec));
-    return id;
-}
-
 int Engine::add_code_hook(uint64_t begin, uint64_t end, CodeHook fn) {
-    auto rec = std::make_unique<HookRec>(HookRec{this, std::move(fn), {}, 0, begin, end});
+    auto rec = std::make_unique<CodeHookRec>(CodeHookRec{this, std::move(fn), 0, begin, end});
     uc_hook h;
     check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code), rec.get(), begin, end),
           "code hook");
     rec->handle = h;
+    int id = next_hook_id_++;
+    code_hooks_.emplace(id, std::move(rec));
     drop_translations(begin, end);
-    return keep_hook(std::move(rec));
-}
-
-int Engine::add_write_watch(uint64_t begin, uint64_t end, WriteWatch fn) {
-    auto rec = std::make_unique<HookRec>(HookRec{this, {}, std::move(fn), 0, begin, end});
-    uc_hook h;
-    // Unicorn checks a memory hook's range at each access, not at translation: no flush needed.
-    check(uc_hook_add(uc_, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Engine::on_write), rec.get(), begin, end),
-          "write watch");
-    rec->handle = h;
-    return keep_hook(std::move(rec));
+    return id;
 }
 
 void Engine::remove_hook(int id) {
-    auto it = hooks_.find(id);
-    if (it == hooks_.end() || !it->second->active) return;
+    auto it = code_hooks_.find(id);
+    if (it == code_hooks_.end() || !it->second->active) return;
     it->second->active = false;
     uc_hook_del(uc_, it->second->handle);
-    if (it->second->fn) drop_translations(it->second->begin, it->second->end);
+    drop_translations(it->second->begin, it->second->end);
 }
 
 void Engine::request_stop() {
     if (!stop_pending_) {
         stop_ = {StopReason::Kind::requested};
         stop_pending_ = true;
+        if (in_block_hook_) {
+            // From the block observer: the block has been counted but will not run.
+            stop_before_block_ = true;
+            stop_.pc = block_addr_;
+            insns_ = block_base_;
+        }
     }
     uc_emu_stop(uc_);
 }
 
-StopReason Engine::run(uint64_t budget) {
-    have_stop_ = budget != 0;
-    stop_at_ = insns_ + budget;
-    stop_pending_ = false;
-    stop_before_block_ = false;
-    code_stop_ = false;
-    inside_block_ = false;
+void Engine::on_step_hook(uc_struct* uc, uint64_t addr, uint32_t, void* p) {
+    auto* self = static_cast<Engine*>(p);
+    if (self->stop_pending_ || addr != self->step_hook_at_) return;
+    auto target = self->exact_stop();
+    if (!target || self->instructions_before(addr) != *target) return;
+    self->stop_ = {StopReason::Kind::instruction_count};
+    self->stop_.pc = addr;
+    self->stop_pending_ = true;
+    uc_emu_stop(uc);
+}
+
+// One uc_emu_start, and the state made exact afterwards: rip where the stop is, the count of what ran.
+StopReason Engine::run_once() {
+    stop_pending_ = stop_before_block_ = false;
     stop_ = {StopReason::Kind::requested};
     uint64_t pc = reg(Reg::rip);
     uc_err err = uc_emu_start(uc_, pc, 0, 0, 0);
@@ -403,31 +446,97 @@ StopReason Engine::run(uint64_t budget) {
         s.pc = reg(Reg::rip);
         return s;
     }
-    // Unicorn 2.0.1 leaves a stale rip when a block hook stops a chained block: the block we
-    // stopped in never ran, so resume exactly there.
-    if (stop_pending_ && (stop_.kind == StopReason::Kind::budget || stop_before_block_)) set_reg(Reg::rip, stop_.pc);
-    // A code hook stopped before the instruction at rip, inside the block counted whole at its start:
-    // count only what ran. The rest runs as a block of its own when the run resumes.
-    if (code_stop_ && reg(Reg::rip) == code_stop_pc_ && code_stop_pc_ >= block_addr_ &&
-        code_stop_pc_ < block_addr_ + block_size_) {
-        insns_ = instructions_before(code_stop_pc_);
-        inside_block_ = code_stop_pc_ != block_addr_;
-    }
-    // In the memory hook rip may still be the block's start; once Unicorn has returned, the state
-    // (rip included) is restored to the faulting instruction.
-    if (stop_pending_ && stop_.kind == StopReason::Kind::fault && stop_.access != StopReason::Access::fetch) {
-        uint8_t code[4096];
-        auto it = block_insns_.find(block_addr_);
-        size_t len = block_size_ < sizeof code ? block_size_ : sizeof code;
-        stop_.pc = block_addr_;
-        if (it != block_insns_.end() && uc_mem_read(uc_, block_addr_, code, len) == UC_ERR_OK) {
-            if (auto pc = locate_fault(std::span<const uint8_t>(code, len), block_addr_, regs(), stop_.address))
-                stop_.pc = *pc;
-        }
-        set_reg(Reg::rip, stop_.pc);
-    }
-    if (stop_.kind == StopReason::Kind::requested && !stop_pending_) stop_.pc = reg(Reg::rip);
+    finish_stop();
     return stop_;
 }
+
+void Engine::finish_stop() {
+    if (!stop_pending_) {
+        stop_.pc = reg(Reg::rip);
+        return;
+    }
+    auto in_block = [this](uint64_t pc) { return pc >= block_addr_ && pc < block_addr_ + block_size_; };
+    auto stopped_inside = [this, &in_block](uint64_t pc) {
+        if (!in_block(pc)) return;
+        insns_ = instructions_before(pc);
+        resume_partial_ = pc != block_addr_;
+        resume_pc_ = pc;
+    };
+    if (stop_before_block_) {
+        // Unicorn 2.0.1 leaves a stale rip when a block hook stops a chained block: the block we
+        // stopped before never ran, so resume exactly there.
+        set_reg(Reg::rip, stop_.pc);
+        return;
+    }
+    switch (stop_.kind) {
+        case StopReason::Kind::fault:
+            // In the memory hook rip may still be the block's start; find the faulting instruction.
+            if (stop_.access != StopReason::Access::fetch) {
+                uint8_t code[4096];
+                auto it = block_insns_.find(block_addr_);
+                size_t len = block_size_ < sizeof code ? block_size_ : sizeof code;
+                stop_.pc = block_addr_;
+                if (it != block_insns_.end() && uc_mem_read(uc_, block_addr_, code, len) == UC_ERR_OK) {
+                    if (auto pc = locate_fault(std::span<const uint8_t>(code, len), block_addr_, regs(), stop_.address))
+                        stop_.pc = *pc;
+                }
+                set_reg(Reg::rip, stop_.pc);
+                // The faulting instruction did not complete (a signal handler may run it again).
+                if (in_block(stop_.pc)) insns_ = instructions_before(stop_.pc);
+            }
+            break;
+        case StopReason::Kind::watch:
+            // Unicorn abandons the writing instruction right after its store, with rip at the block's
+            // start: put the bytes back, so the state is the one before the instruction, and point rip there.
+            try_write(stop_.address, undo_bytes_.data(), undo_bytes_.size());
+            set_reg(Reg::rip, stop_.pc);
+            stopped_inside(stop_.pc);
+            break;
+        case StopReason::Kind::requested:
+        case StopReason::Kind::instruction_count:
+            // From a code hook: rip is the instruction the hook was at, which did not run.
+            stop_.pc = reg(Reg::rip);
+            stopped_inside(stop_.pc);
+            break;
+        default:
+            break;  // syscall, interrupt: the block ended there, its count is whole
+    }
+}
+
+// Runs once more after an exact stop inside a block was found: the block is translated again with a
+// one-address hook at the stopping instruction, and run from its start.
+StopReason Engine::run_exact() {
+    for (;;) {
+        StopReason r = run_once();
+        if (step_hook_) {
+            uc_hook_del(uc_, step_hook_);
+            step_hook_ = 0;
+            drop_translations(step_hook_at_, step_hook_at_);
+            step_hook_at_ = 0;
+        } else if (step_hook_at_) {
+            uc_hook h = 0;
+            check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_step_hook), this,
+                              step_hook_at_, step_hook_at_),
+                  "step hook");
+            step_hook_ = h;
+            drop_translations(step_hook_at_, step_hook_at_);
+            continue;
+        }
+        return r;
+    }
+}
+
+StopReason Engine::run(uint64_t budget) { return run_until(budget ? insns_ + budget : 0); }
+
+StopReason Engine::run_until(uint64_t end) {
+    have_stop_ = end != 0;
+    stop_at_ = end;
+    StopReason r = run_exact();
+    if (r.kind == StopReason::Kind::watch) r = step_over_watched_write();
+    if (r.kind == StopReason::Kind::instruction_count && insn_stop_ && insns_ == *insn_stop_) insn_stop_.reset();
+    last_stop_ = r;
+    return r;
+}
+
 
 }  // namespace gostart::cpu

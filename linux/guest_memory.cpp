@@ -55,7 +55,7 @@ void GuestMemory::remove_range(uint64_t start, uint64_t end) {
     for (auto it = vmas_.lower_bound(start); it != vmas_.end() && it->second.start < end;) {
         const Vma& v = it->second;
         if (v.in_engine) {
-            cpu_.unmap(v.start, v.end - v.start);
+            cpu_->unmap(v.start, v.end - v.start);
             account(-static_cast<int64_t>(v.end - v.start));
         }
         it = vmas_.erase(it);
@@ -65,7 +65,7 @@ void GuestMemory::remove_range(uint64_t start, uint64_t end) {
 void GuestMemory::insert(uint64_t start, uint64_t end, uint32_t prot, const std::string& name) {
     Vma v{start, end, prot, prot != cpu::kProtNone, name};
     if (v.in_engine) {
-        cpu_.map(start, end - start, prot);
+        cpu_->map(start, end - start, prot);
         account(static_cast<int64_t>(end - start));
     }
     vmas_.emplace(start, v);
@@ -151,7 +151,7 @@ int64_t GuestMemory::mprotect(uint64_t addr, uint64_t len, uint32_t prot) {
     for (auto it = vmas_.lower_bound(addr); it != vmas_.end() && it->second.start < end; ++it) {
         Vma& v = it->second;
         if (v.in_engine) {
-            cpu_.protect(v.start, v.end - v.start, prot);
+            cpu_->protect(v.start, v.end - v.start, prot);
         } else if (prot != cpu::kProtNone) {
             // A reservation becomes accessible: only now does it cost memory. Its content is zero,
             // as the never-touched pages of a fresh anonymous mapping are.
@@ -160,7 +160,7 @@ int64_t GuestMemory::mprotect(uint64_t addr, uint64_t len, uint32_t prot) {
                 refused_bytes_ = v.end - v.start;
                 return -ENOMEM;
             }
-            cpu_.map(v.start, v.end - v.start, prot);
+            cpu_->map(v.start, v.end - v.start, prot);
             account(static_cast<int64_t>(v.end - v.start));
             v.in_engine = true;
         }
@@ -183,7 +183,7 @@ int64_t GuestMemory::madvise_dontneed(uint64_t addr, uint64_t len) {
         uint64_t stop = std::min(end, v->end);
         if (v->in_engine && (v->prot & cpu::kProtWrite))
             for (uint64_t p = a; p < stop; p += zeros.size())
-                cpu_.try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), stop - p));
+                cpu_->try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), stop - p));
         a = stop;
     }
     return 0;

@@ -177,58 +177,66 @@ std::string Process::thread_waits() const {
 ExitInfo Process::run() {
     pause_requested_ = false;
     while (!exited_) {
-        Thread* t = pick_next();
-        if (!t && idle_limit_hit_) {
-            exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
-                             fmt::format("idle limit reached: every thread waits, with no input or output for {} s "
-                                         "(virtual) and only timers waking them: a guest that waits forever? "
-                                         "(--max-idle {}){}", opts_.max_idle_ns / 1000000000, opts_.max_idle_ns / 1000000000,
-                                         thread_waits())};
-            exited_ = true;
-            break;
-        }
-        if (!t) {
-            exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
-            exited_ = true;
-            break;
-        }
-        if (t->tid != current_tid_) slice_used_ = 0;
-        switch_to(*t);
-        if (t->pending_result) {
-            cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
-            if (opts_.strace && t->resumed_nr >= 0)
-                *opts_.strace << fmt::format("[{}] <... {} resumed>{}\n", t->tid, syscall_name(t->resumed_nr),
-                                             strace_result(t->resumed_nr, find_syscall(t->resumed_nr), *t->pending_result));
-            t->resumed_nr = -1;
-            t->pending_result.reset();
-        }
-        if (deliver_pending_signals(*t) && exited_) break;
-        // The time slice spans syscalls: a thread that makes many does not keep the CPU forever. A
-        // block a hook stopped inside is finished first, as it would have been without the stop.
-        const bool inside = cpu_.inside_block();
-        if (slice_used_ >= opts_.quantum && !inside) {
-            slice_used_ = 0;
-            yield_requested_ = true;
-            continue;
-        }
-        uint64_t budget = slice_used_ < opts_.quantum ? opts_.quantum - slice_used_ : 1;
-        uint64_t before = cpu_.instructions();
-        if (opts_.max_insns) {
-            if (before >= opts_.max_insns && !inside) {
+        Thread* t = &current();
+        // A signal a debugger queued while paused is delivered now, as at any other turn.
+        if (resume_slice_ && (t->pending_signals & ~t->sigmask)) resume_slice_ = false;
+        // After a pause inside a time slice the scheduling for that slice is done: go on running,
+        // as the run that was not paused does (where deadlines expire and signals arrive must not
+        // depend on where a debugger stopped).
+        if (!resume_slice_) {
+            t = pick_next();
+            if (!t && idle_limit_hit_) {
+                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+                                 fmt::format("idle limit reached: every thread waits, with no input or output for {} s "
+                                             "(virtual) and only timers waking them: a guest that waits forever? "
+                                             "(--max-idle {}){}", opts_.max_idle_ns / 1000000000, opts_.max_idle_ns / 1000000000,
+                                             thread_waits())};
+                exited_ = true;
+                break;
+            }
+            if (!t) {
+                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
+                exited_ = true;
+                break;
+            }
+            if (t->tid != current_tid_) slice_used_ = 0;
+            switch_to(*t);
+            if (t->pending_result) {
+                cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
+                if (strace() && t->resumed_nr >= 0)
+                    *strace() << fmt::format("[{}] <... {} resumed>{}\n", t->tid, syscall_name(t->resumed_nr),
+                                                 strace_result(t->resumed_nr, find_syscall(t->resumed_nr), *t->pending_result));
+                t->resumed_nr = -1;
+                t->pending_result.reset();
+            }
+            if (deliver_pending_signals(*t) && exited_) break;
+            // The time slice spans syscalls: a thread that makes many does not keep the CPU forever.
+            if (slice_used_ >= opts_.quantum) {
+                slice_used_ = 0;
+                yield_requested_ = true;
+                continue;
+            }
+            if (opts_.max_insns && cpu_.instructions() >= opts_.max_insns) {
                 exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
                                  fmt::format("instruction limit reached ({} instructions) at {}", opts_.max_insns,
                                              describe(cpu_.reg(Reg::rip)))};
                 exited_ = true;
                 break;
             }
-            budget = std::min(budget, before < opts_.max_insns ? opts_.max_insns - before : 1);
         }
-        StopReason r = cpu_.run(budget);
+        resume_slice_ = false;
+        uint64_t before = cpu_.instructions();
+        // The slice ends at an absolute count, so a slice split by pauses ends where a whole one would.
+        uint64_t end = before - slice_used_ + opts_.quantum;
+        if (opts_.max_insns) end = std::min(end, opts_.max_insns);
+        StopReason r = cpu_.run_until(end);
         t->insns_run += cpu_.instructions() - before;
         slice_used_ += cpu_.instructions() - before;
         handle_stop(r);
         if (pause_requested_ && !exited_) {
             pause_requested_ = false;
+            resume_slice_ = r.kind == StopReason::Kind::requested || r.kind == StopReason::Kind::instruction_count ||
+                            r.kind == StopReason::Kind::watch;
             return ExitInfo{ExitInfo::Kind::paused, 0, {}};
         }
     }
@@ -252,6 +260,10 @@ void Process::handle_stop(const StopReason& r) {
         case StopReason::Kind::budget:
             break;  // the quantum is over: the next turn of run() lets the next thread run
         case StopReason::Kind::requested:
+            break;
+        case StopReason::Kind::instruction_count:
+        case StopReason::Kind::watch:
+            pause_requested_ = true;  // a debugger's stop: the caller looks, then runs on
             break;
         case StopReason::Kind::fault:
             handle_fault(r);

@@ -67,6 +67,24 @@ struct SigAction {
     uint64_t mask = 0;
 };
 
+// The Linux layer's part of a checkpoint: all of the process's state the guest can observe, except
+// the CPU registers and memory bytes (cpu::Snapshot has those). Plain copies, so one snapshot can be
+// restored any number of times.
+struct ProcessSnapshot {
+    GuestMemory memory;  // the VMA map and counters (not the bytes)
+    FdTable fds;
+    Clock clock;
+    Random random;
+    std::array<SigAction, 65> sigactions{};
+    std::vector<rlimit> rlimits;
+    std::map<int, Thread> threads;
+    std::string cwd;
+    int current_tid = 0, next_tid = 0;
+    bool exited = false, yield_requested = false, resume_slice = false;
+    uint64_t slice_used = 0;
+    ExitInfo exit;
+};
+
 class Process {
 public:
     Process(cpu::GuestCpu& cpu, ProcessOptions opts);
@@ -76,6 +94,15 @@ public:
     // Runs until the process exits, is stopped by the emulator, or a hook calls pause().
     ExitInfo run();
     void pause() { pause_requested_ = true; cpu_.request_stop(); }
+
+    // Checkpoints (process_snapshot.cpp). restore() leaves the CPU alone: restore its snapshot too.
+    ProcessSnapshot snapshot() const;
+    void restore(const ProcessSnapshot& s);
+    // While quiet, nothing the process does reaches the user a second time: no --strace lines, and
+    // the guest's writes to the host's stdout and stderr succeed without being written. A debugger
+    // that goes back replays instructions whose output was already shown.
+    void set_quiet(bool quiet) { quiet_ = quiet; }
+    bool quiet() const { return quiet_; }
 
     // Accessors for the syscall handlers and the layers above.
     cpu::GuestCpu& cpu() { return cpu_; }
@@ -94,7 +121,7 @@ public:
     std::vector<rlimit>& rlimits() { return rlimits_; }
     uint64_t now_ns() const { return clock_.monotonic_ns(cpu_.instructions()); }
     uint64_t realtime_ns() const { return clock_.realtime_ns(cpu_.instructions()); }
-    std::ostream* strace() const { return opts_.strace; }
+    std::ostream* strace() const { return quiet_ ? nullptr : opts_.strace; }
     std::string describe(uint64_t pc) const { return opts_.describe_pc ? opts_.describe_pc(pc) : fmt_addr(pc); }
 
     // Thread and process life cycle, used by syscalls.
@@ -137,6 +164,8 @@ public:
     void dispatch_syscall(Thread& t);  // syscall_table.cpp
 
 private:
+    // Every member from opts_.cwd down to exit_ that the guest can observe is in ProcessSnapshot:
+    // a new one must be added there too (process_snapshot.cpp), or going back will not restore it.
     cpu::GuestCpu& cpu_;
     ProcessOptions opts_;
     GuestMemory memory_;
@@ -154,10 +183,12 @@ private:
     bool exited_ = false;
     bool pause_requested_ = false;
     bool yield_requested_ = false;
+    bool resume_slice_ = false;  // paused inside a time slice: run() goes on with it
     uint64_t slice_used_ = 0;  // instructions the current thread has run in its time slice
     uint64_t idle_ns_ = 0;     // time jumped over with every thread waiting, since the last host I/O
     bool idle_limit_hit_ = false;
     ExitInfo exit_;
+    bool quiet_ = false;
 };
 
 }  // namespace gostart::linux

@@ -94,8 +94,8 @@ void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr) {
                                    opts_.describe_insn ? opts_.describe_insn(addr) : "?");
 
     cpu::RegisterFile rf = cpu_.regs();
-    if (opts_.strace)
-        *opts_.strace << fmt::format("[{}] --- SIG{} {{si_signo={}, si_code={}, si_addr={:#x}}} at {} ---\n", t.tid,
+    if (strace())
+        *strace() << fmt::format("[{}] --- SIG{} {{si_signo={}, si_code={}, si_addr={:#x}}} at {} ---\n", t.tid,
                                      sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig, code, addr,
                                      describe(rf[Reg::rip]));
     uint64_t sp = rf[Reg::rsp];

@@ -189,20 +189,19 @@ void Process::dispatch_syscall(Thread& t) {
                                 cpu_.reg(Reg::r8), cpu_.reg(Reg::r9)}};
     const SyscallDef* def = find_syscall(nr);
     std::string line;
-    if (opts_.strace) line = strace_call(*this, nr, def, call.a);  // before the call: inputs as given
+    if (strace()) line = strace_call(*this, nr, def, call.a);  // before the call: inputs as given
     int64_t r = def && def->handler ? def->handler(call) : -ENOSYS;
     if ((!def || !def->handler) && opts_.diag && warned_syscalls_.insert(nr).second) {
         std::string_view name = syscall_name(nr);
         *opts_.diag << fmt::format("gostart-emu: {}: unimplemented syscall {} ({}) in thread {} at {}: -ENOSYS\n",
                                    opts_.exe_path, name.empty() ? "?" : name, nr, t.tid, describe(cpu_.reg(Reg::rip)));
     }
-    if (opts_.strace) {
+    if (r == kBlocked) t.resumed_nr = nr;  // the result is known when the thread wakes: "resumed"
+    if (strace()) {
         if (r == kBlocked) {
-            // The result is known when the thread wakes; the line then says it resumed.
-            *opts_.strace << fmt::format("[{}] {} <unfinished ...>\n", t.tid, line);
-            t.resumed_nr = nr;
+            *strace() << fmt::format("[{}] {} <unfinished ...>\n", t.tid, line);
         } else {
-            *opts_.strace << fmt::format("[{}] {}{}\n", t.tid, line, strace_result(nr, def, r));
+            *strace() << fmt::format("[{}] {}{}\n", t.tid, line, strace_result(nr, def, r));
         }
     }
     if (r == kBlocked || r == kNoReturn) return;

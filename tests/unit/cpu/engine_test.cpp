@@ -511,7 +511,7 @@ TEST_CASE("request_stop from a hook ends the run as requested", "[cpu][hooks]") 
 
 // --- What a debugger needs: write watches, the rest of the registers, exact stops inside blocks.
 
-TEST_CASE("a write watch sees the guest's writes in its range, before they land", "[cpu][hooks][watch]") {
+TEST_CASE("a write watch stops at each guest write into its range, not at others", "[cpu][hooks][watch]") {
     EngineFixture f;
     Asm a(EngineFixture::kCode);
     a.mov(R::rbx, EngineFixture::kData);
@@ -521,31 +521,36 @@ TEST_CASE("a write watch sees the guest's writes in its range, before they land"
     a.store32(R::rbx, 12, R::rax);  // a 4-byte write overlapping it
     a.syscall();
     f.load(a);
-    std::vector<std::pair<uint64_t, uint32_t>> seen;
-    std::vector<uint64_t> old_values;
-    int id = f.engine.add_write_watch(EngineFixture::kData + 8, EngineFixture::kData + 15, [&](uint64_t at, uint32_t n) {
-        seen.emplace_back(at, n);
-        old_values.push_back(f.read64(EngineFixture::kData + 8));
-    });
+    int id = f.engine.add_write_watch(EngineFixture::kData + 8, 8);
     uint64_t v = 1;
     f.engine.write(EngineFixture::kData + 8, &v, 8);  // the Linux layer's writes are not the guest's
-    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    std::vector<std::pair<uint64_t, uint32_t>> seen;
+    std::vector<uint64_t> old_values;
+    StopReason r;
+    while ((r = f.engine.run(0)).kind == StopReason::Kind::watch) {
+        CHECK(r.watch_id == id);
+        const auto& hit = f.engine.last_watch_hit();
+        seen.emplace_back(hit.address, hit.size);
+        uint64_t old = 0;
+        std::memcpy(&old, hit.old_bytes.data(), 8);
+        old_values.push_back(old);
+    }
+    REQUIRE(r.kind == StopReason::Kind::syscall);
     REQUIRE(seen.size() == 2);
     CHECK(seen[0] == std::make_pair(EngineFixture::kData + 8, 8u));
     CHECK(seen[1] == std::make_pair(EngineFixture::kData + 12, 4u));
-    CHECK(old_values[0] == 1);  // the hook runs before the write
+    CHECK(old_values[0] == 1);  // the bytes before the write
+    CHECK(old_values[1] == 7);
 
-    f.engine.remove_hook(id);
+    f.engine.remove_write_watch(id);
     f.engine.set_reg(Reg::rip, EngineFixture::kCode);
     REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
-    CHECK(seen.size() == 2);
 
     // Added after the code was translated, a watch still sees its writes.
-    int again = 0;
-    f.engine.add_write_watch(EngineFixture::kData + 0x40, EngineFixture::kData + 0x47, [&](uint64_t, uint32_t) { ++again; });
+    f.engine.add_write_watch(EngineFixture::kData + 0x40, 8);
     f.engine.set_reg(Reg::rip, EngineFixture::kCode);
-    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
-    CHECK(again == 1);
+    CHECK(f.engine.run(0).kind == StopReason::Kind::watch);
+    CHECK(f.engine.run(0).kind == StopReason::Kind::syscall);
 }
 
 TEST_CASE("xmm registers read and write as raw bytes, live and in a saved context", "[cpu][registers]") {
@@ -621,13 +626,11 @@ TEST_CASE("stops requested inside blocks change nothing: same budget stops, same
                 }
             });
         // Slices as Process counts them: a stop inside one does not end it, and the block the stop was
-        // in is finished before the slice's end is looked at.
+        // in is finished before the slice's end is looked at (run_until: the end is absolute).
         std::vector<uint64_t> budget_pcs, counts_at_stops;
         uint64_t slice_start = 0;
         for (int i = 0; i < 100000; ++i) {
-            uint64_t used = f.engine.instructions() - slice_start;
-            if (used >= slice) REQUIRE(f.engine.inside_block());
-            StopReason r = f.engine.run(used < slice ? slice - used : 1);
+            StopReason r = f.engine.run_until(slice_start + slice);
             if (r.kind == StopReason::Kind::budget) {
                 budget_pcs.push_back(r.pc);
                 slice_start = f.engine.instructions();
