@@ -49,12 +49,17 @@ void add_symbols(Program& p, uint64_t bias) {
     if (loader::load_end(view) > 0) p.symbols.set_range(loader::load_start(view) + bias, loader::load_end(view) + bias);
 }
 
+std::string without_prefix(std::string_view text, std::string_view prefix) {
+    if (text.starts_with(prefix)) text.remove_prefix(prefix.size());
+    return std::string(text);
+}
+
 // Layouts are needed by the model, not by `run`: a binary without one still runs, and `info` says why.
 // Data symbols are recovered from code at link addresses (the file's), before any relocation.
 void add_layouts_and_data_symbols(Program& p) {
     const auto& view = p.image->view();
     try {
-        p.layouts.emplace(gostructs::layouts_for(view, *p.go));
+        p.layouts.emplace(gostructs::layouts_for(view, *p.go, &p.dwarf_error));
     } catch (const gostructs::LayoutError& e) {
         p.layout_error = e.what();
     }
@@ -96,13 +101,20 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
 
     try {
         p->pclntab.emplace(loader::go::Pclntab::parse(view));
-    } catch (const loader::GoFormatError&) {
-        // No usable pclntab: fine for a non-Go binary; Go identity below decides.
+    } catch (const loader::GoFormatError& e) {
+        // No pclntab is fine for a non-Go binary; a damaged one is a damaged Go binary. Every command
+        // refuses it: names, lines and backtraces would be wrong, and the guest's runtime reads it too.
+        if (view.section(".gopclntab") || view.section(".data.rel.ro.gopclntab"))
+            throw LoadError(LoadError::Kind::cannot_run, path, "corrupt .gopclntab: " + without_prefix(e.what(), "pclntab: "));
     }
     try {
         p->go.emplace(loader::go::identify(view));
     } catch (const loader::GoFormatError&) {
     }
+    // A build info blob that is there but unreadable: the GOAMD64 level and the release would be guesses.
+    if (p->go && !p->go->buildinfo_error.empty())
+        throw LoadError(LoadError::Kind::cannot_run, path,
+                        "corrupt .go.buildinfo: " + without_prefix(p->go->buildinfo_error, "buildinfo: "));
     // Recovering data symbols reads code through the link-address table; the final one is relocated.
     add_symbols(*p, 0);
     if (p->go && knowledge == Knowledge::full) add_layouts_and_data_symbols(*p);
@@ -127,6 +139,12 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
         if (p->image->is_dynamic()) open_interpreter(*p);
     }
     return p;
+}
+
+void warn_about_program(const Program& p, std::ostream& out) {
+    if (!p.dwarf_error.empty())
+        out << fmt::format("gostart-emu: {}: unreadable DWARF ({}); struct layouts from {}\n", p.path(), p.dwarf_error,
+                           p.layouts ? "the Go release's table" : "nowhere");
 }
 
 }  // namespace gostart::app

@@ -11,6 +11,7 @@
 #include "loader/symbol_table.h"
 
 #include <memory>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ struct Program {
     // Struct layouts (DWARF or the release's table); nullopt with the reason in layout_error when neither.
     std::optional<gostructs::StructLayouts> layouts;
     std::string layout_error;
+    // Why the binary's own DWARF could not be read ("" when it was, or there is none).
+    std::string dwarf_error;
     // Data symbols recovered from code for binaries without .symtab (also entered into `symbols`).
     std::vector<gostructs::DataSymbol> recovered;
 
@@ -58,5 +61,8 @@ enum class Knowledge {
 // `require_runnable`: also refuse what the emulator cannot run (dynamic linking, GOAMD64 > v1, not Go).
 std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable,
                                       Knowledge knowledge = Knowledge::full);
+
+// What is wrong with a program that still works (damaged DWARF), one "gostart-emu: FILE: ..." line each.
+void warn_about_program(const Program& p, std::ostream& out);
 
 }  // namespace gostart::app

@@ -2,6 +2,10 @@
 
 #include "cpu/engine.h"
 #include "linux/exec.h"
+#include "loader/load_error.h"
+#include "runtime_model/version_rules.h"
+
+#include <fmt/format.h>
 
 #include <cstring>
 #include <stdexcept>
@@ -62,6 +66,17 @@ model::ModelInputs model_inputs(Session& session) {
     for (const char* name : kModelSymbols)
         if (auto a = prog.symbols.find(name)) in.symbols[name] = *a;
     return in;
+}
+
+void require_model_support(const Program& prog) {
+    const std::string& path = prog.image->view().path;
+    if (!prog.go || !prog.go->number || !model::model_supports(*prog.go->number))
+        throw loader::LoadError(loader::LoadError::Kind::cannot_run, path,
+                                fmt::format("the runtime model does not support {}", prog.go ? prog.go->version : "this program"));
+    if (prog.cgo && !model::rules_for(*prog.go->number).cgo_modelled)
+        throw loader::LoadError(loader::LoadError::Kind::cannot_run, path,
+                                fmt::format("a cgo program of {}: the runtime model knows the cgo start-up "
+                                            "(x_cgo_init's stack rule) of go1.19 only", prog.go->version));
 }
 
 StartupChecker::StartupChecker(Session& session, std::unique_ptr<gostructs::StructLayouts> layouts,
@@ -155,6 +170,13 @@ void StartupChecker::finish(int exit_status) {
                       checker_->evaluate(model_->predict_exit(path), exit_status)};
     reports_.push_back(r);
     if (on_report) on_report(reports_.back());
+}
+
+void StartupChecker::set_state(const State& s) {
+    reports_ = s.reports;
+    done_ = s.done;
+    main_returned_ = s.main_returned;
+    fatal_panic_ = s.fatal_panic;
 }
 
 bool StartupChecker::ok() const {

@@ -39,6 +39,11 @@ struct CheckDebug {
     uint64_t corrupt_value = 0;
 };
 
+// Refuses, as "cannot be run" (LoadError, 126, naming the file), a program whose start-up the model
+// does not know: a Go release outside the model's, or a cgo program of a release whose cgo start-up
+// rules are not known. Call before running anything.
+void require_model_support(const Program& program);
+
 class StartupChecker {
 public:
     // Throws std::runtime_error when the model cannot be set up (no layouts for this binary).
@@ -51,6 +56,15 @@ public:
     const model::StartupModel& model() const { return *model_; }
     const gostructs::StructLayouts& layouts() const { return *layouts_; }
     bool ok() const;
+
+    // For checkpoints: the reports so far and what the hooks have learnt, and back.
+    struct State {
+        std::vector<MilestoneReport> reports;
+        std::map<std::string, bool> done;
+        bool main_returned = false, fatal_panic = false;
+    };
+    State state() const { return {reports_, done_, main_returned_, fatal_panic_}; }
+    void set_state(const State& s);
 
 private:
     void at(model::Milestone m, uint64_t pc);

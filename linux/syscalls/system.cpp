@@ -133,6 +133,7 @@ int64_t getuid(SyscallCall&) { return 1000; }
 int64_t getgid(SyscallCall&) { return 1000; }
 
 int64_t refuse_socket(SyscallCall&) { return -EACCES; }
+int64_t refuse_host_control(SyscallCall&) { return -EPERM; }
 
 int64_t sysinfo(SyscallCall& c) {
     struct sysinfo si {};
