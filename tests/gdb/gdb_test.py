@@ -389,7 +389,7 @@ def address(emu, prog):
     busy.listen(1)
     port = busy.getsockname()[1]
     rc, out, err = plain(emu, ['--gdb', str(port), prog])
-    expect(rc == 125 and err == f'gostart-emu: --gdb {port}: cannot listen on 127.0.0.1:{port}: Address already in use\n',
+    expect(rc == 125 and err == f'gostart-emu: {prog}: --gdb {port}: cannot listen on 127.0.0.1:{port}: Address already in use\n',
            'a port in use: one line, 125', rc, err)
 
 
