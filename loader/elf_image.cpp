@@ -7,6 +7,7 @@
 #include <elf.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -72,6 +73,40 @@ void check_header(const std::string& path, std::span<const uint8_t> b) {
         cannot_run(path, "truncated ELF: program headers run past the end of the file");
 }
 
+// What LIEF 0.9 trusts: for every section and segment with file bytes it grows one zero-filled buffer to
+// offset + size (up to 1 GiB) before it looks at the file, and reads the bytes there without a bounds
+// check. A header pointing far past the end costs a gigabyte and seconds per file, or reads out of
+// bounds when offset + size wraps (found by fuzz/ elf_image). So every range with bytes must be in the
+// file. Sections without bytes (.bss) lie past the end in real binaries, but not past the end of the
+// image the PT_LOADs describe; LIEF reserves those too, so they must stay inside it.
+void check_ranges_inside_file(const std::string& path, std::span<const uint8_t> b) {
+    Elf64_Ehdr eh;
+    std::memcpy(&eh, b.data(), sizeof eh);
+    auto inside = [](uint64_t off, uint64_t size, uint64_t end) { return off <= end && size <= end - off; };
+    uint64_t image_end = b.size();
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+        Elf64_Phdr ph;
+        std::memcpy(&ph, b.data() + eh.e_phoff + uint64_t(i) * sizeof ph, sizeof ph);
+        if (!inside(ph.p_offset, ph.p_filesz, b.size())) {
+            if (ph.p_type == PT_LOAD) cannot_run(path, "truncated ELF: a loadable segment runs past the end of the file");
+            cannot_run(path, fmt::format("truncated ELF: segment {} runs past the end of the file", i));
+        }
+        if (ph.p_type != PT_LOAD) continue;
+        if (ph.p_memsz > ~uint64_t(0) - ph.p_offset) cannot_run(path, "corrupt ELF: a segment has an absurd size");
+        image_end = std::max(image_end, ph.p_offset + ph.p_memsz);
+    }
+    if (eh.e_shnum == 0) return;  // no section headers (allowed: the kernel never reads them)
+    if (eh.e_shentsize != sizeof(Elf64_Shdr)) cannot_run(path, "corrupt ELF: bad section header entry size");
+    if (!inside(eh.e_shoff, uint64_t(eh.e_shnum) * sizeof(Elf64_Shdr), b.size()))
+        cannot_run(path, "truncated ELF: section headers run past the end of the file");
+    for (unsigned i = 0; i < eh.e_shnum; ++i) {
+        Elf64_Shdr sh;
+        std::memcpy(&sh, b.data() + eh.e_shoff + uint64_t(i) * sizeof sh, sizeof sh);
+        if (!inside(sh.sh_offset, sh.sh_size, sh.sh_type == SHT_NOBITS ? image_end : b.size()))
+            cannot_run(path, fmt::format("corrupt ELF: section {} runs past the end of the file", i));
+    }
+}
+
 }  // namespace
 
 MappedFile::~MappedFile() {
@@ -87,6 +122,7 @@ ElfImage ElfImage::open(const std::string& path) {
     img.file_ = map_file(path);
     std::span<const uint8_t> bytes(img.file_->data, img.file_->size);
     check_header(path, bytes);
+    check_ranges_inside_file(path, bytes);
     Elf64_Ehdr eh;
     std::memcpy(&eh, bytes.data(), sizeof eh);
     img.elf_type_ = eh.e_type;
@@ -143,8 +179,6 @@ ElfImage ElfImage::open(const std::string& path) {
     bool entry_in_segment = false;
     for (const auto& seg : v.segments) {
         if (seg.type != PT_LOAD) continue;
-        if (seg.offset > bytes.size() || seg.filesz > bytes.size() - seg.offset)
-            cannot_run(path, "truncated ELF: a loadable segment runs past the end of the file");
         if (seg.filesz > seg.memsz) cannot_run(path, "corrupt ELF: a segment's file size exceeds its memory size");
         if (seg.vaddr + seg.memsz < seg.vaddr || seg.memsz > (uint64_t(1) << 40))
             cannot_run(path, "corrupt ELF: a segment has an absurd size");
