@@ -5,11 +5,17 @@
 #include "fuzz/seeds.h"
 #include "fuzz/targets.h"
 #include "tests/unit/gostructs/support.h"
+#include "fuzz/mem_file.h"
 #include "loader/elf_image.h"
 
+#include <dwarf.h>
 #include <elf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <cstring>
 #include <fstream>
 
@@ -110,5 +116,85 @@ TEST_CASE("regression: a section header pointing a gigabyte past the end of the 
         set(elf, pat, ph);
         CHECK(run_timed("elf_image", elf, 0.5) ==
               "rejected: truncated ELF: segment " + std::to_string(i) + " runs past the end of the file");
+    }
+}
+
+namespace {
+
+// The file offsets of the DW_AT_type references of every member of the named top-level structs in an
+// ELF's uncompressed .debug_info, and each struct's own DIE offset: enough to rewire a struct's members
+// to any type, as a hostile file would.
+struct DwarfStructs {
+    std::map<std::string, uint32_t> die;                       // "runtime.g" -> its DIE offset
+    std::map<std::string, std::vector<uint64_t>> member_refs;  // "runtime.g" -> file offsets of its members' type refs
+};
+
+uint64_t debug_info_offset(const std::vector<uint8_t>& elf) {
+    auto eh = get<Elf64_Ehdr>(elf, 0);
+    auto names = get<Elf64_Shdr>(elf, shdr_at(elf, eh.e_shstrndx));
+    for (unsigned i = 1; i < eh.e_shnum; ++i) {
+        auto sh = get<Elf64_Shdr>(elf, shdr_at(elf, i));
+        if (std::string(reinterpret_cast<const char*>(elf.data() + names.sh_offset + sh.sh_name)) == ".debug_info")
+            return sh.sh_offset;
+    }
+    FAIL("no .debug_info");
+    return 0;
+}
+
+DwarfStructs find_structs(const std::vector<uint8_t>& elf) {
+    DwarfStructs out;
+    const uint64_t info_at = debug_info_offset(elf);
+    fuzz::MemFile file(elf);
+    int fd = ::open(file.path().c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    Dwarf* dbg = dwarf_begin(fd, DWARF_C_READ);
+    REQUIRE(dbg);
+    Dwarf_Off off = 0, next = 0;
+    size_t hsize = 0;
+    while (dwarf_nextcu(dbg, off, &next, &hsize, nullptr, nullptr, nullptr) == 0) {
+        Dwarf_Die cu, top, member;
+        if (dwarf_offdie(dbg, off + hsize, &cu) && dwarf_child(&cu, &top) == 0) {
+            do {
+                const char* name = dwarf_diename(&top);
+                if (!name || dwarf_tag(&top) != DW_TAG_structure_type) continue;
+                auto base = reinterpret_cast<uint64_t>(top.addr) - dwarf_dieoffset(&top);
+                out.die[name] = static_cast<uint32_t>(dwarf_dieoffset(&top));
+                if (dwarf_child(&top, &member) != 0) continue;
+                do {
+                    Dwarf_Attribute a;
+                    if (dwarf_tag(&member) == DW_TAG_member && dwarf_attr(&member, DW_AT_type, &a) && a.form == DW_FORM_ref_addr)
+                        out.member_refs[name].push_back(info_at + (reinterpret_cast<uint64_t>(a.valp) - base));
+                } while (dwarf_siblingof(&member, &member) == 0);
+            } while (dwarf_siblingof(&top, &top) == 0);
+        }
+        off = next;
+    }
+    dwarf_end(dbg);
+    ::close(fd);
+    return out;
+}
+
+}  // namespace
+
+// dwarf_layouts, found after ~80,000 runs (a libFuzzer timeout): member types rewired so that the walk
+// over runtime.g's members, their members and so on (4 levels deep) met the same wide structs again and
+// again: members^depth paths, billions for runtime.g. Now a struct already on the path is not entered
+// again (no Go struct contains itself) and the read stops recording at 65,536 fields.
+TEST_CASE("regression: DWARF structs whose members are all of their own or another wide type", "[fuzz][regression][dwarf]") {
+    auto elf = fuzz::minimal_dwarf_elf(test::env_path("GO_HELLO"));
+    REQUIRE(!elf.empty());
+    auto s = find_structs(elf);
+    REQUIRE(s.member_refs["runtime.g"].size() > 40);
+    SECTION("every member of runtime.g is a runtime.g") {
+        for (uint64_t at : s.member_refs["runtime.g"]) set(elf, at, s.die.at("runtime.g"));
+        CHECK(run_timed("dwarf_layouts", elf, 2).starts_with("ok: "));
+    }
+    SECTION("g's members are all m, m's all p, p's all schedt: no cycle, only width") {
+        const std::pair<const char*, const char*> chain[] = {
+            {"runtime.g", "runtime.m"}, {"runtime.m", "runtime.p"}, {"runtime.p", "runtime.schedt"}, {"runtime.schedt", "runtime.g"}};
+        for (auto [from, to] : chain)
+            for (uint64_t at : s.member_refs[from]) set(elf, at, s.die.at(to));
+        std::string out = run_timed("dwarf_layouts", elf, 5);
+        CHECK(out.starts_with("ok: 65536 fields"));
     }
 }
