@@ -2,8 +2,10 @@
 // the runtime model with emulated memory at each milestone. Exit 0 when all agree, 1 on a divergence.
 #include "app/check_html.h"
 #include "app/check_report.h"
+#include "app/exit_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/gdb_attach.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/startup_checker.h"
@@ -40,23 +42,32 @@ int check_command(CheckOptions& o) {
     Output output(o.run.output);
     std::ostream& out = output.stream();
     auto program = open_program(o.run.program, true);
+    warn_about_program(*program, o.json ? std::cerr : out);
     if (!program->go) throw std::runtime_error("not a Go binary");
     std::unique_ptr<gostructs::StructLayouts> layouts;
     try {
-        layouts = std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(program->image->view(), *program->go));
+        layouts = std::make_unique<gostructs::StructLayouts>(program->require_layouts());
     } catch (const gostructs::LayoutError& e) {
         // CLI.md: a version the model cannot know is "cannot be run" for check (126), named with the file.
         throw loader::LoadError(loader::LoadError::Kind::cannot_run, o.run.program, e.what());
     }
     std::string go_version = program->go->version;
-    Session session(o.run, std::move(program), out);
+    std::unique_ptr<GdbAttach> gdb;
+    if (!o.run.gdb.empty()) gdb = std::make_unique<GdbAttach>(o.run.gdb);
+    // With --json the report is one JSON document: the emulator's diagnostics and strace go to stderr.
+    Session session(o.run, std::move(program), o.json ? std::cerr : out);
     StartupChecker checker(session, std::move(layouts), o.debug);
     bool table = !o.json;
     if (table && !o.run.quiet)
         checker.on_report = [&out](const MilestoneReport& r) { out << "gostart-emu: " << milestone_line(r) << "\n"; };
-    linux::ExitInfo exit = session.run();
-    if (exit.kind != linux::ExitInfo::Kind::exited)  // never inside the JSON document
-        (o.json ? std::cerr : out) << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
+    linux::ExitInfo exit;
+    if (o.run.gdb.empty()) {
+        exit = session.run();
+    } else {
+        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
+        exit = gdb->run(target, o.run.quiet, o.json ? std::cerr : out);  // never inside the JSON document
+    }
+    write_exit_report(o.json ? std::cerr : out, session, exit, o.run.program);  // never inside the JSON document
     checker.finish(exit.exit_status());
 
     CheckSummary s{o.run.program, go_version, exit.exit_status(), &checker.reports()};
@@ -73,7 +84,12 @@ int check_command(CheckOptions& o) {
     }
     if (!o.html.empty()) write_check_html(o.html, s, o.run);
     out.flush();
-    return s.ok() ? 0 : 1;
+    if (!s.ok()) return 1;
+    // The model agreed as far as the run went, but a guest killed by a signal (or stopped by a limit)
+    // did not start up: say so in the status too, as `run` would, rather than 0.
+    if (exit.kind == linux::ExitInfo::Kind::signaled || exit.kind == linux::ExitInfo::Kind::emulator_stop)
+        return exit.exit_status();
+    return 0;
 }
 
 }  // namespace
@@ -82,7 +98,9 @@ Command register_check(CLI::App& app) {
     auto o = std::make_shared<CheckOptions>();
     Command c;
     c.cli = app.add_subcommand("check", "run, and compare the model with emulated memory at each milestone");
+    c.program = [o] { return o->run.program; };
     add_run_options(*c.cli, o->run);
+    add_gdb_option(*c.cli, o->run);
     c.cli->add_flag("--json", o->json, "the report as JSON (schema in CLI.md)");
     c.cli->add_option("--junit", o->junit, "also write JUnit XML, one test case per milestone");
     c.cli->add_option("--html", o->html, "also write a self-contained HTML report (timeline, model, layout, calls)");

@@ -57,7 +57,7 @@ void second_run(const RunOptions& opts, RunFacts& f) {
     auto program = open_program(run.program, true);
     std::optional<gostructs::StructLayouts> layouts;
     try {
-        if (program->go) layouts = gostructs::layouts_for(program->image->view(), *program->go);
+        if (program->go) layouts = program->require_layouts();
     } catch (const std::exception& e) {
         f.picture_error = e.what();
     }

@@ -16,9 +16,18 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
     cmd.add_option("--env", o.env, "set one environment variable NAME=VALUE (repeatable)")->allow_extra_args(false);
     cmd.add_option("--max-insns", o.max_insns, "stop with status 125 after N instructions");
     cmd.add_option("--max-memory", o.max_memory, "stop allocations past N bytes of committed guest memory");
+    cmd.add_option("--max-idle", o.max_idle,
+                   "stop with status 125 when every thread has waited N seconds (virtual) with no input or output "
+                   "(default 600; 0: no limit)");
     cmd.add_option("--allow-write", o.allow_write, "let the guest create or change files under DIR (repeatable)")
         ->allow_extra_args(false);
     cmd.add_flag("-q,--quiet", o.quiet, "no start-up summary: only the program's own output");
+}
+
+void add_gdb_option(CLI::App& cmd, RunOptions& o) {
+    cmd.add_option("--gdb", o.gdb, "wait for gdb on HOST:PORT (loopback when only PORT; 0: any free port) "
+                                   "before the first instruction")
+        ->type_name("HOST:PORT");
 }
 
 bool take_program(CLI::App& cmd, RunOptions& o) {

@@ -18,7 +18,7 @@ struct UsageError : std::runtime_error {
 struct Command {
     CLI::App* cli = nullptr;
     std::function<int()> run;        // called when cli->parsed(); returns the exit status
-    std::string program;             // for error messages: the PROGRAM the command was given
+    std::function<std::string()> program;  // for error messages: the PROGRAM the command was given
 };
 
 Command register_run(CLI::App& app);

@@ -2,6 +2,7 @@
 // settings, pclntab era, where struct layouts come from, and the addresses of the start-up milestones and
 // runtime data (recovered from code when the binary is stripped). Schema: ../shared/CLI.md.
 #include "app/commands.h"
+#include "app/gdb_script.h"
 #include "app/program.h"
 #include "loader/load_error.h"
 #include "loader/symbol_table.h"
@@ -50,6 +51,7 @@ ordered_json describe(const Program& p) {
     j["goamd64"] = go.goamd64;
     j["layout_source"] = p.layouts ? p.layouts->source() : "none";
     if (!p.layouts) j["layout_error"] = p.layout_error;
+    if (!p.dwarf_error.empty()) j["dwarf_error"] = p.dwarf_error;
     ordered_json syms = ordered_json::object();
     for (auto list : {std::span<const std::string_view>(kFunctions), std::span<const std::string_view>(kData)})
         for (auto name : list)
@@ -77,15 +79,22 @@ void print_text(const ordered_json& j, const std::string& prefix, std::ostream& 
 Command register_info(CLI::App& app) {
     auto path = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
+    auto gdb_script = std::make_shared<std::string>();
     Command c;
     c.cli = app.add_subcommand("info", "what the binary is: Go version, layout, milestones' addresses");
+    c.program = [path] { return *path; };
     c.cli->add_flag("--json", *json, "one JSON object (schema in CLI.md)");
+    c.cli->add_option("--gdb-script", *gdb_script,
+                      "write a gdb script (and FILE.sym) giving gdb the function names of a stripped binary")
+        ->type_name("FILE");
     c.cli->add_option("PROGRAM", *path, "the program file")->required();
-    c.run = [path, json]() {
+    c.run = [path, json, gdb_script]() {
         auto prog = open_program(*path, false);
+        warn_about_program(*prog, std::cerr);
         if (!prog->go)
             throw loader::LoadError(loader::LoadError::Kind::cannot_run, *path,
                                     "not a Go binary (no Go build info, runtime.buildVersion or pclntab)");
+        if (!gdb_script->empty()) write_gdb_script(*prog, *gdb_script);
         auto j = describe(*prog);
         if (*json)
             std::cout << j.dump(2) << "\n";

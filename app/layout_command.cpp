@@ -24,8 +24,9 @@ int layout_command(const LayoutOptions& o) {
     Output output(o.run.output);
     std::ostream& out = output.stream();
     auto program = open_program(o.run.program, true);
+    warn_about_program(*program, out);
     if (!program->go) throw std::runtime_error("not a Go binary");
-    auto layouts = gostructs::layouts_for(program->image->view(), *program->go);
+    auto layouts = program->require_layouts();
     Session session(o.run, std::move(program), out);
     LayoutCapture capture(session, layouts, o.at, true);
     linux::ExitInfo exit = session.run();
@@ -48,6 +49,7 @@ Command register_layout(CLI::App& app) {
     auto o = std::make_shared<LayoutOptions>();
     Command c;
     c.cli = app.add_subcommand("layout", "memory-layout picture after rt0_go's set-up");
+    c.program = [o] { return o->run.program; };
     add_run_options(*c.cli, o->run);
     c.cli->add_option("--svg", o->svg, "also write the picture as SVG to FILE");
     c.cli->add_option("--at", o->at, "draw at this milestone instead (default: after runtime.osinit returns)");

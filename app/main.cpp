@@ -1,6 +1,7 @@
 // gostart-emu: the command-line entry. Subcommands per ../shared/CLI.md; `run` is the default, so
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
 #include "app/commands.h"
+#include "app/heap_setup.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
 
@@ -15,6 +16,9 @@ namespace {
 
 const std::set<std::string> kCommands = {"run", "info", "check", "trace", "step", "layout"};
 
+// "PROGRAM: " when the message should name one, else nothing (the reason names its own file).
+std::string named(const std::string& program) { return program.empty() ? "" : program + ": "; }
+
 int usage_error(const std::string& what) {
     std::cerr << "gostart-emu: " << what << "\nTry 'gostart-emu --help'.\n";
     return 2;
@@ -24,6 +28,7 @@ int usage_error(const std::string& what) {
 
 int main(int argc, char** argv) {
     using namespace gostart;
+    app::set_up_heap();  // before anything allocates much (app/heap_setup.h says why)
     std::vector<std::string> words(argv + 1, argv + argc);
     // `gostart-emu [OPTIONS] PROGRAM`: without a subcommand the words are run's.
     bool wants_help = !words.empty() && (words[0] == "-h" || words[0] == "--help");
@@ -50,6 +55,7 @@ int main(int argc, char** argv) {
 
     for (auto& cmd : commands) {
         if (!cmd.cli->parsed()) continue;
+        auto program = [&cmd] { return cmd.program ? cmd.program() : std::string(); };
         try {
             return cmd.run();
         } catch (const app::UsageError& e) {
@@ -58,10 +64,14 @@ int main(int argc, char** argv) {
             std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
             return e.exit_status();
         } catch (const cpu::EngineError& e) {
-            std::cerr << fmt::format("gostart-emu: {}: emulator error: {}\n", cmd.program, e.what());
+            std::cerr << fmt::format("gostart-emu: {}emulator error: {}\n", named(program()), e.what());
             return 125;
         } catch (const std::exception& e) {
-            std::cerr << fmt::format("gostart-emu: {}: {}\n", cmd.program, e.what());
+            std::cerr << fmt::format("gostart-emu: {}{}\n", named(program()), e.what());
+            return 125;
+        } catch (...) {
+            // Nothing we throw ourselves; a library's own exception type. Still one line, never a crash.
+            std::cerr << fmt::format("gostart-emu: {}internal error (an unknown exception)\n", named(program()));
             return 125;
         }
     }

@@ -26,4 +26,13 @@ MilestoneTracker::MilestoneTracker(cpu::Engine& engine, const loader::SymbolTabl
     }
 }
 
+void MilestoneTracker::set_hits(std::vector<MilestoneHit> hits) {
+    hits_ = std::move(hits);
+    for (size_t i = 0; i < seen_.size(); ++i) {
+        seen_[i] = false;
+        for (const auto& h : hits_)
+            if (h.name == kMilestoneNames[i]) seen_[i] = true;
+    }
+}
+
 }  // namespace gostart::app

@@ -34,6 +34,8 @@ public:
     MilestoneTracker(cpu::Engine& engine, const loader::SymbolTable& symbols, std::function<int()> tid, OnHit on_hit);
     const std::vector<MilestoneHit>& hits() const { return hits_; }
     const std::vector<std::string>& missing() const { return missing_; }  // names with no address
+    // For checkpoints: what has been seen, and back (a milestone not in `hits` can be reached again).
+    void set_hits(std::vector<MilestoneHit> hits);
 
 private:
     std::vector<MilestoneHit> hits_;

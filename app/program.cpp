@@ -24,13 +24,23 @@ std::string Program::source_line(uint64_t pc) const {
     }
 }
 
+const gostructs::StructLayouts& Program::require_layouts() const {
+    if (!layouts) throw gostructs::LayoutError(layout_error.empty() ? "no struct layouts were read" : layout_error);
+    return *layouts;
+}
+
 namespace {
+
+std::string without_prefix(std::string_view text, std::string_view prefix) {
+    if (text.starts_with(prefix)) text.remove_prefix(prefix.size());
+    return std::string(text);
+}
 
 // Layouts are needed by the model, not by `run`: a binary without one still runs, and `info` says why.
 void add_layouts_and_data_symbols(Program& p) {
     const auto& view = p.image->view();
     try {
-        p.layouts.emplace(gostructs::layouts_for(view, *p.go));
+        p.layouts.emplace(gostructs::layouts_for(view, *p.go, &p.dwarf_error));
     } catch (const gostructs::LayoutError& e) {
         p.layout_error = e.what();
     }
@@ -43,7 +53,7 @@ void add_layouts_and_data_symbols(Program& p) {
 
 }  // namespace
 
-std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable) {
+std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable, Knowledge knowledge) {
     auto p = std::make_unique<Program>();
     p->image = std::make_unique<loader::ElfImage>(loader::ElfImage::open(path));
     const auto& view = p->image->view();
@@ -56,15 +66,22 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
         p->pclntab.emplace(loader::go::Pclntab::parse(view));
         for (const auto& f : p->pclntab->functions())
             p->symbols.add(loader::Symbol{std::string(f.name), f.entry, f.end - f.entry, true});
-    } catch (const loader::GoFormatError&) {
-        // No usable pclntab: fine for a non-Go binary; Go identity below decides.
+    } catch (const loader::GoFormatError& e) {
+        // No pclntab is fine for a non-Go binary; a damaged one is a damaged Go binary. Every command
+        // refuses it: names, lines and backtraces would be wrong, and the guest's runtime reads it too.
+        if (view.section(".gopclntab") || view.section(".data.rel.ro.gopclntab"))
+            throw LoadError(LoadError::Kind::cannot_run, path, "corrupt .gopclntab: " + without_prefix(e.what(), "pclntab: "));
     }
     p->symbols.finish();
     try {
         p->go.emplace(loader::go::identify(view));
     } catch (const loader::GoFormatError&) {
     }
-    if (p->go) add_layouts_and_data_symbols(*p);
+    // A build info blob that is there but unreadable: the GOAMD64 level and the release would be guesses.
+    if (p->go && !p->go->buildinfo_error.empty())
+        throw LoadError(LoadError::Kind::cannot_run, path,
+                        "corrupt .go.buildinfo: " + without_prefix(p->go->buildinfo_error, "buildinfo: "));
+    if (p->go && knowledge == Knowledge::full) add_layouts_and_data_symbols(*p);
 
     if (require_runnable) {
         if (p->image->is_dynamic())
@@ -78,6 +95,12 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
                             fmt::format("built for GOAMD64={}; the emulated CPU is x86-64-v1 (rebuild with GOAMD64=v1)", level));
     }
     return p;
+}
+
+void warn_about_program(const Program& p, std::ostream& out) {
+    if (!p.dwarf_error.empty())
+        out << fmt::format("gostart-emu: {}: unreadable DWARF ({}); struct layouts from {}\n", p.path(), p.dwarf_error,
+                           p.layouts ? "the Go release's table" : "nowhere");
 }
 
 }  // namespace gostart::app

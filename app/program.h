@@ -11,6 +11,7 @@
 #include "loader/symbol_table.h"
 
 #include <memory>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,17 +28,32 @@ struct Program {
     // Struct layouts (DWARF or the release's table); nullopt with the reason in layout_error when neither.
     std::optional<gostructs::StructLayouts> layouts;
     std::string layout_error;
+    // Why the binary's own DWARF could not be read ("" when it was, or there is none).
+    std::string dwarf_error;
     // Data symbols recovered from code for binaries without .symtab (also entered into `symbols`).
     std::vector<gostructs::DataSymbol> recovered;
 
     const std::string& path() const { return image->path(); }
+    // The layouts, or LayoutError with the reason (commands that cannot work without them).
+    const gostructs::StructLayouts& require_layouts() const;
     std::string describe(uint64_t pc) const { return symbols.describe(pc); }
     // "asm_amd64.s:89" for a pc, or "" when the pclntab has no line for it.
     std::string source_line(uint64_t pc) const;
 };
 
+// What a command needs beyond the image, symbols and Go identity. Reading DWARF layouts is a tenth of
+// a quiet run's time, so `run -q` (which checks nothing) skips it.
+enum class Knowledge {
+    full,      // also struct layouts and, for stripped binaries, the data symbols recovered from code
+    run_only,  // enough to run the program: no layouts, no recovered data symbols
+};
+
 // Opens and identifies a program; throws loader::LoadError (127/126) naming the file and the reason.
 // `require_runnable`: also refuse what the emulator cannot run (dynamic linking, GOAMD64 > v1, not Go).
-std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable);
+std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable,
+                                      Knowledge knowledge = Knowledge::full);
+
+// What is wrong with a program that still works (damaged DWARF), one "gostart-emu: FILE: ..." line each.
+void warn_about_program(const Program& p, std::ostream& out);
 
 }  // namespace gostart::app

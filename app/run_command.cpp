@@ -2,6 +2,9 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/exit_report.h"
+#include "app/fast_exit.h"
+#include "app/gdb_attach.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/check_report.h"
@@ -16,8 +19,11 @@ namespace gostart::app {
 int run_command(const RunOptions& opts) {
     Output output(opts.output);
     std::ostream& out = output.stream();
-    auto program = open_program(opts.program, true);
+    auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
+    warn_about_program(*program, out);
     std::string go_version = program->go ? program->go->version : "?";
+    std::unique_ptr<GdbAttach> gdb;
+    if (!opts.gdb.empty()) gdb = std::make_unique<GdbAttach>(opts.gdb);
     Session session(opts, std::move(program), out);
     Program& prog = session.program();
     if (!opts.quiet) {
@@ -34,7 +40,7 @@ int run_command(const RunOptions& opts) {
     if (!opts.quiet) {
         try {
             checker = std::make_unique<StartupChecker>(
-                session, std::make_unique<gostructs::StructLayouts>(gostructs::layouts_for(prog.image->view(), *prog.go)));
+                session, std::make_unique<gostructs::StructLayouts>(prog.require_layouts()));
             checker->on_report = [&out](const MilestoneReport& r) {
                 std::string verdict = r.failed() ? fmt::format("{} of {} model checks DIVERGE (see `gostart-emu check`)",
                                                                r.failed(), r.checks.size())
@@ -46,22 +52,22 @@ int run_command(const RunOptions& opts) {
             out << fmt::format("gostart-emu: no model checks: {}\n", e.what());
         }
     }
-    linux::ExitInfo exit = session.run();
+    linux::ExitInfo exit;
+    if (opts.gdb.empty()) {
+        exit = session.run();
+    } else {
+        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
+        exit = gdb->run(target, opts.quiet, out);
+    }
     if (checker) checker->finish(exit.exit_status());
     out.flush();
     std::cout.flush();
-    switch (exit.kind) {
-        case linux::ExitInfo::Kind::signaled:
-        case linux::ExitInfo::Kind::emulator_stop:
-            out << fmt::format("gostart-emu: {}: {}\n", opts.program, exit.message);
-            break;
-        default:
-            break;
-    }
+    write_exit_report(out, session, exit, opts.program);
     if (!opts.quiet)
         out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
                            session.engine().instructions(), session.process().threads().size());
     out.flush();
+    exit_without_teardown(exit.exit_status());
     return exit.exit_status();
 }
 
@@ -71,7 +77,9 @@ Command register_run(CLI::App& app) {
     auto opts = std::make_shared<RunOptions>();
     Command c;
     c.cli = app.add_subcommand("run", "run PROGRAM to exit; a start-up summary on stderr");
+    c.program = [opts] { return opts->program; };
     add_run_options(*c.cli, *opts);
+    add_gdb_option(*c.cli, *opts);
     c.run = [cli = c.cli, opts]() {
         if (!take_program(*cli, *opts)) throw UsageError("run: no PROGRAM given");
         return run_command(*opts);

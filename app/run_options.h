@@ -17,8 +17,10 @@ struct RunOptions {
     std::vector<std::string> env;       // --env NAME=VALUE
     uint64_t max_insns = 0;
     uint64_t max_memory = 4ull << 30;
+    uint64_t max_idle = 600;            // virtual seconds with every thread waiting and no I/O (0: none)
     std::vector<std::string> allow_write;
     bool quiet = false;
+    std::string gdb;                    // --gdb HOST:PORT: serve gdb there (run, check, step)
     std::string program;
     std::vector<std::string> args;      // after the program: the program's own
 };

@@ -1,5 +1,7 @@
 #include "app/session.h"
 
+#include "app/commands.h"
+#include "app/exit_report.h"
 #include "app/virtual_tsc.h"
 #include "linux/exec.h"
 
@@ -33,20 +35,32 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
     po.seed = opts.seed;
     po.max_insns = opts.max_insns;
     po.max_memory = opts.max_memory;
+    po.max_idle_ns = opts.max_idle * 1000000000ull;
     po.strace = opts.strace ? &out : nullptr;
     po.diag = &out;
     Program* prog = program_.get();
-    // Messages name a pc as "symbol+offset (file:line)" when the pclntab knows the line.
+    // Messages name a pc as "symbol+offset (file:line)" when the pclntab knows the line; the offset is
+    // written even when 0, so that a reader never wonders whether it was left out.
     po.describe_pc = [prog](uint64_t pc) {
+        std::string where = prog->describe(pc);
+        if (const loader::Symbol* s = prog->symbols.function_at(pc); s && s->addr == pc) where += "+0x0";
         std::string line = prog->source_line(pc);
-        return line.empty() ? prog->describe(pc) : prog->describe(pc) + " (" + line + ")";
+        return line.empty() ? where : where + " (" + line + ")";
     };
+    cpu::Engine* engine = &engine_;
+    po.describe_insn = [engine](uint64_t pc) { return describe_instruction(*engine, pc); };
     char cwd[4096];
     po.cwd = ::getcwd(cwd, sizeof cwd) ? cwd : "/";
     char real[4096];
     po.exe_path = ::realpath(opts.program.c_str(), real) ? real : opts.program;
     process_ = std::make_unique<linux::Process>(engine_, po);
-    for (const auto& dir : opts.allow_write) process_->paths().allow_write(dir);
+    for (const auto& dir : opts.allow_write) {
+        try {
+            process_->paths().allow_write(dir);
+        } catch (const std::runtime_error& e) {
+            throw UsageError(e.what());  // the user's mistake, not the program's: status 2
+        }
+    }
 
     env_ = guest_environment(opts);
     linux::ExecInputs in;
@@ -64,6 +78,17 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
         [this](const MilestoneHit& h) {
             if (on_milestone) on_milestone(h);
         });
+}
+
+std::unique_ptr<SessionCheckpoint> Session::checkpoint() {
+    return std::unique_ptr<SessionCheckpoint>(
+        new SessionCheckpoint{engine_.instructions(), engine_.take_snapshot(), process_->snapshot(), milestones_->hits()});
+}
+
+void Session::restore(const SessionCheckpoint& c) {
+    engine_.restore_snapshot(c.cpu);
+    process_->restore(c.process);
+    milestones_->set_hits(c.milestones);
 }
 
 }  // namespace gostart::app

@@ -16,6 +16,16 @@
 
 namespace gostart::app {
 
+// A checkpoint of a whole session: the engine's registers and memory, the Linux layer's state, and
+// the milestones seen. Session::restore puts all of it back; execution being deterministic, running
+// on from there repeats exactly what followed.
+struct SessionCheckpoint {
+    uint64_t position = 0;  // instructions executed
+    cpu::Snapshot cpu;
+    linux::ProcessSnapshot process;
+    std::vector<MilestoneHit> milestones;
+};
+
 class Session {
 public:
     // `out`: the emulator's own output (summary, strace, diagnostics).
@@ -29,6 +39,9 @@ public:
     const loader::InitialStack& initial_stack() const { return stack_; }
     MilestoneTracker& milestones() { return *milestones_; }
     std::vector<std::string> guest_env() const { return env_; }
+
+    std::unique_ptr<SessionCheckpoint> checkpoint();
+    void restore(const SessionCheckpoint& c);
 
     // Called at each milestone's first entry (after the tracker recorded it).
     std::function<void(const MilestoneHit&)> on_milestone;

@@ -130,6 +130,13 @@ void StartupChecker::finish(int exit_status) {
     if (on_report) on_report(reports_.back());
 }
 
+void StartupChecker::set_state(const State& s) {
+    reports_ = s.reports;
+    done_ = s.done;
+    main_returned_ = s.main_returned;
+    fatal_panic_ = s.fatal_panic;
+}
+
 bool StartupChecker::ok() const {
     for (const auto& r : reports_)
         if (r.failed()) return false;

@@ -52,6 +52,15 @@ public:
     const gostructs::StructLayouts& layouts() const { return *layouts_; }
     bool ok() const;
 
+    // For checkpoints: the reports so far and what the hooks have learnt, and back.
+    struct State {
+        std::vector<MilestoneReport> reports;
+        std::map<std::string, bool> done;
+        bool main_returned = false, fatal_panic = false;
+    };
+    State state() const { return {reports_, done_, main_returned_, fatal_panic_}; }
+    void set_state(const State& s);
+
 private:
     void at(model::Milestone m, uint64_t pc);
     void at_point(const std::vector<model::Milestone>& ms, uint64_t pc);

@@ -1,9 +1,10 @@
 // `gostart-emu step [OPTIONS] [--script FILE] PROGRAM [ARGS...]`: the interactive stepper (CLI.md,
-// docs/stepping.md). This file only builds Targets — a Session with the model's checker beside it — for
-// stepper/, which goes backwards by asking for a fresh one and replaying it.
+// docs/stepping.md). This file only builds the Target — a Session with the model's checker beside it —
+// for stepper/, which goes backwards by restoring checkpoints of both.
 #include "app/check_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/gdb_attach.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/startup_checker.h"
@@ -23,6 +24,8 @@ namespace {
 struct StepOptions {
     RunOptions run;
     std::string script;
+    stepper::CheckpointPolicy checkpoints;
+    size_t checkpoint_mib = stepper::CheckpointPolicy{}.max_bytes >> 20;
 };
 
 // A Session and its checker, destroyed checker first.
@@ -34,6 +37,7 @@ struct Running {
 stepper::Target launch(const RunOptions& opts, std::ostream& out) {
     auto r = std::make_shared<Running>();
     auto program = open_program(opts.program, true);
+    warn_about_program(*program, out);
     std::string go_version = program->go ? program->go->version : "?";
     std::unique_ptr<gostructs::StructLayouts> layouts;
     if (program->layouts) layouts = std::make_unique<gostructs::StructLayouts>(*program->layouts);
@@ -54,13 +58,41 @@ stepper::Target launch(const RunOptions& opts, std::ostream& out) {
         write_check_table(s, CheckSummary{program_name, go_version, 0, &raw->checker->reports()}, false);
         return s.str();
     };
+    t.save_extra = [raw]() -> std::any {
+        if (!raw->checker) return {};
+        return raw->checker->state();
+    };
+    t.restore_extra = [raw](const std::any& a) {
+        if (raw->checker && a.has_value()) raw->checker->set_state(std::any_cast<const StartupChecker::State&>(a));
+    };
     return t;
+}
+
+// step --gdb: gdb takes the stepper's place, and goes backwards the stepper's way (replay).
+int step_with_gdb(const StepOptions& o, std::ostream& out) {
+    open_program(o.run.program, true);  // a bad program is reported before the port is opened
+    GdbAttach gdb(o.run.gdb);
+    SessionTarget target(launch(o.run, out).session, [&] { return launch(o.run, out).session; });
+    linux::ExitInfo exit = gdb.run(target, o.run.quiet, out);
+    std::cout.flush();
+    if (exit.kind != linux::ExitInfo::Kind::exited) out << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
+    if (!o.run.quiet)
+        out << fmt::format("gostart-emu: exit status {} after {} instructions\n", exit.exit_status(),
+                           target.session().engine().instructions());
+    out.flush();
+    return exit.exit_status();
 }
 
 int step_command(const StepOptions& o) {
     Output output(o.run.output);
     std::ostream& out = output.stream();
-    stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout);
+    if (!o.run.gdb.empty()) {
+        if (!o.script.empty()) throw UsageError("step: --gdb and --script: gdb gives the commands");
+        return step_with_gdb(o, out);
+    }
+    stepper::CheckpointPolicy policy = o.checkpoints;
+    policy.max_bytes = o.checkpoint_mib << 20;
+    stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout, policy);
     stepper::Debugger d(ctl, std::cout);
     if (!o.script.empty()) {
         std::ifstream in(o.script);
@@ -72,7 +104,7 @@ int step_command(const StepOptions& o) {
         stepper::run_interactive(d);
     }
     std::cout.flush();
-    return ctl.exited() ? ctl.exit_status() : 0;
+    return ctl.session_status();
 }
 
 }  // namespace
@@ -81,8 +113,14 @@ Command register_step(CLI::App& app) {
     auto o = std::make_shared<StepOptions>();
     Command c;
     c.cli = app.add_subcommand("step", "interactive stepper: break, stepi, rstepi, print runtime state by name");
+    c.program = [o] { return o->run.program; };
     c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`");
+    c.cli->add_option("--checkpoint-interval", o->checkpoints.interval,
+                      "instructions between checkpoints for going back (default 100000; 0: only at the start)");
+    c.cli->add_option("--checkpoint-memory", o->checkpoint_mib, "MiB the checkpoints may hold (default 512)")
+        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
     add_run_options(*c.cli, o->run);
+    add_gdb_option(*c.cli, o->run);
     c.run = [cli = c.cli, o]() {
         if (!take_program(*cli, o->run)) throw UsageError("step: no PROGRAM given");
         return step_command(*o);

@@ -32,6 +32,7 @@ int trace_command(const TraceOptions& o) {
     if (o.all && !o.funcs.empty()) throw UsageError("trace: --all and --func exclude each other");
     Output output(o.run.output);
     auto program = open_program(o.run.program, true);
+    warn_about_program(*program, std::cerr);  // not into the trace: JSONL stays JSONL
     trace::Sink sink(output.stream());
     std::ostream text_stream(&sink);
     auto format = o.format == "jsonl" ? trace::Format::jsonl : trace::Format::text;
@@ -110,6 +111,7 @@ Command register_trace(CLI::App& app) {
     auto o = std::make_shared<TraceOptions>();
     Command c;
     c.cli = app.add_subcommand("trace", "the start-up instruction by instruction, with source lines and calls");
+    c.program = [o] { return o->run.program; };
     add_run_options(*c.cli, o->run);
     c.cli->add_option("--func", o->funcs, "trace this function (repeatable; default runtime.rt0_go)")
         ->allow_extra_args(false);

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 
 namespace gostart::cpu {
@@ -19,6 +21,22 @@ constexpr int kUcReg[] = {
 };
 static_assert(std::size(kUcReg) == static_cast<size_t>(Reg::count));
 
+constexpr int kUcExtra[] = {
+    UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS,
+    UC_X86_REG_ST0, UC_X86_REG_ST1, UC_X86_REG_ST2, UC_X86_REG_ST3,
+    UC_X86_REG_ST4, UC_X86_REG_ST5, UC_X86_REG_ST6, UC_X86_REG_ST7,
+    UC_X86_REG_FPCW, UC_X86_REG_FPSW, UC_X86_REG_FPTAG, UC_X86_REG_FCS, UC_X86_REG_FIP, UC_X86_REG_FDS,
+    UC_X86_REG_FDP, UC_X86_REG_FOP,
+    UC_X86_REG_XMM0, UC_X86_REG_XMM1, UC_X86_REG_XMM2, UC_X86_REG_XMM3,
+    UC_X86_REG_XMM4, UC_X86_REG_XMM5, UC_X86_REG_XMM6, UC_X86_REG_XMM7,
+    UC_X86_REG_XMM8, UC_X86_REG_XMM9, UC_X86_REG_XMM10, UC_X86_REG_XMM11,
+    UC_X86_REG_XMM12, UC_X86_REG_XMM13, UC_X86_REG_XMM14, UC_X86_REG_XMM15,
+    UC_X86_REG_MXCSR,
+};
+static_assert(std::size(kUcExtra) == static_cast<size_t>(ExtraReg::count));
+
+int uc_extra(ExtraReg r) { return kUcExtra[static_cast<size_t>(r)]; }
+
 uint32_t uc_prot(uint32_t prot) {
     uint32_t p = UC_PROT_NONE;
     if (prot & kProtRead) p |= UC_PROT_READ;
@@ -29,9 +47,15 @@ uint32_t uc_prot(uint32_t prot) {
 
 }  // namespace
 
-Context::Context(Context&& o) noexcept : ctx_(o.ctx_) { o.ctx_ = nullptr; }
+Context::Context(Context&& o) noexcept : ctx_(o.ctx_), owner_(o.owner_) { o.ctx_ = nullptr; }
 Context& Context::operator=(Context&& o) noexcept {
     std::swap(ctx_, o.ctx_);
+    std::swap(owner_, o.owner_);
+    return *this;
+}
+Context::Context(const Context& o) : Context(o.ctx_ ? o.owner_->copy(o) : Context{}) {}
+Context& Context::operator=(const Context& o) {
+    if (this != &o) *this = Context(o);
     return *this;
 }
 Context::~Context() {
@@ -104,15 +128,24 @@ void Engine::set_regs(const RegisterFile& rf) {
 }
 
 void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
-    check(uc_mem_map(uc_, addr, size, uc_prot(prot)), "mapping guest memory");
+    uint8_t* host = host_.allocate(addr, size);
+    uc_err e = uc_mem_map_ptr(uc_, addr, size, uc_prot(prot), host);
+    if (e != UC_ERR_OK) {
+        host_.release(addr, size);
+        check(e, "mapping guest memory");
+    }
+    prot_.set(addr, size, prot);
 }
 
 void Engine::unmap(uint64_t addr, uint64_t size) {
     check(uc_mem_unmap(uc_, addr, size), "unmapping guest memory");
+    prot_.clear(addr, size);
+    host_.release(addr, size);
 }
 
 void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
     check(uc_mem_protect(uc_, addr, size, uc_prot(prot)), "protecting guest memory");
+    prot_.set(addr, size, prot);
 }
 
 void Engine::read(uint64_t addr, void* dst, size_t n) const {
@@ -135,6 +168,36 @@ bool Engine::try_write(uint64_t addr, const void* src, size_t n) {
     return n == 0 || uc_mem_write(uc_, addr, src, n) == UC_ERR_OK;
 }
 
+bool Engine::try_read_user(uint64_t addr, void* dst, size_t n) const {
+    return prot_.allows(addr, n, kProtRead) && try_read(addr, dst, n);
+}
+
+bool Engine::try_write_user(uint64_t addr, const void* src, size_t n) {
+    return prot_.allows(addr, n, kProtWrite) && try_write(addr, src, n);
+}
+
+bool Engine::read_extra(ExtraReg r, RawReg& out) const {
+    out.fill(0);
+    return uc_reg_read(uc_, uc_extra(r), out.data()) == UC_ERR_OK;
+}
+
+bool Engine::write_extra(ExtraReg r, const RawReg& in) {
+    return uc_reg_write(uc_, uc_extra(r), in.data()) == UC_ERR_OK;
+}
+
+bool Engine::context_extra(const Context& ctx, ExtraReg r, RawReg& out) const {
+    out.fill(0);
+    return ctx.ctx_ && uc_context_reg_read(ctx.ctx_, uc_extra(r), out.data()) == UC_ERR_OK;
+}
+
+bool Engine::set_context_extra(Context& ctx, ExtraReg r, const RawReg& in) {
+    return ctx.ctx_ && uc_context_reg_write(ctx.ctx_, uc_extra(r), in.data()) == UC_ERR_OK;
+}
+
+void Engine::set_context_reg(Context& ctx, Reg r, uint64_t value) {
+    if (ctx.ctx_) check(uc_context_reg_write(ctx.ctx_, kUcReg[static_cast<size_t>(r)], &value), "writing a saved register");
+}
+
 Context Engine::save() const {
     Context c;
     save(c);
@@ -143,17 +206,29 @@ Context Engine::save() const {
 
 void Engine::save(Context& into) const {
     if (!into.ctx_) check(uc_context_alloc(uc_, &into.ctx_), "allocating a CPU context");
+    into.owner_ = this;
     check(uc_context_save(uc_, into.ctx_), "saving the CPU context");
 }
 
 void Engine::restore(const Context& ctx) {
     check(uc_context_restore(uc_, ctx.ctx_), "restoring the CPU context");
+    resume_partial_ = false;  // another thread, or another place: no block of ours to finish
 }
 
 uint64_t Engine::context_reg(const Context& ctx, Reg r) const {
     uint64_t v = 0;
     if (ctx.ctx_) check(uc_context_reg_read(ctx.ctx_, kUcReg[static_cast<size_t>(r)], &v), "reading a saved register");
     return v;
+}
+
+Context Engine::copy(const Context& ctx) const {
+    Context out;
+    if (!ctx.ctx_) return out;
+    check(uc_context_alloc(uc_, &out.ctx_), "allocating a CPU context");
+    out.owner_ = this;
+    // uc_context_size is the size of the whole allocation, header included: a byte copy is a copy.
+    std::memcpy(out.ctx_, ctx.ctx_, uc_context_size(uc_));
+    return out;
 }
 
 uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
@@ -182,20 +257,60 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     return n;
 }
 
+// The address of the k-th instruction (from 0) of the block at `block`.
+uint64_t Engine::address_of_insn(uint64_t block, uint32_t size, uint64_t k) {
+    uint8_t buf[4096];
+    size_t len = size < sizeof buf ? size : sizeof buf;
+    if (uc_mem_read(uc_, block, buf, len) != UC_ERR_OK) return block;
+    csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
+    const uint8_t* code = buf;
+    uint64_t a = block;
+    cs_insn* insn = cs_malloc(cs);
+    for (uint64_t i = 0; i < k && len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn);) ++i;
+    cs_free(insn, 1);
+    return a;
+}
+
+std::optional<uint64_t> Engine::exact_stop() const {
+    if (insn_stop_ && internal_stop_) return std::min(*insn_stop_, *internal_stop_);
+    return insn_stop_ ? insn_stop_ : internal_stop_;
+}
+
 void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     auto* self = static_cast<Engine*>(p);
-    if (self->have_stop_ && self->insns_ >= self->stop_at_ && !self->stop_pending_) {
-        self->stop_pending_ = true;
+    if (self->stop_pending_) return;
+    uint32_t n = self->count_block(addr, size);
+    // An exact stop in this block: stop before it runs. At its first instruction that is the stop;
+    // further in, run() translates the block again with a hook at the stopping instruction.
+    if (auto target = self->exact_stop(); target && !self->step_hook_ && *target >= self->insns_ &&
+                                          *target < self->insns_ + n) {
+        self->stop_ = {StopReason::Kind::instruction_count};
+        self->stop_.pc = addr;
+        if (*target > self->insns_) self->step_hook_at_ = self->address_of_insn(addr, size, *target - self->insns_);
+        self->stop_pending_ = self->stop_before_block_ = true;
+        uc_emu_stop(uc);
+        return;
+    }
+    // The budget, checked where blocks start — but not at the rest of a block a debugger stopped in:
+    // that block's start was checked when it started, and a run nobody stopped checks no more there.
+    bool partial = self->resume_partial_ && addr == self->resume_pc_;
+    if (!partial && self->have_stop_ && self->insns_ >= self->stop_at_) {
         self->stop_ = {StopReason::Kind::budget};
         self->stop_.pc = addr;
+        self->stop_pending_ = self->stop_before_block_ = true;
         uc_emu_stop(uc);
         return;  // the block does not run: Unicorn exits before its first instruction
     }
+    self->resume_partial_ = false;
     self->block_addr_ = addr;
     self->block_size_ = size;
     self->block_base_ = self->insns_;
-    self->insns_ += self->count_block(addr, size);
-    if (self->block_observer_) self->block_observer_(addr, size);
+    self->insns_ += n;
+    if (self->block_observer_) {
+        self->in_block_hook_ = true;
+        self->block_observer_(addr, size);
+        self->in_block_hook_ = false;
+    }
 }
 
 uint64_t Engine::instructions_before(uint64_t pc) {
@@ -298,14 +413,30 @@ void Engine::request_stop() {
     if (!stop_pending_) {
         stop_ = {StopReason::Kind::requested};
         stop_pending_ = true;
+        if (in_block_hook_) {
+            // From the block observer: the block has been counted but will not run.
+            stop_before_block_ = true;
+            stop_.pc = block_addr_;
+            insns_ = block_base_;
+        }
     }
     uc_emu_stop(uc_);
 }
 
-StopReason Engine::run(uint64_t budget) {
-    have_stop_ = budget != 0;
-    stop_at_ = insns_ + budget;
-    stop_pending_ = false;
+void Engine::on_step_hook(uc_struct* uc, uint64_t addr, uint32_t, void* p) {
+    auto* self = static_cast<Engine*>(p);
+    if (self->stop_pending_ || addr != self->step_hook_at_) return;
+    auto target = self->exact_stop();
+    if (!target || self->instructions_before(addr) != *target) return;
+    self->stop_ = {StopReason::Kind::instruction_count};
+    self->stop_.pc = addr;
+    self->stop_pending_ = true;
+    uc_emu_stop(uc);
+}
+
+// One uc_emu_start, and the state made exact afterwards: rip where the stop is, the count of what ran.
+StopReason Engine::run_once() {
+    stop_pending_ = stop_before_block_ = false;
     stop_ = {StopReason::Kind::requested};
     uint64_t pc = reg(Reg::rip);
     uc_err err = uc_emu_start(uc_, pc, 0, 0, 0);
@@ -315,24 +446,97 @@ StopReason Engine::run(uint64_t budget) {
         s.pc = reg(Reg::rip);
         return s;
     }
-    // Unicorn 2.0.1 leaves a stale rip when a block hook stops a chained block: the block we
-    // stopped in never ran, so resume exactly there.
-    if (stop_pending_ && stop_.kind == StopReason::Kind::budget) set_reg(Reg::rip, stop_.pc);
-    // In the memory hook rip may still be the block's start; once Unicorn has returned, the state
-    // (rip included) is restored to the faulting instruction.
-    if (stop_pending_ && stop_.kind == StopReason::Kind::fault && stop_.access != StopReason::Access::fetch) {
-        uint8_t code[4096];
-        auto it = block_insns_.find(block_addr_);
-        size_t len = block_size_ < sizeof code ? block_size_ : sizeof code;
-        stop_.pc = block_addr_;
-        if (it != block_insns_.end() && uc_mem_read(uc_, block_addr_, code, len) == UC_ERR_OK) {
-            if (auto pc = locate_fault(std::span<const uint8_t>(code, len), block_addr_, regs(), stop_.address))
-                stop_.pc = *pc;
-        }
-        set_reg(Reg::rip, stop_.pc);
-    }
-    if (stop_.kind == StopReason::Kind::requested && !stop_pending_) stop_.pc = reg(Reg::rip);
+    finish_stop();
     return stop_;
 }
+
+void Engine::finish_stop() {
+    if (!stop_pending_) {
+        stop_.pc = reg(Reg::rip);
+        return;
+    }
+    auto in_block = [this](uint64_t pc) { return pc >= block_addr_ && pc < block_addr_ + block_size_; };
+    auto stopped_inside = [this, &in_block](uint64_t pc) {
+        if (!in_block(pc)) return;
+        insns_ = instructions_before(pc);
+        resume_partial_ = pc != block_addr_;
+        resume_pc_ = pc;
+    };
+    if (stop_before_block_) {
+        // Unicorn 2.0.1 leaves a stale rip when a block hook stops a chained block: the block we
+        // stopped before never ran, so resume exactly there.
+        set_reg(Reg::rip, stop_.pc);
+        return;
+    }
+    switch (stop_.kind) {
+        case StopReason::Kind::fault:
+            // In the memory hook rip may still be the block's start; find the faulting instruction.
+            if (stop_.access != StopReason::Access::fetch) {
+                uint8_t code[4096];
+                auto it = block_insns_.find(block_addr_);
+                size_t len = block_size_ < sizeof code ? block_size_ : sizeof code;
+                stop_.pc = block_addr_;
+                if (it != block_insns_.end() && uc_mem_read(uc_, block_addr_, code, len) == UC_ERR_OK) {
+                    if (auto pc = locate_fault(std::span<const uint8_t>(code, len), block_addr_, regs(), stop_.address))
+                        stop_.pc = *pc;
+                }
+                set_reg(Reg::rip, stop_.pc);
+                // The faulting instruction did not complete (a signal handler may run it again).
+                if (in_block(stop_.pc)) insns_ = instructions_before(stop_.pc);
+            }
+            break;
+        case StopReason::Kind::watch:
+            // Unicorn abandons the writing instruction right after its store, with rip at the block's
+            // start: put the bytes back, so the state is the one before the instruction, and point rip there.
+            try_write(stop_.address, undo_bytes_.data(), undo_bytes_.size());
+            set_reg(Reg::rip, stop_.pc);
+            stopped_inside(stop_.pc);
+            break;
+        case StopReason::Kind::requested:
+        case StopReason::Kind::instruction_count:
+            // From a code hook: rip is the instruction the hook was at, which did not run.
+            stop_.pc = reg(Reg::rip);
+            stopped_inside(stop_.pc);
+            break;
+        default:
+            break;  // syscall, interrupt: the block ended there, its count is whole
+    }
+}
+
+// Runs once more after an exact stop inside a block was found: the block is translated again with a
+// one-address hook at the stopping instruction, and run from its start.
+StopReason Engine::run_exact() {
+    for (;;) {
+        StopReason r = run_once();
+        if (step_hook_) {
+            uc_hook_del(uc_, step_hook_);
+            step_hook_ = 0;
+            drop_translations(step_hook_at_, step_hook_at_);
+            step_hook_at_ = 0;
+        } else if (step_hook_at_) {
+            uc_hook h = 0;
+            check(uc_hook_add(uc_, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_step_hook), this,
+                              step_hook_at_, step_hook_at_),
+                  "step hook");
+            step_hook_ = h;
+            drop_translations(step_hook_at_, step_hook_at_);
+            continue;
+        }
+        return r;
+    }
+}
+
+StopReason Engine::run(uint64_t budget) { return run_until(budget ? insns_ + budget : 0); }
+
+StopReason Engine::run_until(uint64_t end) {
+    have_stop_ = end != 0;
+    stop_at_ = end;
+    StopReason r = run_exact();
+    if (r.kind == StopReason::Kind::watch) r = step_over_watched_write();
+    if (r.kind == StopReason::Kind::instruction_count && insn_stop_ && insns_ == *insn_stop_) insn_stop_.reset();
+    last_stop_ = r;
+    return r;
+}
+
 
 }  // namespace gostart::cpu

@@ -6,12 +6,16 @@
 
 #include "cpu/engine_error.h"
 #include "cpu/guest_cpu.h"
+#include "cpu/host_memory.h"
 #include "cpu/prot.h"
+#include "cpu/protection_map.h"
 #include "cpu/registers.h"
+#include "cpu/snapshot.h"
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -42,21 +46,68 @@ public:
     void write(uint64_t addr, const void* src, size_t n);
     bool try_read(uint64_t addr, void* dst, size_t n) const override;
     bool try_write(uint64_t addr, const void* src, size_t n) override;
+    bool try_read_user(uint64_t addr, void* dst, size_t n) const override;
+    bool try_write_user(uint64_t addr, const void* src, size_t n) override;
+
+    // The selectors, x87 and SSE registers, of the running state or of a saved context (a switched-out
+    // thread). False when Unicorn refuses the register (the debugger then shows it as unavailable).
+    bool read_extra(ExtraReg r, RawReg& out) const;
+    bool write_extra(ExtraReg r, const RawReg& in);
+    bool context_extra(const Context& ctx, ExtraReg r, RawReg& out) const;
+    bool set_context_extra(Context& ctx, ExtraReg r, const RawReg& in);
+    void set_context_reg(Context& ctx, Reg r, uint64_t value);
 
     Context save() const override;
     void save(Context& into) const override;
     void restore(const Context& ctx) override;
     uint64_t context_reg(const Context& ctx, Reg r) const override;
+    Context copy(const Context& ctx) const override;
 
     // Runs from the current rip until something stops it; at most `budget` more instructions (0 = none).
     StopReason run(uint64_t budget) override;
+    StopReason run_until(uint64_t end) override;
+    // From a hook: end the run before the instruction the hook is at (a code hook), or before the
+    // block (the block observer); the count stays exact either way.
     void request_stop() override;
 
-    // Instructions executed so far, counted block by block (exact at every stop except a fault,
-    // where the faulting block's instructions after the fault are not counted either).
+    // Instructions executed so far. Exact at every stop: a stop inside a block (a hook's request, a
+    // fault, a watch, stop_at_instruction) counts only the instructions that completed. Inside a hook
+    // it includes the whole current block: use instructions_before(pc) there.
     uint64_t instructions() const override { return insns_; }
     // Instructions executed before the one at `pc`, for a hook running inside the current block.
     uint64_t instructions_before(uint64_t pc);
+
+    // A debugger's exact stop: runs end with StopReason::Kind::instruction_count when exactly `n`
+    // instructions have executed, wherever the code is, even inside a block (nullopt: no such stop).
+    // The block holding the stop is translated again with a one-address hook, so stepping costs
+    // nothing until the stop is near.
+    // The stop is one-shot: reaching it clears it.
+    void stop_at_instruction(std::optional<uint64_t> n) { insn_stop_ = n; }
+
+    // Write watches, as gdb's hardware watchpoints: a run ends with StopReason::Kind::watch right after
+    // an instruction wrote any byte of [addr, addr + len) — rip at the next instruction, the counts
+    // exact. Writes the layer above makes with write()/try_write() (a syscall filling a buffer) are not
+    // seen, as the kernel's writes are not seen by a hardware watchpoint. While a watch exists every
+    // guest store takes Unicorn's slow path.
+    int add_write_watch(uint64_t addr, uint64_t len);
+    void remove_write_watch(int id);
+    struct WatchHit {
+        int id = 0;
+        uint64_t pc = 0;                 // the writing instruction
+        uint64_t address = 0;            // what it wrote: `size` bytes at `address`
+        uint32_t size = 0;
+        std::vector<uint8_t> old_bytes;  // the watched range before the instruction
+    };
+    // Why the last run ended, and the watch that ended it (StopReason::Kind::watch).
+    const StopReason& last_stop() const { return last_stop_; }
+    const WatchHit& last_watch_hit() const { return watch_hit_; }
+
+    // Checkpoints (cpu/snapshot.h): every register, the instruction count and every mapping with its
+    // bytes. The engine remembers the last snapshot taken or restored and which pages the guest has
+    // written since (cpu/host_memory.h): a new snapshot shares the other pages with it, and a restore
+    // writes only the pages that differ — both cost about the pages written, not all of memory.
+    Snapshot take_snapshot();
+    void restore_snapshot(const Snapshot& s);
 
     // A callback at each execution of an instruction in [begin, end]; Unicorn instruments only that
     // range, so an address hook costs nothing elsewhere.
@@ -64,8 +115,13 @@ public:
     int add_code_hook(uint64_t begin, uint64_t end, CodeHook fn);
     void remove_hook(int id);
 
+    // Code in [begin, end] was changed behind the guest's back (a debugger writing memory): translated
+    // blocks of it are dropped so that the new bytes run.
+    void code_changed(uint64_t begin, uint64_t end) { drop_translations(begin, end); }
+
     // Called at the start of every executed block (address, size in bytes), for tracers that follow
-    // control flow block by block (cheaper than a hook on every instruction). Empty: none.
+    // control flow block by block (cheaper than a hook on every instruction). Empty: none. A
+    // request_stop() from the observer stops before the block, which then counts as not run.
     using BlockObserver = std::function<void(uint64_t addr, uint32_t size)>;
     void set_block_observer(BlockObserver fn) { block_observer_ = std::move(fn); }
 
@@ -79,8 +135,18 @@ private:
     static void on_interrupt(uc_struct* uc, uint32_t intno, void* self);
     static bool on_invalid_insn(uc_struct* uc, void* self);
     static void on_code(uc_struct* uc, uint64_t addr, uint32_t size, void* hook);
+    static void on_step_hook(uc_struct* uc, uint64_t addr, uint32_t size, void* self);
+    static void on_watched_write(uc_struct* uc, int type, uint64_t addr, int size, int64_t value, void* watch);
     uint32_t count_block(uint64_t addr, uint32_t size);
+    uint64_t address_of_insn(uint64_t block, uint32_t size, uint64_t k);
     void check(int err, const char* what) const;
+    StopReason run_once();
+    StopReason run_exact();
+    void finish_stop();
+    StopReason step_over_watched_write();
+    std::optional<uint64_t> exact_stop() const;
+
+    ProtectionMap prot_;  // mirrors every map/unmap/protect, for the *_user accesses
 
     struct CodeHookRec {
         Engine* engine;
@@ -91,6 +157,8 @@ private:
     };
     void drop_translations(uint64_t begin, uint64_t end);
 
+    HostMemory host_;  // what backs the mappings; outlives uc_, which ~Engine closes first
+    std::vector<MappedRegion> sync_;  // what memory held at the last snapshot taken or restored
     uc_struct* uc_ = nullptr;
     uint64_t insns_ = 0;
     uint64_t block_addr_ = 0;    // the block being executed and insns_ before it
@@ -99,7 +167,36 @@ private:
     uint64_t stop_at_ = 0;       // insns_ value at which the budget runs out (0: none)
     bool have_stop_ = false;
     bool stop_pending_ = false;  // a hook has decided why this run ends
+    bool stop_before_block_ = false;  // ... and the current block must not count (it did not run)
+    bool in_block_hook_ = false;
     StopReason stop_{};
+    StopReason last_stop_{};
+
+    // A stop inside a block leaves a partial block to run first on resume: it is the rest of a block
+    // whose start already passed the budget check, so that check is not made again (see run_until).
+    bool resume_partial_ = false;
+    uint64_t resume_pc_ = 0;
+
+    // Exact stops: the user's (stop_at_instruction) and the engine's own one-instruction step over a
+    // watched write. When the stop falls inside a block, the block is abandoned before it runs and
+    // translated again with a hook at the stopping instruction (`step_hook_`).
+    std::optional<uint64_t> insn_stop_;
+    std::optional<uint64_t> internal_stop_;
+    uint64_t step_hook_at_ = 0;
+    size_t step_hook_ = 0;
+
+    struct WriteWatch {
+        Engine* engine;
+        int id;
+        uint64_t addr, len;
+        size_t handle;
+        bool active = true;  // records live until ~Engine, as code hook records do
+    };
+    std::unordered_map<int, std::unique_ptr<WriteWatch>> watches_;
+    int next_watch_id_ = 1;
+    bool watches_suspended_ = false;  // while the engine re-executes the writing instruction
+    std::vector<uint8_t> undo_bytes_;  // what the watched write overwrote, to put back before re-executing
+    WatchHit watch_hit_;
     std::unordered_map<uint64_t, uint32_t> block_insns_;
     struct BlockCount {
         uint64_t addr = ~uint64_t(0);

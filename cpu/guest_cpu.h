@@ -20,6 +20,8 @@ struct StopReason {
         fault,          // a memory access the mappings do not allow (address, access below)
         interrupt,      // a software interrupt or CPU exception (int3, #DE, #UD ...): `vector`
         invalid_insn,   // an instruction Unicorn cannot execute
+        instruction_count,  // the count set with stop_at_instruction() is reached (a debugger's stop)
+        watch,          // an instruction wrote watched memory; rip is past it (a debugger's stop): `watch_id`
     };
     enum class Access { none, read, write, fetch };
     Kind kind = Kind::requested;
@@ -27,23 +29,28 @@ struct StopReason {
     Access access = Access::none;
     bool unmapped = false;  // fault: nothing mapped there (else: protection)
     uint32_t vector = 0;    // interrupt
-    uint64_t pc = 0;        // the instruction that stopped (syscall: the syscall itself)
+    uint64_t pc = 0;        // the instruction that stopped (syscall: the syscall itself; watch: the writer)
+    int watch_id = 0;       // watch: which write watch fired
 };
 
+class GuestCpu;
+
 // A saved CPU state (all registers, SSE and x87 included): thread switches and signal frames.
+// Copying one asks the CPU that saved it for a copy (a few KB): checkpoints copy threads whole.
 class Context {
 public:
     Context() = default;
     Context(Context&&) noexcept;
     Context& operator=(Context&&) noexcept;
-    Context(const Context&) = delete;
-    Context& operator=(const Context&) = delete;
+    Context(const Context& o);
+    Context& operator=(const Context& o);
     ~Context();
     bool valid() const { return ctx_ != nullptr; }
 
 private:
     friend class Engine;  // only the engine knows what is inside
     uc_context* ctx_ = nullptr;
+    const GuestCpu* owner_ = nullptr;  // who saved it: who can copy it
 };
 
 class GuestCpu {
@@ -58,19 +65,31 @@ public:
     virtual void unmap(uint64_t addr, uint64_t size) = 0;
     virtual void protect(uint64_t addr, uint64_t size, uint32_t prot) = 0;
 
+    // The debugger's view: any mapped byte, whatever its protection (loading, inspecting, signal set-up).
     virtual bool try_read(uint64_t addr, void* dst, size_t n) const = 0;
     virtual bool try_write(uint64_t addr, const void* src, size_t n) = 0;
+    // The guest's own view, for the kernel's copy_from_user/copy_to_user: false (EFAULT) unless every
+    // byte is mapped readable (writable) — a PROT_NONE guard page stays untouchable by syscalls too.
+    virtual bool try_read_user(uint64_t addr, void* dst, size_t n) const = 0;
+    virtual bool try_write_user(uint64_t addr, const void* src, size_t n) = 0;
 
     virtual Context save() const = 0;
     virtual void save(Context& into) const = 0;
     virtual void restore(const Context& ctx) = 0;
     // A register of a saved context (a switched-out thread), without restoring it.
     virtual uint64_t context_reg(const Context& ctx, Reg r) const = 0;
+    // An independent copy of a saved context (checkpoints keep the contexts of switched-out threads).
+    virtual Context copy(const Context& ctx) const = 0;
 
     // Runs from rip until something stops it. The budget (0 = none) is checked at block boundaries:
     // the run stops before the first block that starts at or past it, so it may end inside the last block's
     // length beyond `budget` (a block is at most a few dozen instructions).
     virtual StopReason run(uint64_t budget) = 0;
+    // The same with an absolute end: stop before the first block that starts when instructions() is at
+    // or past `end` (0 = none). An end already passed stops before the next block, except that a run
+    // resumed inside a block (after a debugger's stop there) first finishes that block, as the run that
+    // was not stopped would have: where runs end never depends on where a debugger looked.
+    virtual StopReason run_until(uint64_t end) = 0;
     virtual void request_stop() = 0;
     virtual uint64_t instructions() const = 0;
 };

@@ -118,12 +118,13 @@ private:
 
 // The runtime's structure DIEs are children of the "runtime" compile unit; scanning only that unit's top
 // level keeps this fast on large binaries. Falls back to every unit when the compiler names units otherwise.
-bool collect(Dwarf* dbg, StructLayouts& out, bool runtime_unit_only) {
+bool collect(Dwarf* dbg, StructLayouts& out, bool runtime_unit_only, std::string* error) {
     Flattener flat(out);
     bool found = false;
     Dwarf_Off off = 0, next = 0;
     size_t hsize = 0;
-    while (dwarf_nextcu(dbg, off, &next, &hsize, nullptr, nullptr, nullptr) == 0) {
+    int r;
+    while ((r = dwarf_nextcu(dbg, off, &next, &hsize, nullptr, nullptr, nullptr)) == 0) {
         Dwarf_Die cu, child;
         bool ok = dwarf_offdie(dbg, off + hsize, &cu) && (!runtime_unit_only || die_name(&cu) == "runtime");
         off = next;
@@ -141,17 +142,21 @@ bool collect(Dwarf* dbg, StructLayouts& out, bool runtime_unit_only) {
         } while (dwarf_siblingof(&child, &child) == 0);
         if (runtime_unit_only && found) break;
     }
+    if (r < 0 && error) *error = dwarf_errmsg(-1);  // -1: a unit header libdw could not read (1 is the end)
     return found;
 }
 
 }  // namespace
 
-std::optional<StructLayouts> read_dwarf_layouts(const std::string& path) {
+std::optional<StructLayouts> read_dwarf_layouts(const std::string& path, std::string* error) {
     DwarfFile f(path);
-    if (!f.dbg) return std::nullopt;
+    if (!f.dbg) {
+        if (error && f.fd >= 0) *error = dwarf_errmsg(-1);
+        return std::nullopt;
+    }
     StructLayouts out;
     out.set_source("dwarf");
-    if (!collect(f.dbg, out, true) && !collect(f.dbg, out, false)) return std::nullopt;
+    if (!collect(f.dbg, out, true, error) && !collect(f.dbg, out, false, error)) return std::nullopt;
     if (!out.size_of("g")) return std::nullopt;
     return out;
 }

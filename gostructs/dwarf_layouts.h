@@ -18,7 +18,8 @@
 namespace gostart::gostructs {
 
 // nullopt when the file has no DWARF or its DWARF has no runtime.g; otherwise every runtime structure
-// found, flattened. Throws nothing on odd DWARF: members it cannot place are skipped.
-std::optional<StructLayouts> read_dwarf_layouts(const std::string& path);
+// found, flattened. Throws nothing on odd DWARF: members it cannot place are skipped. When libdw cannot
+// read the DWARF at all (damaged sections), `error` (if given) receives its reason.
+std::optional<StructLayouts> read_dwarf_layouts(const std::string& path, std::string* error = nullptr);
 
 }  // namespace gostart::gostructs

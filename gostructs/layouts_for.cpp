@@ -19,10 +19,13 @@ std::vector<std::string> missing_fields(const StructLayouts& l) {
 
 bool is_complete(const StructLayouts& l) { return missing_fields(l).empty(); }
 
-StructLayouts layouts_for(const loader::BinaryView& view, const loader::go::GoIdentity& go) {
+StructLayouts layouts_for(const loader::BinaryView& view, const loader::go::GoIdentity& go, std::string* dwarf_error) {
     if (view.section(".debug_info") || view.section(".zdebug_info")) {
         // Incomplete DWARF (a linker that dropped types) falls through to the table rather than half-working.
-        if (auto d = read_dwarf_layouts(view.path); d && is_complete(*d)) return std::move(*d);
+        std::string error;
+        auto d = read_dwarf_layouts(view.path, &error);
+        if (d && is_complete(*d)) return std::move(*d);
+        if (dwarf_error) *dwarf_error = error.empty() && !d ? "no runtime types could be read from .debug_info" : error;
     }
     if (go.source == "pclntab")
         throw LayoutError(fmt::format("no DWARF, and the Go release is known only as the era {} (no build info, "

@@ -25,6 +25,9 @@ std::vector<std::string> missing_fields(const StructLayouts& l);
 
 // Throws LayoutError when the binary has no (complete) DWARF and its version has no table, including
 // versions outside go1.13-go1.27 and versions known only as a pclntab era.
-StructLayouts layouts_for(const loader::BinaryView& view, const loader::go::GoIdentity& go);
+// `dwarf_error` (if given) receives why the binary's DWARF could not be read, when it has DWARF that is
+// damaged: the layouts then come from the table, and the caller may tell the user.
+StructLayouts layouts_for(const loader::BinaryView& view, const loader::go::GoIdentity& go,
+                          std::string* dwarf_error = nullptr);
 
 }  // namespace gostart::gostructs

@@ -11,7 +11,8 @@ namespace gostart::gostructs {
 struct ModelField {
     std::string_view type;  // "g", "m", "p", "schedt", "gobuf", "stack"
     std::string_view path;  // "sched.sp"
-    // Fields that exist only in some releases (g.syscallbp from 1.23, gobuf.ret until 1.24).
+    // Fields that exist only in some releases: g.syscallbp from 1.23; gobuf.ret and schedt.runqsize until
+    // 1.24 (1.25 moved the global run queue's count into schedt.runq.size).
     bool optional = false;
 };
 

@@ -1,9 +1,13 @@
-// Per-release layouts of the runtime structures, for binaries without DWARF (most binaries in the wild).
-// Each table was computed from one release's runtime sources: the whole `runtime` package of that tree
-// type-checked for linux/amd64 with go/types and cmd/compile's size rules (struct sizes rounded to their
-// alignment, one byte of padding after a trailing zero-size field), then reduced to model_fields().
-// The go1.19 table is checked field by field against the DWARF of binaries built here (tests/unit/gostructs).
-// Releases without a table of their own get none: a wrong offset is worse than a clear "unknown".
+// Per-release layouts of the runtime structures, for binaries without DWARF (most binaries in the wild): one
+// table for every release from go1.13 to go1.27. The tables are generated (do not edit them): tools/layoutgen
+// type-checks one release tree's whole `runtime` package for linux/amd64 with go/types, with that tree's
+// release tags and default GOEXPERIMENTs and cmd/compile's size rules (struct sizes rounded to their
+// alignment, one byte of padding after a trailing zero-size field); tools/layoutgen/emit_tables.py reduces
+// its output to model_fields() and writes version_tables_113_118.cpp and version_tables_119_127.cpp.
+// Each table's comment (and tools/layoutgen/sources.txt) names the tree it came from; go1.13's alone is the
+// DWARF of a go1.13.8 binary. Checks: the go1.19 table against the DWARF of binaries built here, the go1.14
+// one against the DWARF of esbuild 0.6.0 (go1.14.2), and `check` on a real binary of every release
+// (tools/corpus.txt). Patch releases share their minor release's table.
 #pragma once
 
 #include "gostructs/struct_layouts.h"

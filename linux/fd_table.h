@@ -38,7 +38,10 @@ struct OpenFile {
     std::string content;                     // virtual_file
     uint64_t offset = 0;                     // virtual_file
     uint64_t generation = 0;                 // bumped on every state change, for EPOLLET
+    int64_t saved_offset = -1;               // in a checkpoint's copy: the host file's offset then
 
+    OpenFile() = default;
+    OpenFile(const OpenFile&) = delete;  // a host descriptor has one owner: see FdTable::copy
     ~OpenFile();
 };
 
@@ -54,6 +57,13 @@ public:
     FdEntry* get(int fd);
     bool close(int fd);
     const std::map<int, FdEntry>& all() const { return fds_; }
+
+    // A deep copy for checkpoints: every open file copied once (descriptors that share one still
+    // share its copy, as do a pipe's two ends their buffer). A host file gets its own duplicate
+    // descriptor; because a duplicate shares the file offset, the offset is recorded when copying
+    // for a checkpoint (`for_checkpoint`) and set again when copying back. Throws
+    // std::runtime_error when the host has no descriptor left.
+    FdTable copy(bool for_checkpoint) const;
 
 private:
     std::map<int, FdEntry> fds_;

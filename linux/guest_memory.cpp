@@ -2,7 +2,10 @@
 
 #include "cpu/prot.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <stdexcept>
 
 namespace gostart::linux {
 
@@ -52,7 +55,7 @@ void GuestMemory::remove_range(uint64_t start, uint64_t end) {
     for (auto it = vmas_.lower_bound(start); it != vmas_.end() && it->second.start < end;) {
         const Vma& v = it->second;
         if (v.in_engine) {
-            cpu_.unmap(v.start, v.end - v.start);
+            cpu_->unmap(v.start, v.end - v.start);
             account(-static_cast<int64_t>(v.end - v.start));
         }
         it = vmas_.erase(it);
@@ -62,13 +65,21 @@ void GuestMemory::remove_range(uint64_t start, uint64_t end) {
 void GuestMemory::insert(uint64_t start, uint64_t end, uint32_t prot, const std::string& name) {
     Vma v{start, end, prot, prot != cpu::kProtNone, name};
     if (v.in_engine) {
-        cpu_.map(start, end - start, prot);
+        cpu_->map(start, end - start, prot);
         account(static_cast<int64_t>(end - start));
     }
     vmas_.emplace(start, v);
 }
 
 void GuestMemory::map_fixed(uint64_t start, uint64_t end, uint32_t prot, const std::string& name) {
+    // The loader's mappings count against --max-memory too: a program whose .bss alone is larger stops
+    // here, with the reason, instead of failing inside Unicorn.
+    if (prot != cpu::kProtNone && committed_ + (end - start) > max_committed_) {
+        limit_reached_ = true;
+        throw std::runtime_error(fmt::format("guest memory limit reached: {:#x}-{:#x} ({}) needs {} bytes, {} already "
+                                             "committed, --max-memory {}", start, end, name, end - start, committed_,
+                                             max_committed_));
+    }
     remove_range(start, end);
     insert(start, end, prot, name);
 }
@@ -111,6 +122,7 @@ int64_t GuestMemory::mmap(uint64_t hint, uint64_t len, uint32_t prot, bool fixed
     }
     if (prot != cpu::kProtNone && committed_ + len > max_committed_) {
         limit_reached_ = true;
+        refused_bytes_ = len;
         return -ENOMEM;
     }
     remove_range(addr, addr + len);
@@ -139,15 +151,16 @@ int64_t GuestMemory::mprotect(uint64_t addr, uint64_t len, uint32_t prot) {
     for (auto it = vmas_.lower_bound(addr); it != vmas_.end() && it->second.start < end; ++it) {
         Vma& v = it->second;
         if (v.in_engine) {
-            cpu_.protect(v.start, v.end - v.start, prot);
+            cpu_->protect(v.start, v.end - v.start, prot);
         } else if (prot != cpu::kProtNone) {
             // A reservation becomes accessible: only now does it cost memory. Its content is zero,
             // as the never-touched pages of a fresh anonymous mapping are.
             if (committed_ + (v.end - v.start) > max_committed_) {
                 limit_reached_ = true;
+                refused_bytes_ = v.end - v.start;
                 return -ENOMEM;
             }
-            cpu_.map(v.start, v.end - v.start, prot);
+            cpu_->map(v.start, v.end - v.start, prot);
             account(static_cast<int64_t>(v.end - v.start));
             v.in_engine = true;
         }
@@ -170,7 +183,7 @@ int64_t GuestMemory::madvise_dontneed(uint64_t addr, uint64_t len) {
         uint64_t stop = std::min(end, v->end);
         if (v->in_engine && (v->prot & cpu::kProtWrite))
             for (uint64_t p = a; p < stop; p += zeros.size())
-                cpu_.try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), stop - p));
+                cpu_->try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), stop - p));
         a = stop;
     }
     return 0;

@@ -29,7 +29,11 @@ public:
     static constexpr uint64_t kMmapMin = 0x10000;         // vm.mmap_min_addr
     static constexpr uint64_t kUserTop = 0x7ffffffff000;  // end of the user half
 
-    GuestMemory(cpu::GuestCpu& cpu, uint64_t max_committed) : cpu_(cpu), max_committed_(max_committed) {}
+    GuestMemory(cpu::GuestCpu& cpu, uint64_t max_committed) : cpu_(&cpu), max_committed_(max_committed) {}
+    // Copies are plain values (checkpoints keep one): the VMA map and the counters. Assigning one
+    // back changes no engine mapping — the engine's snapshot restores those.
+    GuestMemory(const GuestMemory&) = default;
+    GuestMemory& operator=(const GuestMemory&) = default;
 
     // Linux-shaped operations; results are addresses or negative errno values.
     int64_t mmap(uint64_t hint, uint64_t len, uint32_t prot, bool fixed, bool noreplace, const std::string& name);
@@ -50,6 +54,7 @@ public:
     // Set when a request was refused because of the committed-memory cap (--max-memory).
     bool limit_reached() const { return limit_reached_; }
     uint64_t limit() const { return max_committed_; }
+    uint64_t refused_bytes() const { return refused_bytes_; }  // the request that hit the cap
 
 private:
     void remove_range(uint64_t start, uint64_t end);  // unmaps from the engine what was there
@@ -58,12 +63,13 @@ private:
     std::optional<uint64_t> find_free(uint64_t len) const;
     void account(int64_t delta);
 
-    cpu::GuestCpu& cpu_;
+    cpu::GuestCpu* cpu_;
     std::map<uint64_t, Vma> vmas_;  // keyed by start
     uint64_t committed_ = 0;
     uint64_t peak_committed_ = 0;
     uint64_t max_committed_;
     bool limit_reached_ = false;
+    uint64_t refused_bytes_ = 0;
     uint64_t brk_base_ = 0;
     uint64_t brk_cur_ = 0;
 };

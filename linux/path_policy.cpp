@@ -3,6 +3,7 @@
 #include <climits>
 #include <cstdlib>
 #include <stdexcept>
+#include <sys/stat.h>
 
 namespace gostart::linux {
 namespace {
@@ -14,7 +15,8 @@ std::string canonical(const std::string& p) {
 }
 
 // The canonical form of a path that may not exist yet: resolve the deepest existing ancestor and
-// append the rest only when that rest has no `..` or `.` left to play tricks with.
+// append the rest only when that rest has no `..` left to play tricks with. A path through a dangling
+// symlink has no canonical form: "" (refused).
 std::string resolve_for_write(const std::string& path) {
     std::string existing = path, rest;
     while (true) {
@@ -25,6 +27,10 @@ std::string resolve_for_write(const std::string& path) {
                 return {};
             return c + rest;
         }
+        // Something is there that does not resolve: a dangling symlink. Creating through it would
+        // create its target, wherever that is, so it is refused.
+        struct stat st {};
+        if (::lstat(existing.c_str(), &st) == 0) return {};
         auto slash = existing.find_last_of('/');
         if (slash == std::string::npos || slash == 0) return {};
         rest = existing.substr(slash) + rest;
@@ -36,7 +42,9 @@ std::string resolve_for_write(const std::string& path) {
 
 void PathPolicy::allow_write(const std::string& dir) {
     std::string c = canonical(dir);
-    if (c.empty()) throw std::runtime_error(dir + ": --allow-write directory does not exist");
+    struct stat st {};
+    if (c.empty() || ::stat(c.c_str(), &st) != 0) throw std::runtime_error("--allow-write " + dir + ": no such directory");
+    if (!S_ISDIR(st.st_mode)) throw std::runtime_error("--allow-write " + dir + ": not a directory");
     dirs_.push_back(c == "/" ? "" : c);
 }
 

@@ -99,6 +99,9 @@ void Process::exit_group(int status) {
 void Process::kill(int sig, const std::string& message) {
     exited_ = true;
     exit_ = ExitInfo{ExitInfo::Kind::signaled, sig, message};
+    exit_.tid = current_tid_;
+    exit_.pc = cpu_.reg(Reg::rip);
+    exit_.sp = cpu_.reg(Reg::rsp);
     cpu_.request_stop();
 }
 
@@ -130,6 +133,13 @@ Thread* Process::pick_next() {
             if (!t->exited() && t->wait.deadline_ns && (!earliest || *t->wait.deadline_ns < *earliest))
                 earliest = t->wait.deadline_ns;
         if (!earliest) return nullptr;  // deadlock
+        uint64_t now = now_ns();
+        uint64_t jump = *earliest > now ? *earliest - now : 0;
+        if (opts_.max_idle_ns && idle_ns_ + jump >= opts_.max_idle_ns) {
+            idle_limit_hit_ = true;  // the next wake-up is later than the limit: stop now, not after the jump
+            return nullptr;
+        }
+        idle_ns_ += jump;
         clock_.wait_until(*earliest, cpu_.instructions());
     }
 }
@@ -148,14 +158,17 @@ void Process::switch_to(Thread& t) {
     if (on_thread_switch) on_thread_switch(old_tid, t.tid);
 }
 
-std::string Process::deadlock_report() const {
-    std::string s = "deadlock: every thread waits forever";
+std::string Process::deadlock_report() const { return "deadlock: every thread waits forever" + thread_waits(); }
+
+std::string Process::thread_waits() const {
+    std::string s;
     for (const auto& [tid, t] : threads_) {
         if (t->exited()) continue;
         uint64_t pc = tid == current_tid_ ? cpu_.reg(Reg::rip) : t->ctx_saved ? cpu_.context_reg(t->ctx, Reg::rip) : 0;
         s += fmt::format("; thread {}", tid);
         if (t->wait.kind == Wait::Kind::futex) s += fmt::format(" on futex {:#x}", t->wait.futex_addr);
         else if (t->wait.kind == Wait::Kind::epoll) s += " in epoll_pwait";
+        else if (t->wait.kind == Wait::Kind::sleep) s += " sleeping";
         if (pc) s += " at " + describe(pc);
     }
     return s;
@@ -164,47 +177,66 @@ std::string Process::deadlock_report() const {
 ExitInfo Process::run() {
     pause_requested_ = false;
     while (!exited_) {
-        Thread* t = pick_next();
-        if (!t) {
-            exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
-            exited_ = true;
-            break;
-        }
-        if (t->tid != current_tid_) slice_used_ = 0;
-        switch_to(*t);
-        if (t->pending_result) {
-            cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
-            if (opts_.strace && t->resumed_nr >= 0)
-                *opts_.strace << fmt::format("[{}] <... {} resumed>{}\n", t->tid, syscall_name(t->resumed_nr),
-                                             strace_result(t->resumed_nr, find_syscall(t->resumed_nr), *t->pending_result));
-            t->resumed_nr = -1;
-            t->pending_result.reset();
-        }
-        if (deliver_pending_signals(*t) && exited_) break;
-        // The time slice spans syscalls: a thread that makes many does not keep the CPU forever.
-        if (slice_used_ >= opts_.quantum) {
-            slice_used_ = 0;
-            yield_requested_ = true;
-            continue;
-        }
-        uint64_t budget = opts_.quantum - slice_used_;
-        uint64_t before = cpu_.instructions();
-        if (opts_.max_insns) {
-            if (before >= opts_.max_insns) {
+        Thread* t = &current();
+        // A signal a debugger queued while paused is delivered now, as at any other turn.
+        if (resume_slice_ && (t->pending_signals & ~t->sigmask)) resume_slice_ = false;
+        // After a pause inside a time slice the scheduling for that slice is done: go on running,
+        // as the run that was not paused does (where deadlines expire and signals arrive must not
+        // depend on where a debugger stopped).
+        if (!resume_slice_) {
+            t = pick_next();
+            if (!t && idle_limit_hit_) {
+                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+                                 fmt::format("idle limit reached: every thread waits, with no input or output for {} s "
+                                             "(virtual) and only timers waking them: a guest that waits forever? "
+                                             "(--max-idle {}){}", opts_.max_idle_ns / 1000000000, opts_.max_idle_ns / 1000000000,
+                                             thread_waits())};
+                exited_ = true;
+                break;
+            }
+            if (!t) {
+                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
+                exited_ = true;
+                break;
+            }
+            if (t->tid != current_tid_) slice_used_ = 0;
+            switch_to(*t);
+            if (t->pending_result) {
+                cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
+                if (strace() && t->resumed_nr >= 0)
+                    *strace() << fmt::format("[{}] <... {} resumed>{}\n", t->tid, syscall_name(t->resumed_nr),
+                                                 strace_result(t->resumed_nr, find_syscall(t->resumed_nr), *t->pending_result));
+                t->resumed_nr = -1;
+                t->pending_result.reset();
+            }
+            if (deliver_pending_signals(*t) && exited_) break;
+            // The time slice spans syscalls: a thread that makes many does not keep the CPU forever.
+            if (slice_used_ >= opts_.quantum) {
+                slice_used_ = 0;
+                yield_requested_ = true;
+                continue;
+            }
+            if (opts_.max_insns && cpu_.instructions() >= opts_.max_insns) {
                 exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
                                  fmt::format("instruction limit reached ({} instructions) at {}", opts_.max_insns,
                                              describe(cpu_.reg(Reg::rip)))};
                 exited_ = true;
                 break;
             }
-            budget = std::min(budget, opts_.max_insns - before);
         }
-        StopReason r = cpu_.run(budget);
+        resume_slice_ = false;
+        uint64_t before = cpu_.instructions();
+        // The slice ends at an absolute count, so a slice split by pauses ends where a whole one would.
+        uint64_t end = before - slice_used_ + opts_.quantum;
+        if (opts_.max_insns) end = std::min(end, opts_.max_insns);
+        StopReason r = cpu_.run_until(end);
         t->insns_run += cpu_.instructions() - before;
         slice_used_ += cpu_.instructions() - before;
         handle_stop(r);
         if (pause_requested_ && !exited_) {
             pause_requested_ = false;
+            resume_slice_ = r.kind == StopReason::Kind::requested || r.kind == StopReason::Kind::instruction_count ||
+                            r.kind == StopReason::Kind::watch;
             return ExitInfo{ExitInfo::Kind::paused, 0, {}};
         }
     }
@@ -220,7 +252,8 @@ void Process::handle_stop(const StopReason& r) {
                 // The guest would see ENOMEM and die of it somewhere else; stop where the cause is.
                 exited_ = true;
                 exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
-                                 fmt::format("guest memory limit reached: {} bytes committed, --max-memory {} (in thread {} at {})",
+                                 fmt::format("guest memory limit reached: {} more bytes asked for with {} committed, "
+                                             "--max-memory {} (in thread {} at {})", memory_.refused_bytes(),
                                              memory_.committed_bytes(), memory_.limit(), t.tid, describe(cpu_.reg(Reg::rip)))};
             }
             break;
@@ -228,13 +261,19 @@ void Process::handle_stop(const StopReason& r) {
             break;  // the quantum is over: the next turn of run() lets the next thread run
         case StopReason::Kind::requested:
             break;
+        case StopReason::Kind::instruction_count:
+        case StopReason::Kind::watch:
+            pause_requested_ = true;  // a debugger's stop: the caller looks, then runs on
+            break;
         case StopReason::Kind::fault:
             handle_fault(r);
             break;
         case StopReason::Kind::interrupt: {
-            // int3 (Go's abort/breakpoint) is SIGTRAP; #DE divide error SIGFPE; #UD SIGILL; the rest SIGSEGV.
+            // int3 (Go's abort/breakpoint) is SIGTRAP; #DE divide error SIGFPE; #UD SIGILL; the rest SIGSEGV,
+            // with the si_code Linux gives each (arch/x86/kernel/traps.c).
             int sig = r.vector == 3 ? SIGTRAP : r.vector == 0 ? SIGFPE : r.vector == 6 ? SIGILL : SIGSEGV;
-            int code = sig == SIGTRAP ? 0x80 /*SI_KERNEL*/ : sig == SIGFPE ? 1 /*FPE_INTDIV*/ : 0x80;
+            int code = sig == SIGTRAP ? 0x80 /*SI_KERNEL*/ : sig == SIGFPE ? 1 /*FPE_INTDIV*/
+                     : sig == SIGILL ? 2 /*ILL_ILLOPN*/ : 0x80;
             deliver_signal(t, sig, code, r.pc);
             break;
         }

@@ -35,10 +35,15 @@ struct ProcessOptions {
     uint64_t seed = 0x60574a7e;
     uint64_t max_insns = 0;                        // 0: no limit
     uint64_t max_memory = 4ull << 30;              // committed guest memory
+    // Time (process clock) that may pass with no thread runnable and no host input or output before the
+    // run is stopped: a Go program that waits forever still has sysmon's timers firing, so it is never
+    // a deadlock in the strict sense; 0: no limit.
+    uint64_t max_idle_ns = 600ull * 1000000000ull;
     uint64_t quantum = 50000;                      // instructions per time slice
     std::ostream* strace = nullptr;                // where --strace lines go
     std::ostream* diag = nullptr;                  // the emulator's own warnings (unimplemented syscalls)
     std::function<std::string(uint64_t)> describe_pc;  // "runtime.mstart+0x12" for messages
+    std::function<std::string(uint64_t)> describe_insn;  // "ud2": the instruction at a pc, for SIGILL
     std::string cwd = "/";
     std::string exe_path;   // what /proc/self/exe names
 };
@@ -49,6 +54,9 @@ struct ExitInfo {
     Kind kind = Kind::exited;
     int status = 0;          // exit status, or the signal number, or 125 for emulator stops
     std::string message;     // for signaled and emulator_stop: what to tell the user
+    // signaled: the dying thread and its registers when it died, for a backtrace.
+    int tid = 0;
+    uint64_t pc = 0, sp = 0;
     int exit_status() const { return kind == Kind::exited ? status : kind == Kind::signaled ? 128 + status : 125; }
 };
 
@@ -57,6 +65,24 @@ struct SigAction {
     uint64_t flags = 0;
     uint64_t restorer = 0;
     uint64_t mask = 0;
+};
+
+// The Linux layer's part of a checkpoint: all of the process's state the guest can observe, except
+// the CPU registers and memory bytes (cpu::Snapshot has those). Plain copies, so one snapshot can be
+// restored any number of times.
+struct ProcessSnapshot {
+    GuestMemory memory;  // the VMA map and counters (not the bytes)
+    FdTable fds;
+    Clock clock;
+    Random random;
+    std::array<SigAction, 65> sigactions{};
+    std::vector<rlimit> rlimits;
+    std::map<int, Thread> threads;
+    std::string cwd;
+    int current_tid = 0, next_tid = 0;
+    bool exited = false, yield_requested = false, resume_slice = false;
+    uint64_t slice_used = 0;
+    ExitInfo exit;
 };
 
 class Process {
@@ -68,6 +94,15 @@ public:
     // Runs until the process exits, is stopped by the emulator, or a hook calls pause().
     ExitInfo run();
     void pause() { pause_requested_ = true; cpu_.request_stop(); }
+
+    // Checkpoints (process_snapshot.cpp). restore() leaves the CPU alone: restore its snapshot too.
+    ProcessSnapshot snapshot() const;
+    void restore(const ProcessSnapshot& s);
+    // While quiet, nothing the process does reaches the user a second time: no --strace lines, and
+    // the guest's writes to the host's stdout and stderr succeed without being written. A debugger
+    // that goes back replays instructions whose output was already shown.
+    void set_quiet(bool quiet) { quiet_ = quiet; }
+    bool quiet() const { return quiet_; }
 
     // Accessors for the syscall handlers and the layers above.
     cpu::GuestCpu& cpu() { return cpu_; }
@@ -86,7 +121,7 @@ public:
     std::vector<rlimit>& rlimits() { return rlimits_; }
     uint64_t now_ns() const { return clock_.monotonic_ns(cpu_.instructions()); }
     uint64_t realtime_ns() const { return clock_.realtime_ns(cpu_.instructions()); }
-    std::ostream* strace() const { return opts_.strace; }
+    std::ostream* strace() const { return quiet_ ? nullptr : opts_.strace; }
     std::string describe(uint64_t pc) const { return opts_.describe_pc ? opts_.describe_pc(pc) : fmt_addr(pc); }
 
     // Thread and process life cycle, used by syscalls.
@@ -118,7 +153,10 @@ private:
     bool emulate_vsyscall(Thread& t, uint64_t addr);
     bool deliver_pending_signals(Thread& t);
     void deliver_signal(Thread& t, int sig, int code, uint64_t addr);
+    std::string fatal_signal_message(Thread& t, int sig, int code, uint64_t addr) const;
     std::string deadlock_report() const;
+    std::string thread_waits() const;  // "; thread 1000 on futex 0x... at main.main+0x12 (main.go:9)" per thread
+    void note_host_io(int nr, const std::array<uint64_t, 6>& args, int64_t result);
     void expire_deadlines();
 
 public:
@@ -126,6 +164,8 @@ public:
     void dispatch_syscall(Thread& t);  // syscall_table.cpp
 
 private:
+    // Every member from opts_.cwd down to exit_ that the guest can observe is in ProcessSnapshot:
+    // a new one must be added there too (process_snapshot.cpp), or going back will not restore it.
     cpu::GuestCpu& cpu_;
     ProcessOptions opts_;
     GuestMemory memory_;
@@ -136,14 +176,19 @@ private:
     std::array<SigAction, 65> sigactions_{};
     std::vector<rlimit> rlimits_;
     std::set<int> warned_syscalls_;
+    std::set<uint64_t> warned_illegal_pcs_;
     std::map<int, std::unique_ptr<Thread>> threads_;
     int current_tid_ = 0;
     int next_tid_ = kPid;
     bool exited_ = false;
     bool pause_requested_ = false;
     bool yield_requested_ = false;
+    bool resume_slice_ = false;  // paused inside a time slice: run() goes on with it
     uint64_t slice_used_ = 0;  // instructions the current thread has run in its time slice
+    uint64_t idle_ns_ = 0;     // time jumped over with every thread waiting, since the last host I/O
+    bool idle_limit_hit_ = false;
     ExitInfo exit_;
+    bool quiet_ = false;
 };
 
 }  // namespace gostart::linux

@@ -62,6 +62,20 @@ bool Process::deliver_pending_signals(Thread& t) {
     return true;
 }
 
+// "signal 11 (Segmentation fault) accessing 0x10 (nothing mapped) in thread 1000 at 0x4356a0
+// runtime.schedinit+0x0 (proc.go:653)": what a shell would only say as "Segmentation fault".
+std::string Process::fatal_signal_message(Thread& t, int sig, int code, uint64_t addr) const {
+    bool synchronous = code > 0;
+    uint64_t pc = cpu_.reg(Reg::rip);
+    std::string what = fmt::format("signal {} ({})", sig, strsignal(sig));
+    if (synchronous && (sig == SIGSEGV || sig == SIGBUS))
+        what += fmt::format(" accessing {:#x} ({})", addr, code == 2 /*SEGV_ACCERR*/ ? "not permitted there" : "nothing mapped");
+    if (!synchronous) what += " sent to the guest";
+    std::string msg = fmt::format("{} in thread {} at {:#x} {}", what, t.tid, pc, describe(pc));
+    if (sig == SIGILL && synchronous) msg += ": " + (opts_.describe_insn ? opts_.describe_insn(pc) : std::string("?"));
+    return msg;
+}
+
 void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr) {
     SigAction& a = sigactions_[sig];
     bool synchronous = code > 0;  // a fault, not a queued signal
@@ -69,17 +83,19 @@ void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr) {
     if (a.handler == 1 /*SIG_IGN*/ && !synchronous) return;
     if (a.handler == 0 /*SIG_DFL*/ || (synchronous && (blocked || a.handler == 1))) {
         if (a.handler == 0 && default_ignored(sig) && !synchronous) return;
-        uint64_t pc = cpu_.reg(Reg::rip);
-        std::string what = fmt::format("signal {} ({})", sig, strsignal(sig));
-        if (sig == SIGSEGV || sig == SIGBUS)
-            what += fmt::format(" accessing {:#x}", addr);
-        kill(sig, fmt::format("{} in thread {} at {}", what, t.tid, describe(pc)));
+        kill(sig, fatal_signal_message(t, sig, code, addr));
         return;
     }
+    // The guest handles an illegal instruction itself (Go prints its own crash): still say, once per
+    // place, which instruction it was, since that is what the user will want to know.
+    if (sig == SIGILL && synchronous && opts_.diag && warned_illegal_pcs_.insert(addr).second)
+        *opts_.diag << fmt::format("gostart-emu: {}: illegal instruction in thread {} at {:#x} {}: {}\n",
+                                   opts_.exe_path, t.tid, addr, describe(addr),
+                                   opts_.describe_insn ? opts_.describe_insn(addr) : "?");
 
     cpu::RegisterFile rf = cpu_.regs();
-    if (opts_.strace)
-        *opts_.strace << fmt::format("[{}] --- SIG{} {{si_signo={}, si_code={}, si_addr={:#x}}} at {} ---\n", t.tid,
+    if (strace())
+        *strace() << fmt::format("[{}] --- SIG{} {{si_signo={}, si_code={}, si_addr={:#x}}} at {} ---\n", t.tid,
                                      sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig, code, addr,
                                      describe(rf[Reg::rip]));
     uint64_t sp = rf[Reg::rsp];

@@ -76,19 +76,37 @@ static const SyscallDef kTable[] = {
     {90, "chmod", {A::str, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
     {91, "fchmod", {A::fd, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
     {92, "chown", {A::str, A::dec, A::dec}, sys::refuse_path_change, "refused (EACCES)"},
+    {93, "fchown", {A::fd, A::dec, A::dec}, sys::refuse_path_change, "refused (EACCES)"},
+    {94, "lchown", {A::str, A::dec, A::dec}, sys::refuse_path_change, "refused (EACCES)"},
     {96, "gettimeofday", {A::ptr, A::ptr}, sys::gettimeofday, "the process clock"},
     {97, "getrlimit", {A::dec, A::ptr}, sys::getrlimit, "the process's own limits"},
     {99, "sysinfo", {A::ptr}, sys::sysinfo, "fixed figures"},
+    {101, "ptrace", {A::dec, A::dec, A::hex, A::hex}, sys::refuse_host_control, "refused (EPERM): no process is traced"},
     {102, "getuid", {}, sys::getuid, "1000"},
     {104, "getgid", {}, sys::getgid, "1000"},
     {107, "geteuid", {}, sys::getuid, "1000"},
     {108, "getegid", {}, sys::getgid, "1000"},
     {110, "getppid", {}, sys::getppid, "1"},
+    {129, "rt_sigqueueinfo", {A::dec, A::sig, A::ptr}, sys::refuse_host_control, "refused (EPERM): no host process is signalled"},
     {131, "sigaltstack", {A::ptr, A::ptr}, sys::sigaltstack, "per-thread alternate signal stack"},
+    {132, "utime", {A::str, A::ptr}, sys::refuse_path_change, "refused (EACCES)"},
+    {133, "mknod", {A::str, A::hex, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
     {149, "mlock", {A::hex, A::size}, sys::success, "accepted: nothing to pin"},
+    {157, "prctl", {A::hex, A::hex, A::hex, A::hex, A::hex}, sys::prctl, "-EINVAL for every option, as a kernel without them (Go 1.27 names mappings with PR_SET_VMA and gives up)"},
     {158, "arch_prctl", {A::arch_prctl_code, A::hex}, sys::arch_prctl, "ARCH_SET_FS/GS set the thread's FS/GS base"},
     {160, "setrlimit", {A::dec, A::ptr}, sys::setrlimit, "the process's own limits; the host's are untouched"},
+    {161, "chroot", {A::str}, sys::refuse_host_control, "refused (EPERM)"},
+    {164, "settimeofday", {A::ptr, A::ptr}, sys::refuse_host_control, "refused (EPERM): the host clock is never set"},
+    {165, "mount", {A::str, A::str, A::str, A::hex, A::ptr}, sys::refuse_host_control, "refused (EPERM)"},
+    {166, "umount2", {A::str, A::hex}, sys::refuse_host_control, "refused (EPERM)"},
+    {169, "reboot", {A::hex, A::hex, A::hex, A::ptr}, sys::refuse_host_control, "refused (EPERM)"},
+    {170, "sethostname", {A::ptr, A::size}, sys::refuse_host_control, "refused (EPERM)"},
+    {175, "init_module", {A::ptr, A::size, A::str}, sys::refuse_host_control, "refused (EPERM)"},
     {186, "gettid", {}, sys::gettid, "emulated thread ids from 1000"},
+    {188, "setxattr", {A::str, A::str, A::ptr, A::size, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
+    {189, "lsetxattr", {A::str, A::str, A::ptr, A::size, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
+    {190, "fsetxattr", {A::fd, A::str, A::ptr, A::size, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
+    {197, "removexattr", {A::str, A::str}, sys::refuse_path_change, "refused (EACCES)"},
     {200, "tkill", {A::dec, A::sig}, sys::tkill, "queues the signal on the emulated thread"},
     {201, "time", {A::ptr}, sys::time, "the process clock"},
     {202, "futex", {A::ptr, A::futex_op, A::dec, A::ptr, A::ptr, A::dec}, sys::futex, "WAIT/WAKE (and _BITSET): blocks and wakes emulated threads"},
@@ -96,6 +114,7 @@ static const SyscallDef kTable[] = {
     {213, "epoll_create", {A::dec}, sys::epoll_create, "an emulated epoll"},
     {217, "getdents64", {A::fd, A::ptr, A::size}, sys::getdents64, "host getdents64, read-only"},
     {218, "set_tid_address", {A::ptr}, sys::set_tid_address, "cleared and woken at thread exit"},
+    {227, "clock_settime", {A::clock, A::ptr}, sys::refuse_host_control, "refused (EPERM): the host clock is never set"},
     {228, "clock_gettime", {A::clock, A::ptr}, sys::clock_gettime, "the process clock: virtual by default"},
     {229, "clock_getres", {A::clock, A::ptr}, sys::clock_getres, "1 ns"},
     {230, "clock_nanosleep", {A::clock, A::hex, A::ptr, A::ptr}, sys::clock_nanosleep, "blocks the thread until a deadline"},
@@ -103,8 +122,13 @@ static const SyscallDef kTable[] = {
     {232, "epoll_wait", {A::fd, A::ptr, A::dec, A::dec}, sys::epoll_pwait, "as epoll_pwait"},
     {233, "epoll_ctl", {A::fd, A::dec, A::fd, A::ptr}, sys::epoll_ctl, "emulated objects only; regular files: EPERM, as Linux"},
     {234, "tgkill", {A::dec, A::dec, A::sig}, sys::tgkill, "queues the signal on the emulated thread"},
+    {235, "utimes", {A::str, A::ptr}, sys::refuse_path_change, "refused (EACCES)"},
+    {246, "kexec_load", {A::hex, A::dec, A::ptr, A::hex}, sys::refuse_host_control, "refused (EPERM)"},
     {257, "openat", {A::dirfd, A::str, A::open_flags, A::hex}, sys::openat, "read-only pass-through; creating or writing refused (EACCES) outside --allow-write"},
     {258, "mkdirat", {A::dirfd, A::str, A::hex}, sys::mkdirat, "only under --allow-write"},
+    {259, "mknodat", {A::dirfd, A::str, A::hex, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
+    {260, "fchownat", {A::dirfd, A::str, A::dec, A::dec, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
+    {261, "futimesat", {A::dirfd, A::str, A::ptr}, sys::refuse_path_change, "refused (EACCES)"},
     {262, "newfstatat", {A::dirfd, A::str, A::ptr, A::hex}, sys::newfstatat, "host fstatat, read-only"},
     {263, "unlinkat", {A::dirfd, A::str, A::hex}, sys::unlinkat, "only under --allow-write"},
     {264, "renameat", {A::dirfd, A::str, A::dirfd, A::str}, sys::renameat, "only under --allow-write, both ends"},
@@ -113,16 +137,23 @@ static const SyscallDef kTable[] = {
     {267, "readlinkat", {A::dirfd, A::str, A::ptr, A::size}, sys::readlinkat, "host readlink; /proc/self/exe is the program"},
     {268, "fchmodat", {A::dirfd, A::str, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
     {269, "faccessat", {A::dirfd, A::str, A::hex}, sys::faccessat, "host access; W_OK refused outside --allow-write"},
+    {280, "utimensat", {A::dirfd, A::str, A::ptr, A::hex}, sys::refuse_path_change, "refused (EACCES)"},
     {281, "epoll_pwait", {A::fd, A::ptr, A::dec, A::dec, A::ptr, A::size}, sys::epoll_pwait, "blocks the thread until an emulated object is ready or the timeout"},
     {284, "eventfd", {A::dec}, nullptr, ""},
     {290, "eventfd2", {A::dec, A::hex}, sys::eventfd2, "an emulated eventfd (Go's poller wake-up)"},
     {291, "epoll_create1", {A::hex}, sys::epoll_create1, "an emulated epoll"},
     {292, "dup3", {A::fd, A::fd, A::hex}, sys::dup3, "guest descriptor table"},
     {293, "pipe2", {A::ptr, A::hex}, sys::pipe2, "an emulated pipe"},
+    {297, "rt_tgsigqueueinfo", {A::dec, A::dec, A::sig, A::ptr}, sys::refuse_host_control, "refused (EPERM): no host process is signalled"},
     {302, "prlimit64", {A::dec, A::dec, A::ptr, A::ptr}, sys::prlimit64, "this process's own limits"},
+    {310, "process_vm_readv", {A::dec, A::ptr, A::dec, A::ptr, A::dec, A::hex}, sys::refuse_host_control, "refused (EPERM)"},
+    {311, "process_vm_writev", {A::dec, A::ptr, A::dec, A::ptr, A::dec, A::hex}, sys::refuse_host_control, "refused (EPERM)"},
+    {313, "finit_module", {A::fd, A::str, A::hex}, sys::refuse_host_control, "refused (EPERM)"},
     {316, "renameat2", {A::dirfd, A::str, A::dirfd, A::str, A::hex}, sys::renameat, "as renameat"},
     {318, "getrandom", {A::ptr, A::size, A::hex}, sys::getrandom, "bytes from --seed"},
     {322, "execveat", {A::dirfd, A::str, A::ptr, A::ptr, A::hex}, sys::refuse_process, "refused (EACCES)"},
+    {424, "pidfd_send_signal", {A::fd, A::sig, A::ptr, A::hex}, sys::refuse_host_control, "refused (EPERM): no host process is signalled"},
+    {434, "pidfd_open", {A::dec, A::hex}, sys::refuse_host_control, "refused (EPERM): no host process is named"},
     {435, "clone3", {A::ptr, A::size}, nullptr, ""},
 };
 
@@ -158,24 +189,32 @@ void Process::dispatch_syscall(Thread& t) {
                                 cpu_.reg(Reg::r8), cpu_.reg(Reg::r9)}};
     const SyscallDef* def = find_syscall(nr);
     std::string line;
-    if (opts_.strace) line = strace_call(*this, nr, def, call.a);  // before the call: inputs as given
+    if (strace()) line = strace_call(*this, nr, def, call.a);  // before the call: inputs as given
     int64_t r = def && def->handler ? def->handler(call) : -ENOSYS;
     if ((!def || !def->handler) && opts_.diag && warned_syscalls_.insert(nr).second) {
         std::string_view name = syscall_name(nr);
         *opts_.diag << fmt::format("gostart-emu: {}: unimplemented syscall {} ({}) in thread {} at {}: -ENOSYS\n",
                                    opts_.exe_path, name.empty() ? "?" : name, nr, t.tid, describe(cpu_.reg(Reg::rip)));
     }
-    if (opts_.strace) {
+    if (r == kBlocked) t.resumed_nr = nr;  // the result is known when the thread wakes: "resumed"
+    if (strace()) {
         if (r == kBlocked) {
-            // The result is known when the thread wakes; the line then says it resumed.
-            *opts_.strace << fmt::format("[{}] {} <unfinished ...>\n", t.tid, line);
-            t.resumed_nr = nr;
+            *strace() << fmt::format("[{}] {} <unfinished ...>\n", t.tid, line);
         } else {
-            *opts_.strace << fmt::format("[{}] {}{}\n", t.tid, line, strace_result(nr, def, r));
+            *strace() << fmt::format("[{}] {}{}\n", t.tid, line, strace_result(nr, def, r));
         }
     }
     if (r == kBlocked || r == kNoReturn) return;
+    note_host_io(nr, call.a, r);
     cpu_.set_reg(Reg::rax, static_cast<uint64_t>(r));
+}
+
+// Input or output on a host descriptor is what a user sees of a program: it restarts the idle count.
+void Process::note_host_io(int nr, const std::array<uint64_t, 6>& args, int64_t result) {
+    bool io = nr == 0 || nr == 1 || nr == 17 || nr == 18 || nr == 19 || nr == 20;  // read write pread pwrite readv writev
+    if (!io || result < 0) return;
+    const FdEntry* e = fds_.get(static_cast<int>(args[0]));
+    if (e && e->file->kind == OpenFile::Kind::host) idle_ns_ = 0;
 }
 
 }  // namespace gostart::linux

@@ -218,7 +218,7 @@ Picture build_layout(const LayoutInputs& in) {
     }
     if (auto sched = r.sym("runtime.sched")) {
         Box b{"sched", fmt::format("runtime.sched @ {:#x}", *sched), {}};
-        for (const char* f : {"goidgen", "mnext", "maxmcount", "nmidle", "npidle", "runqsize"})
+        for (const char* f : {"goidgen", "mnext", "maxmcount", "nmidle", "npidle", "runqsize", "runq.size"})
             add_field(b, r, "schedt", f, *sched, f, {}, true);
         add_field(b, r, "schedt", "pidle", *sched, "pidle (idle P list)");
         p.structs.push_back(b);

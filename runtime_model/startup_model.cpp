@@ -129,13 +129,16 @@ std::vector<Expectation> StartupModel::predict(Milestone m) const {
                 std::string pi = fmt::format("allp[{}]", i);
                 out.push_back({field(pi, "p", "status"), num(r.p_idle), "procresize: every P but m0's is put idle"});
                 out.push_back({field(pi, "p", "id"), num(static_cast<uint64_t>(i)), "procresize: pp.init(i) sets id = index"});
-                out.push_back({field(pi, "p", "link"), i + 1 < procs ? addr_of(fmt::format("allp[{}]", i + 1)) : addr(0),
-                               "pidleput from allp[n-1] down to allp[1]: each links to the one put before it"});
+                // The idle list runs allp[1] -> allp[2] -> ... (until 1.25) or allp[n-1] -> allp[n-2] -> ... (1.26+).
+                int next = r.idle_ps_ascending ? i - 1 : i + 1;
+                out.push_back({field(pi, "p", "link"),
+                               next >= 1 && next < procs ? addr_of(fmt::format("allp[{}]", next)) : addr(0), r.idle_ps_why});
             }
             out.push_back({field("sched", "schedt", "npidle"), num(static_cast<uint64_t>(procs - 1)),
                            "procresize: pidleput for each of the procs-1 idle Ps"});
-            out.push_back({field("sched", "schedt", "pidle"), procs > 1 ? addr_of("allp[1]") : addr(0),
-                           "pidleput pushes on the front: allp[1] was put last"});
+            int head = r.idle_ps_ascending ? procs - 1 : 1;
+            out.push_back({field("sched", "schedt", "pidle"), procs > 1 ? addr_of(fmt::format("allp[{}]", head)) : addr(0),
+                           fmt::format("pidleput pushes on the front: allp[{}] was put last", head)});
             out.push_back({field("g0", "g", "atomicstatus"), num(r.g_idle), "g0's status is never set: it stays _Gidle (0)"});
             out.push_back({var("runtime.allglen", 8), num(0), "no goroutine has been created yet"});
             break;

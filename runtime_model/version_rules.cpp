@@ -21,10 +21,10 @@ VersionRules rules_for(const loader::go::GoVersionNumber& v) {
         r.g0_stack_span = 64 * 1024 - 104;
         r.g0_stack_why = "asm_amd64.s rt0_go (1.13-1.20): LEAQ (-64*1024+104)(SP), BX";
     }
-    // 1.13's 880 and 1.15's 928 are what esbuild 0.1.0 (go1.13.8) and 0.7.0 (go1.15) leave in g0's guards;
-    // 1.14's 896 is UNVERIFIED: neither its stack.go nor a go1.14 binary was reachable when this was written.
+    // Each value is in that release's runtime/stack.go (1.14.6: line 94) and is what a real binary of it leaves
+    // in g0's and g1's guards: esbuild 0.1.0 (go1.13.8) 880, 0.6.0 (go1.14.2) 896, 0.7.0 (go1.15) 928.
     // From 1.21 the constant is derived: stackNosplit (abi.StackNosplitBase 800 * StackGuardMultiplier 1)
-    // + stackSystem 0 + abi.StackSmall 128 = 928.
+    // + stackSystem 0 + abi.StackSmall 128 = 928 (internal/abi/stack.go, unchanged to 1.27).
     if (at_least(21)) {
         r.stack_guard = 928;
         r.stack_guard_why = "stack.go (1.21+): stackGuard = stackNosplit(800) + stackSystem(0) + abi.StackSmall(128) = 928";
@@ -37,6 +37,14 @@ VersionRules rules_for(const loader::go::GoVersionNumber& v) {
     } else {
         r.stack_guard = 880;
         r.stack_guard_why = "stack.go (1.13): _StackGuard = 880*sys.StackGuardMultiplier + _StackSystem";
+    }
+    if (at_least(26)) {
+        r.idle_ps_ascending = true;
+        r.idle_ps_why = "procresize (1.26+): idle Ps are gathered on a list from allp[n-1] down, then pidleput "
+                        "from allp[1] up: each P links to the one put before it, the one below";
+    } else {
+        r.idle_ps_why = "procresize (1.13-1.25): pidleput from allp[n-1] down to allp[1]: each P links to the one "
+                        "put before it, the one above";
     }
     if (at_least(25)) r.ncpu_var = "runtime.numCPUStartup";
     if (at_least(22)) r.random_var = "runtime.startupRand";

@@ -29,6 +29,11 @@ struct VersionRules {
     std::string random_var = "runtime.startupRandomData";
     bool random_is_slice = true;   // startupRandomData []byte; 1.22's startupRand is []byte too
     bool goid_is_atomic = false;   // g.goid: int64 until 1.19, uint64 (plain) later — same 8 bytes
+    // The order procresize leaves the idle Ps in: until 1.25 it pidleputs from allp[n-1] down to allp[1]
+    // (sched.pidle = allp[1], each links to the next one up); from 1.26 it first collects them in a list and
+    // pidleputs allp[1] first (sched.pidle = allp[n-1], each links to the next one down).
+    bool idle_ps_ascending = false;
+    std::string idle_ps_why;
 };
 
 // Oldest and newest supported releases for the model.

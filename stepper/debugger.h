@@ -47,7 +47,7 @@ public:
     void help(std::string_view name);
 
 private:
-    void refresh();  // rebuild the per-session helpers after a replay launched a new session
+    void refresh();  // build the per-session helpers (code info, instruction cache) on first use
 
     Controller& ctl_;
     std::ostream& out_;

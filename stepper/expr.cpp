@@ -37,6 +37,20 @@ uint64_t Evaluator::read(uint64_t addr, uint64_t size) const {
 
 uint64_t Evaluator::current_g() const { return read(engine_.reg(cpu::Reg::fs_base) - 8, 8); }
 
+std::optional<uint64_t> Evaluator::g() const {
+    uint64_t v = 0, fs = engine_.reg(cpu::Reg::fs_base);
+    if (fs < 8 || !engine_.try_read(fs - 8, &v, 8) || v == 0) return std::nullopt;
+    return v;
+}
+
+std::optional<uint64_t> Evaluator::field(uint64_t addr, std::string_view type, std::string_view path) const {
+    if (!layouts_) return std::nullopt;
+    auto f = layouts_->field(type, path);
+    uint64_t v = 0;
+    if (!f || f->size > 8 || !engine_.try_read(addr + f->offset, &v, f->size)) return std::nullopt;
+    return v;
+}
+
 Place Evaluator::resolve(std::string_view expr) const {
     std::string_view e = expr;
     if (e.starts_with("$")) {
@@ -47,6 +61,9 @@ Place Evaluator::resolve(std::string_view expr) const {
     if (auto n = parse_number(e)) return {0, 8, "", *n};
     bool deref = e.starts_with("*");
     if (deref) e.remove_prefix(1);
+    if (auto n = parse_number(e); n && deref) return {*n, 8, "", std::nullopt};  // *0xADDR: 8 bytes there
+    if (!deref && kRoots.find(e) == kRoots.end() && e != "g")
+        if (auto addr = symbols_.find(e)) return {*addr, 8, "", std::nullopt};  // main.counter: a symbol, 8 bytes
     size_t end = e.find_first_of(".[");
     std::string_view root = e.substr(0, end), rest = end == std::string_view::npos ? "" : e.substr(end);
     Place p;
@@ -90,7 +107,8 @@ Place Evaluator::resolve(std::string_view expr) const {
     return {p.addr + f->offset, f->size, "", std::nullopt};
 }
 
-std::string Evaluator::format(uint64_t v, uint64_t size) const {
+std::string Evaluator::format(uint64_t v, uint64_t size, bool hex) const {
+    if (hex) return fmt::format("{:#x}", size < 8 ? v & ((uint64_t(1) << (8 * size)) - 1) : v);
     uint8_t probe = 0;
     if (size == 8 && v >= 0x1000 && engine_.try_read(v, &probe, 1)) return fmt::format("{:#x}", v);
     int64_t s = size == 8 ? static_cast<int64_t>(v) : size == 4 ? static_cast<int32_t>(v) : size == 2 ? static_cast<int16_t>(v) : static_cast<int8_t>(v);
@@ -104,11 +122,11 @@ uint64_t Evaluator::value(std::string_view expr) const {
     return read(p.addr, std::min<uint64_t>(p.size, 8));
 }
 
-std::string Evaluator::print(std::string_view expr) const {
+std::string Evaluator::print(std::string_view expr, bool hex) const {
     Place p = resolve(expr);
-    if (p.value) return fmt::format("{} = {}\n", expr, format(*p.value, 8));
+    if (p.value) return fmt::format("{} = {}\n", expr, format(*p.value, 8, hex));
     auto one = [&](uint64_t addr, uint64_t size) {
-        if (size <= 8 && (size & (size - 1)) == 0) return format(read(addr, size), size);
+        if (size <= 8 && (size & (size - 1)) == 0) return format(read(addr, size), size, hex);
         std::string words;
         for (uint64_t o = 0; o < size && o < 32; o += 8) words += fmt::format("{}{:#x}", o ? ", " : "", read(addr + o, 8));
         return fmt::format("{{{}{}}}", words, size > 32 ? ", ..." : "");
@@ -118,6 +136,14 @@ std::string Evaluator::print(std::string_view expr) const {
     std::string prefix = p.type + ".";
     for (const auto& [name, f] : layouts_->all_fields())
         if (name.starts_with(prefix)) fields.emplace_back(name.substr(prefix.size()), f);
+    // A bare name that only repeats a nested one ("lo" beside "stack.lo", same place) is an alias
+    // the layouts keep for lookups; the nested name says more.
+    std::erase_if(fields, [&fields](const auto& a) {
+        if (a.first.find('.') != std::string::npos) return false;
+        return std::any_of(fields.begin(), fields.end(), [&a](const auto& b) {
+            return b.first.ends_with("." + a.first) && b.second.offset == a.second.offset && b.second.size == a.second.size;
+        });
+    });
     std::stable_sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.second.offset < b.second.offset; });
     std::string out = fmt::format("{} = {} at {:#x} {{\n", expr, p.type, p.addr);
     for (const auto& [name, f] : fields) out += fmt::format("    {} = {}\n", name, one(p.addr + f.offset, f.size));

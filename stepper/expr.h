@@ -31,11 +31,17 @@ public:
 
     // Throws std::runtime_error with a one-line reason.
     Place resolve(std::string_view expr) const;
-    // `NAME = VALUE`, or for a whole struct `NAME = {` then a field per line and `}`.
-    std::string print(std::string_view expr) const;
+    // `NAME = VALUE`, or for a whole struct `NAME = {` then a field per line and `}`. `hex`: every
+    // value in hex (gdb's print/x).
+    std::string print(std::string_view expr, bool hex = false) const;
     // The integer value of an expression (an address for x), throws like resolve.
     uint64_t value(std::string_view expr) const;
-    std::string format(uint64_t v, uint64_t size) const;
+    std::string format(uint64_t v, uint64_t size, bool hex = false) const;
+    // A field of the `type` struct at `addr` (up to 8 bytes), by its layout name; nullopt when the
+    // layouts or the memory do not have it.
+    std::optional<uint64_t> field(uint64_t addr, std::string_view type, std::string_view path) const;
+    // The current g (from -8(FS)), or nullopt before the TLS is set up.
+    std::optional<uint64_t> g() const;
 
 private:
     uint64_t read(uint64_t addr, uint64_t size) const;

@@ -2,6 +2,7 @@
 // structures by name, threads, goroutines, milestones and the model's check table.
 #include "stepper/debugger.h"
 #include "stepper/location.h"
+#include "trace/go_backtrace.h"
 
 #include <fmt/format.h>
 
@@ -71,30 +72,33 @@ void do_disassemble(Debugger& d, std::string_view a) {
     }
 }
 
-// The Go backtrace: the pclntab's frame size at each pc gives where the return address is.
+// The Go backtrace: the pclntab's frame size at each pc gives where the return address is. On g0,
+// runtime.systemstack is where a goroutine switched stacks: as Go's own traceback does, go on from
+// the goroutine's saved pc and sp (m.curg.sched).
 void do_bt(Debugger& d, std::string_view) {
-    uint64_t pc = d.engine().reg(cpu::Reg::rip), sp = d.engine().reg(cpu::Reg::rsp);
-    for (int depth = 0; depth < 100; ++depth) {
-        int id = d.code().function_id(pc);
-        uint64_t look = depth ? pc - 1 : pc;  // a return address's line is the call's
-        auto line = d.code().line(look);
-        std::string name = id < 0 ? "?" : std::string(d.code().function_name(id));
-        d.out() << fmt::format("#{:<2} {:#x} in {}{}\n", depth, pc, name,
-                               line ? fmt::format(" at {}:{}", line->file, line->line) : "");
-        if (id < 0 || name == "runtime.goexit" || name == "runtime.rt0_go" || name == "runtime.mstart" ||
-            name == "_rt0_amd64_linux" || name == "_rt0_amd64")
-            return;
-        auto frame = d.code().frame_size(look);
-        uint64_t ret = 0;
-        if (!frame || !d.engine().try_read(sp + *frame, &ret, 8)) return;
-        sp += *frame + 8;
-        pc = ret;
-    }
+    auto read = [&d](uint64_t addr, uint64_t& v) { return d.engine().try_read(addr, &v, 8); };
+    Evaluator ev = d.eval();
+    auto find_switch = [&ev]() -> std::optional<trace::StackSwitch> {
+        auto g = ev.g();
+        auto m = g ? ev.field(*g, "g", "m") : std::nullopt;
+        auto g0 = m ? ev.field(*m, "m", "g0") : std::nullopt;
+        auto curg = m ? ev.field(*m, "m", "curg") : std::nullopt;
+        if (!g || !g0 || *g != *g0 || !curg || !*curg) return std::nullopt;
+        auto spc = ev.field(*curg, "g", "sched.pc"), ssp = ev.field(*curg, "g", "sched.sp");
+        auto goid = ev.field(*curg, "g", "goid");
+        return trace::StackSwitch{spc.value_or(0), spc ? ssp.value_or(0) : 0, goid.value_or(0)};
+    };
+    auto frames = trace::go_backtrace(d.code(), read, d.engine().reg(cpu::Reg::rip), d.engine().reg(cpu::Reg::rsp),
+                                      100, find_switch);
+    for (size_t i = 0; i < frames.size(); ++i) d.out() << trace::format_frame(i, frames[i]) << "\n";
 }
 
 void do_print(Debugger& d, std::string_view a) {
+    bool hex = a.starts_with("/x");
+    if (hex) a.remove_prefix(a.size() > 2 && a[2] == ' ' ? 3 : 2);
+    else if (a.starts_with("/")) throw std::runtime_error("print/x is the one format print takes (x/NFU for more)");
     if (a.empty()) throw std::runtime_error("print EXPR: g0.stack.hi, m0.id, sched.maxmcount, allp[0].status, g, *g, m0");
-    d.out() << d.eval().print(a);
+    d.out() << d.eval().print(a, hex);
 }
 
 const char* wait_name(const linux::Thread& t) {
@@ -151,20 +155,35 @@ void do_check(Debugger& d, std::string_view) {
     d.out() << (table.empty() ? "No model checks yet (no milestone reached, or no layouts for this binary).\n" : table);
 }
 
-// FNV-1a over every writable page: equal digests, equal states.
+// FNV-1a over the whole state a run could differ in: every mapped page with its place and protection,
+// and every thread's registers (the running one's from the CPU, the others' from their saved
+// contexts) with its wait state. Equal digests, equal states.
 void do_digest(Debugger& d, std::string_view) {
     uint64_t h = 0xcbf29ce484222325ull;
-    auto mix = [&h](const uint8_t* p, size_t n) {
-        for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+    auto mix = [&h](const void* p, size_t n) {
+        for (size_t i = 0; i < n; ++i) h = (h ^ static_cast<const uint8_t*>(p)[i]) * 0x100000001b3ull;
     };
     size_t pages = 0;
     std::vector<uint8_t> page(4096);
-    for (const auto& v : d.ctl().session().process().memory().vmas()) {
-        if (!v.in_engine || !(v.prot & 2)) continue;
+    auto& proc = d.ctl().session().process();
+    for (const auto& v : proc.memory().vmas()) {
+        mix(&v.start, 8), mix(&v.end, 8), mix(&v.prot, 4);
+        if (!v.in_engine) continue;
         for (uint64_t a = v.start; a < v.end; a += 4096)
             if (d.engine().try_read(a, page.data(), page.size())) mix(page.data(), page.size()), ++pages;
     }
-    d.out() << fmt::format("memory digest {:016x} over {} writable pages at instruction {}\n", h, pages, d.ctl().position());
+    for (const auto& [tid, t] : proc.threads()) {
+        mix(&tid, sizeof tid);
+        auto wait = static_cast<int>(t->wait.kind);
+        mix(&wait, sizeof wait);
+        for (size_t i = 0; i < cpu::kRegNames.size(); ++i) {
+            auto r = static_cast<cpu::Reg>(i);
+            uint64_t v = tid == proc.current_tid() ? d.engine().reg(r) : t->ctx_saved ? d.engine().context_reg(t->ctx, r) : 0;
+            mix(&v, 8);
+        }
+    }
+    d.out() << fmt::format("state digest {:016x} over {} pages and {} threads at instruction {}\n", h, pages,
+                           proc.threads().size(), d.ctl().position());
 }
 
 }  // namespace
@@ -175,12 +194,20 @@ std::vector<Command> looking_commands() {
         {{"x"}, "x/NFU ADDR", "examine memory: N units of U (b h w g) as F (x d u i); ADDR an expression", do_x},
         {{"disassemble", "disas"}, "disassemble [LOCATION]", "a function's instructions in the trace's format", do_disassemble},
         {{"bt", "backtrace"}, "bt", "the Go backtrace from the pclntab's frame sizes", do_bt},
-        {{"print", "p"}, "print EXPR", "runtime state by name: g0.stack.hi, m0.id, sched.maxmcount, allp[0].status, g, *g, m0", do_print},
+        {{"print", "p"}, "print[/x] EXPR", "runtime state by name: g0.stack.hi, m0.id, sched.maxmcount, allp[0].status, g, *g, m0, main.counter, $rsp; /x in hex", do_print},
         {{"threads"}, "threads", "the threads: tid, pc, state", do_threads},
         {{"goroutines", "grs"}, "goroutines", "the goroutines in allgs: goid, g, status, start function", do_goroutines},
         {{"milestones"}, "milestones", "the start-up milestones reached, with instruction counts", do_milestones},
         {{"check"}, "check", "the runtime model's checks at the milestones reached so far", do_check},
-        {{"digest"}, "digest", "a digest of the writable guest memory (to compare states)", do_digest},
+        {{"digest"}, "digest", "a digest of memory and every thread's registers (to compare states)", do_digest},
+        {{"checkpoints"}, "checkpoints", "the checkpoints kept for going back: where, and the memory they hold",
+         [](Debugger& d, std::string_view) {
+             const auto& store = d.ctl().checkpoints();
+             std::string at;
+             for (uint64_t p : store.positions()) at += fmt::format(" {}", p);
+             d.out() << fmt::format("{} checkpoints, {:.1f} MiB, at instructions{}\n", store.count(),
+                                    static_cast<double>(store.bytes()) / (1 << 20), at);
+         }},
         {{"position", "pos"}, "position", "the number of instructions executed so far",
          [](Debugger& d, std::string_view) { d.out() << fmt::format("instruction {}\n", d.ctl().position()); }},
     };

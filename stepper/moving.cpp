@@ -1,5 +1,5 @@
-// The commands that move the program: forwards by instruction count, to breakpoints and milestones,
-// and backwards by replay (Controller::go_to).
+// The commands that move the program: forwards by instruction count, to breakpoints, watches and
+// milestones, and backwards through checkpoints (Controller::go_to, reverse_continue).
 #include "stepper/debugger.h"
 #include "stepper/location.h"
 
@@ -26,19 +26,30 @@ void do_break(Debugger& d, std::string_view a) {
 }
 
 void do_delete(Debugger& d, std::string_view a) {
-    auto& bps = d.ctl().breakpoints();
     if (a.empty()) {
-        bps.clear();
+        d.ctl().breakpoints().clear();
         d.ctl().watches().clear();
         d.out() << "Deleted all breakpoints and watches.\n";
         return;
     }
     auto id = parse_number(a);
-    auto n = std::erase_if(bps, [&](const Breakpoint& b) { return id && b.id == static_cast<int>(*id); });
-    d.out() << (n ? fmt::format("Deleted breakpoint {}.\n", a) : fmt::format("No breakpoint {}.\n", a));
+    bool gone = id && d.ctl().remove(static_cast<int>(*id));
+    d.out() << (gone ? fmt::format("Deleted {}.\n", a) : fmt::format("No breakpoint or watch {}.\n", a));
 }
 
-void moved(Debugger& d) { d.show_position(); }
+// After a move: a watch's values and the writing instruction (gdb's "Old value = / New value ="),
+// then where the program is.
+void moved(Debugger& d) {
+    if (const auto& w = d.ctl().last_watch()) {
+        Evaluator ev = d.eval();
+        d.out() << fmt::format("Old value = {}\nNew value = {}\n", ev.format(w->old_value, w->watch->size),
+                               ev.format(w->new_value, w->watch->size));
+        auto line = d.code().line(w->writer);
+        d.out() << fmt::format("written by {:#x} {}{}\n", w->writer, d.code().symbols().describe(w->writer),
+                               line ? fmt::format(" ({}:{})", line->file.substr(line->file.find_last_of('/') + 1), line->line) : "");
+    }
+    d.show_position();
+}
 
 void do_nexti(Debugger& d, std::string_view) {
     uint64_t pc = d.engine().reg(cpu::Reg::rip);
@@ -69,15 +80,18 @@ void do_until(Debugger& d, std::string_view a) {
 
 void do_rstepi(Debugger& d, std::string_view a) {
     uint64_t n = count_arg(a), now = d.ctl().position();
+    if (now == 0 && !d.ctl().exited()) throw std::runtime_error("Already at the first instruction.");
     d.ctl().go_to(n > now ? 0 : now - n);
     moved(d);
 }
 
 void do_watch(Debugger& d, std::string_view a) {
+    if (a.empty()) throw std::runtime_error("watch EXPR: a runtime field such as sched.mcount, or *0xADDR");
     Place p = d.eval().resolve(a);
-    if (p.value || !p.type.empty() || p.size > 8) throw std::runtime_error(fmt::format("{}: not a field of at most 8 bytes in memory", a));
-    d.ctl().watches().push_back({std::string(a), p.addr, p.size, 0});
-    d.out() << fmt::format("Watch {} at {:#x} ({} bytes): checked after each block\n", a, p.addr, p.size);
+    if (p.value || !p.type.empty() || p.size == 0 || p.size > 8)
+        throw std::runtime_error(fmt::format("{}: not a value of at most 8 bytes in memory", a));
+    int id = d.ctl().add_watch(std::string(a), p.addr, p.size);
+    d.out() << fmt::format("Watchpoint {}: {} ({} bytes at {:#x})\n", id, a, p.size, p.addr);
 }
 
 }  // namespace
@@ -93,10 +107,10 @@ std::vector<Command> moving_commands() {
         {{"nexti", "ni"}, "nexti", "one instruction, stepping over calls", do_nexti},
         {{"stepout"}, "stepout", "run until the current function returns (return address from the pclntab frame size)", do_stepout},
         {{"until", "u"}, "until MILESTONE", "run to a milestone (or any location)", do_until},
-        {{"rstepi", "rsi"}, "rstepi [N]", "go back N instructions (replays from the start)", do_rstepi},
-        {{"rcontinue", "rc"}, "rcontinue", "go back to the previous breakpoint hit",
+        {{"rstepi", "rsi"}, "rstepi [N]", "go back N instructions (from the nearest checkpoint)", do_rstepi},
+        {{"rcontinue", "rc"}, "rcontinue", "go back to the previous breakpoint hit or watch trigger",
          [](Debugger& d, std::string_view) { d.ctl().reverse_continue(); moved(d); }},
-        {{"watch"}, "watch EXPR", "stop after the block that changes EXPR (e.g. watch sched.mcount)", do_watch},
+        {{"watch"}, "watch EXPR", "stop right after an instruction changes EXPR (watch sched.mcount, watch *0xADDR)", do_watch},
     };
 }
 

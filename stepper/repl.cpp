@@ -37,6 +37,20 @@ std::string history_file() {
 
 void on_sigint(int) { Controller::interrupted = true; }
 
+// Ctrl-C: during a run it stops the run before the next block (Controller polls the flag); at the
+// prompt it abandons the line being typed. Either way the session goes on. The handler stays for the
+// whole session; libedit, which takes SIGINT while it reads, hands it on to it.
+struct SigintHandler {
+    struct sigaction old {};
+    SigintHandler() {
+        struct sigaction sa {};
+        sa.sa_handler = on_sigint;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old);  // no SA_RESTART: a blocked read returns, the prompt comes back
+    }
+    ~SigintHandler() { sigaction(SIGINT, &old, nullptr); }
+};
+
 }  // namespace
 
 void run_interactive(Debugger& d) {
@@ -47,23 +61,27 @@ void run_interactive(Debugger& d) {
     using_history();
     read_history(hist.c_str());
     std::string last;
+    SigintHandler sigint;
     d.show_position();
     for (;;) {
-        // libedit owns SIGINT while it reads; a run gets ours, which stops it at the next block.
+        Controller::interrupted = false;
         char* raw = readline(kPrompt);
-        if (!raw) break;
+        if (!raw) {
+            if (Controller::interrupted) {  // Ctrl-C at the prompt: a fresh line, as gdb's "Quit"
+                std::cout << "Quit\n";
+                std::cout.flush();
+                continue;
+            }
+            std::cout << "\n";
+            break;
+        }
         std::string line = raw;
         std::free(raw);
         if (line.find_first_not_of(" \t") == std::string::npos) line = last;
         else if (line != last) add_history(line.c_str()), write_history(hist.c_str());
         last = line;
-        struct sigaction sa = {}, old = {};
-        sa.sa_handler = on_sigint;
-        sigaction(SIGINT, &sa, &old);
-        bool go_on = d.execute(line);
-        sigaction(SIGINT, &old, nullptr);
         Controller::interrupted = false;
-        if (!go_on) break;
+        if (!d.execute(line)) break;
     }
 }
 
@@ -72,7 +90,7 @@ void run_script(Debugger& d, std::istream& in) {
     d.show_position();
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t") == std::string::npos || line[line.find_first_not_of(" \t")] == '#') continue;
-        d.out() << kPrompt << line << "\n";
+        d.out() << kPrompt << line << std::endl;  // flushed: what follows is this command's
         if (!d.execute(line)) break;
     }
 }

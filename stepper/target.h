@@ -1,11 +1,12 @@
-// Target: one fresh emulated run for the stepper — a Session set up from the step command's options,
-// and the model's check table for the milestones it has reached. The stepper goes backwards by
-// launching a new Target and replaying it forward (execution is deterministic), so it must be able
-// to make as many as it likes; the app layer, which knows how to build a Session, provides them.
+// Target: the emulated run the stepper drives — a Session set up from the step command's options,
+// and the state the app keeps beside it (the model's check table for the milestones reached). The
+// app layer, which knows how to build a Session, provides it; the stepper checkpoints and restores
+// both halves to go backwards.
 #pragma once
 
 #include "app/session.h"
 
+#include <any>
 #include <functional>
 #include <memory>
 #include <string>
@@ -15,6 +16,9 @@ namespace gostart::stepper {
 struct Target {
     std::shared_ptr<app::Session> session;
     std::function<std::string()> check_table;  // the model's table at this point ("" when no model)
+    // The app's state beside the session, as a value for a checkpoint, and back (empty: none).
+    std::function<std::any()> save_extra;
+    std::function<void(const std::any&)> restore_extra;
 };
 
 using Launcher = std::function<Target()>;

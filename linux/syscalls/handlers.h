@@ -90,6 +90,7 @@ int64_t clock_nanosleep(SyscallCall&);
 
 // system.cpp
 int64_t arch_prctl(SyscallCall&);
+int64_t prctl(SyscallCall&);
 int64_t uname(SyscallCall&);
 int64_t getrandom(SyscallCall&);
 int64_t getrlimit(SyscallCall&);
@@ -98,6 +99,9 @@ int64_t prlimit64(SyscallCall&);
 int64_t getuid(SyscallCall&);
 int64_t getgid(SyscallCall&);
 int64_t refuse_socket(SyscallCall&);
+// ptrace, mount, reboot, settimeofday, pidfd_send_signal ...: what would reach the host system or
+// another process, refused with EPERM as for an unprivileged process (listed so that strace names them).
+int64_t refuse_host_control(SyscallCall&);
 int64_t sysinfo(SyscallCall&);
 
 }  // namespace gostart::linux::sys

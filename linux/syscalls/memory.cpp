@@ -4,6 +4,7 @@
 #include "cpu/prot.h"
 #include "linux/process.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -32,9 +33,15 @@ int64_t mmap(SyscallCall& c) {
     uint32_t map_prot = file ? (prot | cpu::kProtWrite) : prot;
     int64_t r = c.proc.memory().mmap(addr, len, file ? map_prot : prot, fixed, noreplace, name);
     if (r < 0 || !file) return r;
-    std::vector<uint8_t> buf(cpu::page_up(len));
-    ssize_t n = ::pread(file->host_fd, buf.data(), buf.size(), static_cast<off_t>(off));
-    if (n > 0) c.proc.cpu().try_write(static_cast<uint64_t>(r), buf.data(), static_cast<size_t>(n));
+    // In pieces: the length is the guest's (up to --max-memory), the file may be much shorter.
+    std::vector<uint8_t> buf(std::min<uint64_t>(cpu::page_up(len), 1 << 20));
+    for (uint64_t done = 0; done < len;) {
+        ssize_t n = ::pread(file->host_fd, buf.data(), std::min<uint64_t>(buf.size(), len - done),
+                            static_cast<off_t>(off + done));
+        if (n <= 0) break;
+        c.proc.cpu().try_write(static_cast<uint64_t>(r) + done, buf.data(), static_cast<size_t>(n));
+        done += static_cast<uint64_t>(n);
+    }
     if (map_prot != prot) c.proc.memory().mprotect(static_cast<uint64_t>(r), len, prot);
     return r;
 }
@@ -59,7 +66,7 @@ int64_t mincore(SyscallCall& c) {
         const Vma* v = c.proc.memory().find(a);
         if (!v) return -ENOMEM;
         uint8_t resident = v->in_engine ? 1 : 0;
-        if (!c.proc.cpu().try_write(c.a[2] + (a - addr) / cpu::kPageSize, &resident, 1)) return -EFAULT;
+        if (!c.proc.cpu().try_write_user(c.a[2] + (a - addr) / cpu::kPageSize, &resident, 1)) return -EFAULT;
     }
     return 0;
 }

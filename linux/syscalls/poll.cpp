@@ -73,7 +73,7 @@ int64_t make_pipe(SyscallCall& c, uint64_t out, uint32_t flags) {
     bool cloexec = flags & O_CLOEXEC;
     int fds[2] = {c.proc.fds().add(r, cloexec), 0};
     fds[1] = c.proc.fds().add(w, cloexec);
-    if (!c.proc.cpu().try_write(out, fds, sizeof fds)) {
+    if (!c.proc.cpu().try_write_user(out, fds, sizeof fds)) {
         c.proc.fds().close(fds[0]);
         c.proc.fds().close(fds[1]);
         return -EFAULT;

@@ -26,6 +26,11 @@ int64_t arch_prctl(SyscallCall& c) {
     }
 }
 
+// prctl: no option is supported, as on a kernel built without them. Go 1.27 names its heap and stack
+// mappings with PR_SET_VMA_ANON_NAME (set_vma_name_linux.go) and stops trying after the first -EINVAL,
+// as it does on kernels without CONFIG_ANON_VMA_NAME; the names would only show in /proc/self/maps.
+int64_t prctl(SyscallCall&) { return -EINVAL; }
+
 int64_t uname(SyscallCall& c) {
     utsname u{};
     std::strcpy(u.sysname, "Linux");
@@ -41,7 +46,7 @@ int64_t getrandom(SyscallCall& c) {
     uint64_t n = std::min<uint64_t>(c.a[1], 1 << 20);
     std::vector<uint8_t> buf(n);
     c.proc.random().fill(buf.data(), buf.size());
-    return c.proc.cpu().try_write(c.a[0], buf.data(), buf.size()) ? static_cast<int64_t>(n) : -EFAULT;
+    return c.proc.cpu().try_write_user(c.a[0], buf.data(), buf.size()) ? static_cast<int64_t>(n) : -EFAULT;
 }
 
 namespace {
@@ -98,6 +103,7 @@ int64_t getuid(SyscallCall&) { return 1000; }
 int64_t getgid(SyscallCall&) { return 1000; }
 
 int64_t refuse_socket(SyscallCall&) { return -EACCES; }
+int64_t refuse_host_control(SyscallCall&) { return -EPERM; }
 
 int64_t sysinfo(SyscallCall& c) {
     struct sysinfo si {};

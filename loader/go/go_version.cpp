@@ -76,6 +76,7 @@ GoIdentity identify(const BinaryView& view) {
                                 e.what() + (why_not.empty() ? "" : "; buildinfo: " + why_not) + ")");
         }
     }
+    id.buildinfo_error = why_not;
     id.number = parse_go_version(id.version);
     if (auto it = id.settings.find("GOAMD64"); it != id.settings.end()) id.goamd64 = it->second;
     else if (id.number && *id.number < GoVersionNumber{1, 18, 0}) id.goamd64 = "v1";

@@ -32,6 +32,9 @@ struct GoIdentity {
     // every binary is baseline amd64; "unknown" otherwise.
     std::string goamd64;
     std::optional<GoVersionNumber> number;  // parsed version (lower bound for an era)
+    // Why a .go.buildinfo that is there could not be read ("" when it was read or is absent): the
+    // version then comes from a weaker source, and callers decide whether a damaged file is acceptable.
+    std::string buildinfo_error;
 };
 
 // Throws GoFormatError only when no evidence at all is found (not a Go binary, or all three corrupt).

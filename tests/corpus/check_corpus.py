@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""One corpus binary (tools/fetch-corpus): `info --json` identifies it, and `gostart-emu -q BIN --version`
-prints what the native run prints, with the same exit status. Exit 77 (skipped) when the cache is absent."""
+"""One corpus binary (tools/corpus.txt): `info --json` identifies it, and `gostart-emu -q BIN ARGS...` prints
+what the native run of `BIN ARGS...` prints, with the same exit status. Exit 77 (skipped) when the cache is
+absent. Usage: check_corpus.py --emu EMU --binary BIN --go-version V ... -- ARGS..."""
 import argparse, json, os, subprocess, sys
 
 p = argparse.ArgumentParser()
@@ -11,6 +12,7 @@ p.add_argument('--version-source', required=True)
 p.add_argument('--stripped', choices=['yes', 'no'], required=True)
 p.add_argument('--magic', required=True)
 p.add_argument('--skip-run', action='store_true', help='identify only')
+p.add_argument('args', nargs='*', help='arguments of the run (after --)')
 a = p.parse_args()
 
 if not os.path.exists(a.binary):
@@ -31,10 +33,10 @@ for name in ('runtime.rt0_go', 'runtime.schedinit', 'runtime.main', 'main.main',
         errors.append(f'info symbols: {name} missing')
 
 if not a.skip_run:
-    native = subprocess.run([a.binary, '--version'], capture_output=True, timeout=60)
-    emu = subprocess.run([a.emu, '-q', a.binary, '--version'], capture_output=True, timeout=600)
+    native = subprocess.run([a.binary] + a.args, capture_output=True, timeout=60)
+    emu = subprocess.run([a.emu, '-q', a.binary] + a.args, capture_output=True, timeout=600)
     if (emu.stdout, emu.stderr, emu.returncode) != (native.stdout, native.stderr, native.returncode):
-        errors.append(f'--version: native {native.returncode} {native.stdout!r} {native.stderr!r}, emulated '
+        errors.append(f'{" ".join(a.args)}: native {native.returncode} {native.stdout!r} {native.stderr!r}, emulated '
                       f'{emu.returncode} {emu.stdout!r} {emu.stderr.decode(errors="replace")[-400:]!r}')
 
 for e in errors:

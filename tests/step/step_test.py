@@ -1,26 +1,41 @@
 #!/usr/bin/env python3
-"""Tests of `gostart-emu step`: usage step_test.py CASE EMULATOR PROGRAM.
+"""Tests of `gostart-emu step`: usage step_test.py CASE EMULATOR HELLO GOROUTINES FOREVER STEPPING_MD.
 
-scripted: a --script session on hello; deterministic lines compared exactly, and g0.stack.hi checked
-          against what `check --json` reports (independent evidence).
-reverse:  si 1000; rstepi 400 gives the registers and memory digest of a plain si 600; rcontinue.
-pty:      a pseudo-terminal session: the prompt, Tab completion, an empty line repeating the last command.
+scripted: a --script session on hello; deterministic lines compared exactly, g0.stack.hi checked
+          against what `check --json` reports (independent evidence), a write watch checked against
+          the registers and the code it names, bt across runtime.systemstack, piped stdin, the
+          program's exit status as the session's.
+reverse:  the state (registers of every thread, memory digest) after going back and forth equals
+          the state of a plain forward run without checkpoints, at several points, late ones in
+          goroutines where threads exist; rcontinue to breakpoints and to watch triggers.
+pty:      a pseudo-terminal session: the prompt, Tab completion of commands and symbols, history
+          (^P and the history file), an empty line repeating the last command, Ctrl-C interrupting
+          `continue` on a program that never ends, Ctrl-C at the prompt. Every read has a deadline
+          and the child is killed at the end, so it cannot hang.
+docs:     the session in docs/stepping.md, run again with its commands, gives the same output.
 """
 import json
 import os
 import pty
+import re
 import select
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 
-def step(emu, prog, commands):
+def step(emu, prog, commands, *options, stdin=False):
+    if stdin:
+        r = subprocess.run([emu, 'step', *options, prog], input='\n'.join(commands) + '\n', capture_output=True,
+                           text=True, timeout=240)
+        return r.returncode, r.stdout
     with tempfile.NamedTemporaryFile('w', suffix='.gdb', delete=False) as f:
         f.write('\n'.join(commands) + '\n')
     try:
-        r = subprocess.run([emu, 'step', '--script', f.name, prog], capture_output=True, text=True, timeout=240)
+        r = subprocess.run([emu, 'step', *options, '--script', f.name, prog], capture_output=True, text=True,
+                           timeout=240)
     finally:
         os.unlink(f.name)
     return r.returncode, r.stdout
@@ -45,7 +60,7 @@ def answers(out):
     return res
 
 
-def scripted(emu, prog):
+def scripted(emu, prog, goroutines, forever):
     rc, out = step(emu, prog, ['break rt0_go', 'c', 'si 5', 'regs', 'until settls', 'stepout', 'p g0.stack.hi',
                                'until schedinit', 'bt', 'stepout', 'p sched.maxmcount', 'p allp[0].status', 'p m0.id',
                                'until main', 'goroutines', 'milestones', 'check', 'help', 'c'])
@@ -64,7 +79,11 @@ def scripted(emu, prog):
     expect(any('goroutine 1 ' in l and 'running' in l and 'runtime.main' in l for l in a['goroutines']), 'goroutines', out)
     expect(any('main.main' in l for l in a['milestones']), 'milestones', out)
     expect(any('agree' in l or 'diverge' in l for l in a['check']), 'check table', out)
-    expect(any(l.strip().startswith('rstepi') for l in a['help']), 'help lists rstepi', out)
+    # help comes from the dispatch table: every command, aliases included.
+    for name in ['break|b', 'continue|c', 'stepi|si', 'nexti|ni', 'stepout', 'until|u', 'rstepi|rsi', 'rcontinue|rc',
+                 'watch', 'regs', 'x ', 'disassemble|disas', 'bt|backtrace', 'print|p', 'threads', 'goroutines|grs',
+                 'milestones', 'check', 'digest', 'position|pos', 'help|h', 'quit|q|exit']:
+        expect(any(l.strip().startswith(name) for l in a['help']), f'help lists {name}', out)
     expect(a['c#2'][-1].startswith('exit status 0 after '), 'continue to the end', out)
     # g0.stack.hi after settls, against check --json's value for the same field.
     hi = a['p g0.stack.hi'][0].split(' = ')[1]
@@ -74,68 +93,242 @@ def scripted(emu, prog):
     expect(vals, 'check --json reports g0.stack.hi', r.stderr[:2000])
     expect(int(vals[0], 0) == int(hi, 0), f'g0.stack.hi {hi} vs check --json {vals[0]}', out)
 
-
-def state(out, at):
+    # A write watch stops right after the instruction that wrote: the value is rsp's (rt0_go stores
+    # it there), the writer is a store to [rdi + 8] with rdi = &g0, and rip is the next instruction.
+    _, out = step(emu, prog, ['watch g0.stack.hi', 'c', 'p $rsp', 'position'])
     a = answers(out)
-    return a['regs'], a['digest']
+    w = a['c']
+    expect(w[0] == 'Watchpoint 1: g0.stack.hi' and w[1] == 'Old value = 0', 'watch fired with the old value', out)
+    new = w[2].split(' = ')[1]
+    expect(new == a['p $rsp'][0].split(' = ')[1], 'new value is rsp', out)
+    writer = int(w[3].split()[2], 16)
+    _, dis = step(emu, prog, [f'x/2i {writer:#x}'])
+    insn = answers(dis)[f'x/2i {writer:#x}']
+    expect('mov qword ptr [rdi + 8], rsp' in insn[0], 'the writer stores rsp at [rdi + 8]', dis)
+    expect(f'{int(insn[1].split()[1], 16):#x}' in w[4], 'stopped at the instruction after the writer', out + dis)
+
+    # bt on g0 inside runtime.systemstack goes on along the goroutine's stack, as Go's traceback does.
+    _, out = step(emu, prog, ['watch sched.mnext', 'c', 'c', 'bt'])
+    bt = answers(out)['bt']
+    expect(any('runtime.systemstack' in l for l in bt) and any("switched from goroutine 1's stack" in l for l in bt)
+           and 'runtime.goexit' in bt[-1] and any('runtime.main ' in l for l in bt), 'bt across systemstack', out)
+
+    # Commands from a pipe: no prompt, each echoed; the session ends with the program's exit status.
+    exitcode = os.path.join(os.path.dirname(prog), 'exitcode')
+    rc, out = step(emu, exitcode, ['c'], stdin=True)
+    expect(rc == 3 and '(gostart) c\n' in out and out.rstrip().endswith('exit status 3 after ' +
+           out.rstrip().split()[-2] + ' instructions'), f'piped stdin, exit status 3 (got {rc})', out)
+    # An unknown command, a bad argument: a message, the session goes on.
+    rc, out = step(emu, prog, ['frobnicate', 'si x', 'p nosuch', 'position'])
+    a = answers(out)
+    expect(a['frobnicate'] == ['Unknown command frobnicate. Try help.'] and a['position'] == ['instruction 0'],
+           'errors do not end the session', out)
 
 
-def reverse(emu, prog):
+def state(out, cmd_suffix=''):
+    a = answers(out)
+    return a['regs' + cmd_suffix], a['threads' + cmd_suffix], a['digest' + cmd_suffix]
+
+
+def plain(emu, prog, n):
+    """The state after n instructions of a run without checkpoints, stopped once."""
+    _, out = step(emu, prog, [f'si {n}', 'regs', 'threads', 'digest'], '--checkpoint-interval', '0')
+    expect(f'at instruction {n}' in out, f'plain run reached {n}', out)
+    return state(out)
+
+
+def back_and_forth(emu, prog, moves, points):
+    """Runs `moves` in one session; after each move whose position is in `points`, records the state."""
+    cmds = []
+    for m in moves:
+        cmds += [m, 'position', 'regs', 'threads', 'digest']
     t = time.time()
-    _, fwd = step(emu, prog, ['si 600', 'regs', 'digest'])
-    forward = time.time() - t
-    _, back = step(emu, prog, ['si 1000', 'rstepi 400', 'regs', 'digest'])
-    expect(state(fwd, 600) == state(back, 600), 'si 1000; rstepi 400 equals si 600', fwd + back)
-    expect('at instruction 600' in answers(back)['digest'][0], 'position 600', back)
-    _, far = step(emu, prog, ['until main', 'si 100', 'position', 'rstepi 50', 'position', 'si 50', 'position'])
-    p = [l for l in far.splitlines() if l.startswith('instruction ')]
-    expect(int(p[0].split()[1]) - 50 == int(p[1].split()[1]) and p[0] == p[2], 'back and forth late in the run', far)
+    _, out = step(emu, prog, cmds)
+    took = time.time() - t
+    a = answers(out)
+    got = {}
+    for i, m in enumerate(moves):
+        suffix = '' if i == 0 else f'#{i + 1}'
+        pos = int(a['position' + suffix][0].split()[1])
+        if pos in points:
+            got.setdefault(pos, []).append((m, state(out, suffix)))
+    return got, took, out
+
+
+def reverse(emu, prog, goroutines, forever):
+    for binary, moves, points in [
+        (prog, ['si 410000', 'rstepi 10000', 'rstepi 250000', 'si 250000', 'rstepi 399400', 'si 1'],
+         [600, 601, 150000, 400000]),
+        (goroutines, ['si 7100000', 'rstepi 100000', 'rstepi 1000000', 'si 999999', 'si 1', 'rstepi 4000000'],
+         [3000000, 6000000, 6999999, 7000000]),
+    ]:
+        got, took, out = back_and_forth(emu, binary, moves, points)
+        expect(sorted(got) == sorted(points), f'back and forth reached {points}: {sorted(got)}', out)
+        for n in points:
+            want = plain(emu, binary, n)
+            for move, st in got[n]:
+                expect(st == want, f'{os.path.basename(binary)}: state at {n} after "{move}" differs from a plain run',
+                       out)
+        # The comparison can fail: neighbouring positions differ.
+        expect(got[points[0]][0][1] != got[points[1]][0][1], 'the state digest tells positions apart', out)
+        print(f'{os.path.basename(binary)}: {len(moves)} moves over {max(points)} instructions took {took:.2f} s')
+    # Threads exist late in goroutines.
+    expect(len(plain(emu, goroutines, 7000000)[1]) > 1, 'several threads at 7000000')
+    # Under a small memory cap checkpoints are thinned (dense near the position, sparse behind) and
+    # going back is still exact.
+    _, out = step(emu, goroutines, ['si 7000000', 'checkpoints', 'rstepi 3500000', 'regs', 'threads', 'digest',
+                                    'si 2500000', 'regs', 'threads', 'digest'], '--checkpoint-memory', '4')
+    a = answers(out)
+    kept = [int(x) for x in a['checkpoints'][0].split('at instructions ')[1].split()]
+    expect(len(kept) < 70 and kept[0] == 0 and kept[-1] == 7000000 and kept[-1] - kept[-2] < kept[2] - kept[1],
+           f'checkpoints thinned behind the position: {kept}', out)
+    expect(state(out) == plain(emu, goroutines, 3500000), 'thinned checkpoints: state at 3500000', out)
+    expect(state(out, '#2') == plain(emu, goroutines, 6000000), 'thinned checkpoints: state at 6000000', out)
+
+    # rcontinue: back to the last breakpoint hit, then to none.
     _, rc = step(emu, prog, ['break schedinit', 'c', 'si 3000', 'rcontinue', 'position', 'rcontinue'])
     a = answers(rc)
     expect(a['rcontinue#2'] == ['No breakpoint hit before this point.'] + a['rcontinue'][1:], 'no earlier hit', rc)
     expect('Breakpoint 1 at schedinit' in rc and 'proc.go:658' in rc.split('(gostart) rcontinue')[1], 'rcontinue to schedinit', rc)
-    print(f'forward run to 600 and exit took {forward:.2f} s')
+    expect(a['position'] == answers(rc)['position'] and a['c'][0] == 'Breakpoint 1 at schedinit', 'same hit', rc)
+    # rcontinue from the end of a run with a watch goes back to the last change, several checkpoints back.
+    _, fwd = step(emu, prog, ['watch sched.mnext', 'c', 'c', 'c', 'c', 'c', 'position'])
+    _, back = step(emu, prog, ['watch sched.mnext', 'c', 'c', 'c', 'c', 'c', 'c', 'rcontinue', 'position',
+                               'rcontinue', 'rcontinue', 'position'])
+    af, ab = answers(fwd), answers(back)
+    expect(ab['position'] == af['position'] and ab['rcontinue'][0].startswith('Watchpoint 1'),
+           'rcontinue from the end to the last watch trigger', fwd + back)
+    expect(ab['position#2'] == af['position#3'] if 'position#3' in af else True, 'two more back', fwd + back)
+    last = [int(l.split()[1]) for l in fwd.splitlines() if l.startswith('instruction ')]
+    p = [int(l.split()[1]) for l in back.splitlines() if l.startswith('instruction ')]
+    expect(p[0] > p[1] > 0, f'going back moves back: {p}', back)
 
 
-def read_until(fd, needle, timeout=60):
-    buf, end = b'', time.time() + timeout
-    while needle.encode() not in buf and time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.5)
-        if r:
-            try:
-                buf += os.read(fd, 4096)
-            except OSError:
-                break
-    return buf.decode(errors='replace')
+class Term:
+    """A child on a pseudo-terminal; every read has a deadline."""
+
+    def __init__(self, argv, env):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.environ.update(env)
+            os.execv(argv[0], argv)
+        self.screen = ''
+
+    def read_until(self, pattern, timeout=60):
+        end = time.time() + timeout
+        start = len(self.screen)
+        while time.time() < end:
+            if re.search(pattern, self.screen[start:]):
+                return self.screen[start:]
+            r, _, _ = select.select([self.fd], [], [], 0.2)
+            if r:
+                try:
+                    self.screen += os.read(self.fd, 65536).decode(errors='replace')
+                except OSError:
+                    break
+        return self.screen[start:]
+
+    def type(self, s):
+        os.write(self.fd, s.encode())
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
 
 
-def pty_case(emu, prog):
+def pty_case(emu, prog, goroutines, forever):
     home = tempfile.mkdtemp()
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.environ['HOME'] = home
-        os.environ['TERM'] = 'dumb'
-        os.execv(emu, [emu, 'step', prog])
-    screen = read_until(fd, '(gostart) ')
-    expect('(gostart) ' in screen, 'a prompt on a terminal', screen)
-    os.write(fd, b'si 2\r')
-    screen = read_until(fd, '(gostart) ')
-    os.write(fd, b'\r')  # an empty line repeats si 2
-    screen = read_until(fd, '(gostart) ')
-    os.write(fd, b'posi\t\r')  # Tab completes `position`
-    screen = read_until(fd, 'instruction ')
-    screen += read_until(fd, '(gostart) ', 5)
-    expect('instruction 4' in screen, 'Tab completion and empty-line repeat', screen)
-    os.write(fd, b'quit\r')
-    read_until(fd, 'never', 3)
-    os.waitpid(pid, 0)
-    hist = open(os.path.join(home, '.gostart_history')).read()
-    expect('si 2' in hist.replace('\\040', ' '), 'history file written', hist)
+    env = {'HOME': home, 'TERM': 'dumb'}
+    t = Term([emu, 'step', prog], env)
+    try:
+        screen = t.read_until(r'\(gostart\) ')
+        expect('(gostart) ' in screen, 'a prompt on a terminal', screen)
+        t.type('si 2\r')
+        t.read_until(r'\(gostart\) ')
+        t.type('\r')  # an empty line repeats si 2
+        t.read_until(r'\(gostart\) ')
+        t.type('posi\t\r')  # Tab completes `position`
+        screen = t.read_until(r'instruction \d+')
+        expect('instruction 4' in screen, 'Tab completion and empty-line repeat', screen)
+        t.read_until(r'\(gostart\) ', 5)
+        t.type('b main.ma\t\r')  # Tab completes a symbol
+        screen = t.read_until(r'Breakpoint 1 at 0x[0-9a-f]+ \(main\.main\)')
+        expect(re.search(r'Breakpoint 1 at 0x[0-9a-f]+ \(main\.main\)', screen), 'symbol completion', screen)
+        t.read_until(r'\(gostart\) ', 5)
+        t.type('si 3\r')
+        t.read_until(r'\(gostart\) ')
+        t.type('\x10\r')  # ^P: the previous line from the history, si 3
+        t.read_until(r'\(gostart\) ')
+        t.type('position\r')
+        screen = t.read_until(r'instruction \d+')
+        expect('instruction 10' in screen, 'history recalls si 3', screen)
+        t.read_until(r'\(gostart\) ', 5)
+        t.type('quit\r')
+        t.read_until('never', 3)
+    finally:
+        t.close()
+    hist = open(os.path.join(home, '.gostart_history')).read().replace('\\040', ' ')
+    expect('si 2' in hist and 'si 3' in hist, 'history file written', hist)
+
+    # Ctrl-C during `continue` on a program that never ends: the prompt comes back with where it
+    # stopped; a second Ctrl-C at the prompt leaves the session alive. --max-insns bounds the run
+    # should the interrupt not work.
+    t = Term([emu, 'step', '--max-insns', '2000000000', forever], env)
+    try:
+        t.read_until(r'\(gostart\) ')
+        t.type('c\r')
+        t.read_until('c\r?\n', 5)
+        time.sleep(1.5)
+        t.type('\x03')
+        screen = t.read_until(r'\(gostart\) ', 30)
+        expect('Interrupted.' in screen and re.search(r'=> \S+\s+0x[0-9a-f]+', screen), 'Ctrl-C stops continue', screen)
+        t.type('p main.counter\r')
+        screen = t.read_until(r'main\.counter = \d+')
+        m = re.search(r'main\.counter = (\d+)', screen)
+        expect(m and int(m.group(1)) > 0, 'the loop ran before the interrupt', screen)
+        t.read_until(r'\(gostart\) ', 5)
+        t.type('\x03')  # at the prompt
+        screen = t.read_until(r'\(gostart\) ', 10)
+        t.type('position\r')
+        screen = t.read_until(r'instruction \d+', 10)
+        expect(re.search(r'instruction \d+', screen), 'the session survives Ctrl-C at the prompt', t.screen[-2000:])
+        t.read_until(r'\(gostart\) ', 5)
+        t.type('quit\r')
+        t.read_until('never', 3)
+    finally:
+        t.close()
+
+
+def docs(emu, prog, goroutines, forever, stepping_md):
+    text = open(stepping_md).read()
+    block = text.split('## A session', 1)[1].split('```\n', 2)[1]
+    commands = [l[len('(gostart) '):] for l in block.splitlines() if l.startswith('(gostart) ')]
+    expect(len(commands) > 10, 'the docs show a session', block)
+    # The program is named as in the docs (build/testdata/hello): argv[0]'s length moves the stack.
+    work = tempfile.mkdtemp()
+    os.makedirs(os.path.join(work, 'build', 'testdata'))
+    os.symlink(os.path.abspath(prog), os.path.join(work, 'build', 'testdata', 'hello'))
+    with open(os.path.join(work, 'session.gdb'), 'w') as f:
+        f.write('\n'.join(commands) + '\n')
+    r = subprocess.run([os.path.abspath(emu), 'step', '--clean-env', '--script', 'session.gdb', 'build/testdata/hello'],
+                       cwd=work, capture_output=True, text=True, timeout=240)
+    expect(r.stdout == block, 'docs/stepping.md\'s session is what the stepper prints now; regenerate it:\n' +
+           ''.join(f'{"  " if a == b else "- "}{a}\n{"" if a == b else "+ " + b + chr(10)}'
+                   for a, b in zip(block.splitlines(), r.stdout.splitlines())), r.stderr)
 
 
 def main():
-    case, emu, prog = sys.argv[1:4]
-    {'scripted': scripted, 'reverse': reverse, 'pty': pty_case}[case](emu, prog)
+    case, emu, prog, goroutines, forever = sys.argv[1:6]
+    if case == 'docs':
+        docs(emu, prog, goroutines, forever, sys.argv[6])
+    else:
+        {'scripted': scripted, 'reverse': reverse, 'pty': pty_case}[case](emu, prog, goroutines, forever)
     print('ok')
 
 

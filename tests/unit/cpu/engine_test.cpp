@@ -1,11 +1,16 @@
 // The CPU engine: memory, registers, stops (syscall, budget, fault, interrupt), contexts, counting, hooks.
+#include "cpu/disassembler.h"
 #include "cpu/engine.h"
 #include "tests/unit/cpu/engine_fixture.h"
 
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <cstring>
+#include <span>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 using gostart::cpu::EngineError;
@@ -502,4 +507,181 @@ TEST_CASE("request_stop from a hook ends the run as requested", "[cpu][hooks]") 
     CHECK(r.kind == StopReason::Kind::requested);
     CHECK(calls >= 5);
     CHECK(calls <= 6);
+}
+
+// --- What a debugger needs: write watches, the rest of the registers, exact stops inside blocks.
+
+TEST_CASE("a write watch stops at each guest write into its range, not at others", "[cpu][hooks][watch]") {
+    EngineFixture f;
+    Asm a(EngineFixture::kCode);
+    a.mov(R::rbx, EngineFixture::kData);
+    a.mov(R::rax, 7);
+    a.store(R::rbx, 8, R::rax);     // inside the watched range
+    a.store(R::rbx, 0x40, R::rax);  // outside it
+    a.store32(R::rbx, 12, R::rax);  // a 4-byte write overlapping it
+    a.syscall();
+    f.load(a);
+    int id = f.engine.add_write_watch(EngineFixture::kData + 8, 8);
+    uint64_t v = 1;
+    f.engine.write(EngineFixture::kData + 8, &v, 8);  // the Linux layer's writes are not the guest's
+    std::vector<std::pair<uint64_t, uint32_t>> seen;
+    std::vector<uint64_t> old_values;
+    StopReason r;
+    while ((r = f.engine.run(0)).kind == StopReason::Kind::watch) {
+        CHECK(r.watch_id == id);
+        const auto& hit = f.engine.last_watch_hit();
+        seen.emplace_back(hit.address, hit.size);
+        uint64_t old = 0;
+        std::memcpy(&old, hit.old_bytes.data(), 8);
+        old_values.push_back(old);
+    }
+    REQUIRE(r.kind == StopReason::Kind::syscall);
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0] == std::make_pair(EngineFixture::kData + 8, 8u));
+    CHECK(seen[1] == std::make_pair(EngineFixture::kData + 12, 4u));
+    CHECK(old_values[0] == 1);  // the bytes before the write
+    CHECK(old_values[1] == 7);
+
+    f.engine.remove_write_watch(id);
+    f.engine.set_reg(Reg::rip, EngineFixture::kCode);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+
+    // Added after the code was translated, a watch still sees its writes.
+    f.engine.add_write_watch(EngineFixture::kData + 0x40, 8);
+    f.engine.set_reg(Reg::rip, EngineFixture::kCode);
+    CHECK(f.engine.run(0).kind == StopReason::Kind::watch);
+    CHECK(f.engine.run(0).kind == StopReason::Kind::syscall);
+}
+
+TEST_CASE("xmm registers read and write as raw bytes, live and in a saved context", "[cpu][registers]") {
+    EngineFixture f;
+    Asm a(EngineFixture::kCode);
+    a.mov(R::rax, 0x1122334455667788);
+    a.movq_xmm0_rax();
+    a.syscall();
+    f.load(a);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    gostart::cpu::RawReg raw{};
+    REQUIRE(f.engine.read_extra(gostart::cpu::ExtraReg::xmm0, raw));
+    uint64_t lo = 0, hi = 1;
+    std::memcpy(&lo, raw.data(), 8);
+    std::memcpy(&hi, raw.data() + 8, 8);
+    CHECK(lo == 0x1122334455667788);
+    CHECK(hi == 0);  // movq zeroes the upper half
+
+    gostart::cpu::Context saved = f.engine.save();
+    raw.fill(0xab);
+    REQUIRE(f.engine.set_context_extra(saved, gostart::cpu::ExtraReg::xmm1, raw));
+    f.engine.set_context_reg(saved, Reg::r12, 0x5151);
+    gostart::cpu::RawReg back{};
+    REQUIRE(f.engine.context_extra(saved, gostart::cpu::ExtraReg::xmm1, back));
+    CHECK(back == raw);
+    REQUIRE(f.engine.read_extra(gostart::cpu::ExtraReg::xmm1, back));
+    CHECK(back[0] == 0);  // the live CPU is untouched until the context is restored
+    f.engine.restore(saved);
+    REQUIRE(f.engine.read_extra(gostart::cpu::ExtraReg::xmm1, back));
+    CHECK(back == raw);
+    CHECK(f.engine.reg(Reg::r12) == 0x5151);
+    // A 4-byte register takes its low bytes.
+    gostart::cpu::RawReg mx{};
+    mx[0] = 0x80;
+    mx[1] = 0x1f;
+    REQUIRE(f.engine.write_extra(gostart::cpu::ExtraReg::mxcsr, mx));
+    REQUIRE(f.engine.read_extra(gostart::cpu::ExtraReg::mxcsr, raw));
+    CHECK(raw == mx);
+}
+
+TEST_CASE("stops requested inside blocks change nothing: same budget stops, same count as a run without them",
+          "[cpu][hooks][count]") {
+    // A debugger stops the program before an instruction in the middle of a block, many times; the
+    // run must go on exactly as if it had not stopped (the virtual clock and the scheduler's time
+    // slices are counted in instructions).
+    const Asm a = mixing_loop();
+    // The loop's `add rax, rcx`: the third instruction of its block.
+    uint64_t inside = 0;
+    {
+        gostart::cpu::Disassembler dis;
+        std::vector<uint8_t> code = a.finish();
+        for (uint64_t pc = a.base(); pc < a.here() && !inside;) {
+            auto insn = dis.decode(pc, std::span<const uint8_t>(code).subspan(pc - a.base()));
+            if (insn.mnemonic == "add" && insn.operands == "rax, rcx") inside = pc;
+            pc += insn.size;
+        }
+    }
+    REQUIRE(inside != 0);
+    // Slices of several lengths, so that some end inside the block before the stopped instruction.
+    const uint64_t slice = GENERATE(3, 4, 5, 6, 7, 9, 11);
+    INFO("slice " << slice);
+    auto trace = [&](bool stop_inside) {
+        EngineFixture f;
+        f.load(a);
+        int hits = 0;
+        bool resuming = false;  // the stopped instruction calls the hook again when it runs
+        if (stop_inside)
+            f.engine.add_code_hook(inside, inside, [&](uint64_t) {
+                if (std::exchange(resuming, false)) return;
+                if (++hits % 3 == 0) {
+                    resuming = true;
+                    f.engine.request_stop();
+                }
+            });
+        // Slices as Process counts them: a stop inside one does not end it, and the block the stop was
+        // in is finished before the slice's end is looked at (run_until: the end is absolute).
+        std::vector<uint64_t> budget_pcs, counts_at_stops;
+        uint64_t slice_start = 0;
+        for (int i = 0; i < 100000; ++i) {
+            StopReason r = f.engine.run_until(slice_start + slice);
+            if (r.kind == StopReason::Kind::budget) {
+                budget_pcs.push_back(r.pc);
+                slice_start = f.engine.instructions();
+            } else if (r.kind == StopReason::Kind::requested) {
+                CHECK(f.engine.reg(Reg::rip) == inside);
+                counts_at_stops.push_back(f.engine.instructions());
+            } else {
+                REQUIRE(r.kind == StopReason::Kind::syscall);
+                break;
+            }
+        }
+        return std::tuple{budget_pcs, f.engine.instructions(), counts_at_stops, f.engine.regs()};
+    };
+    auto [plain_pcs, plain_count, none, plain_regs] = trace(false);
+    auto [pcs, count, stops, regs] = trace(true);
+    CHECK(none.empty());
+    REQUIRE(stops.size() == 100);  // 300 iterations, every third
+    CHECK(pcs == plain_pcs);
+    CHECK(count == plain_count);
+    CHECK(regs.v == plain_regs.v);
+    // At each stop the count is exact: 5 movs, then 8 or 10 instructions per iteration, and two more
+    // (add rbx, imul) before the hooked add. Iteration k (from 0) has run k full iterations first.
+    auto expected = [](uint64_t k) {  // iterations with rcx >= 150 skip the xor and add: 8 instead of 10
+        uint64_t n = 5;
+        for (uint64_t i = 0; i < k; ++i) n += (300 - i >= 150) ? 8 : 10;
+        return n + 2;
+    };
+    CHECK(stops[0] == expected(2));
+    CHECK(stops[99] == expected(299));
+}
+
+TEST_CASE("request_stop from the block observer stops before that block, uncounted", "[cpu][hooks][count]") {
+    EngineFixture f;
+    f.load(mixing_loop());
+    uint64_t blocks = 0, stopped_at = 0, count_then = 0;
+    f.engine.set_block_observer([&](uint64_t addr, uint32_t) {
+        if (++blocks == 10) {
+            stopped_at = addr;
+            count_then = f.engine.instructions_before(addr);
+            f.engine.request_stop();
+        }
+    });
+    StopReason r = f.engine.run(0);
+    CHECK(r.kind == StopReason::Kind::requested);
+    CHECK(f.engine.reg(Reg::rip) == stopped_at);
+    CHECK(f.engine.instructions() == count_then);
+    f.engine.set_block_observer(nullptr);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    EngineFixture whole;
+    whole.load(mixing_loop());
+    REQUIRE(whole.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.instructions() == whole.engine.instructions());
+    CHECK(f.engine.regs().v == whole.engine.regs().v);
 }

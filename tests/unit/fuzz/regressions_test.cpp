@@ -72,7 +72,8 @@ std::string run_timed(std::string_view target, const std::vector<uint8_t>& input
 // elf_image, found after ~270 runs: a byte inserted before the section headers of the tiny seed moved every
 // sh_offset near 1 GiB. LIEF 0.9 zero-fills a buffer up to each section's end before reading it (a
 // gigabyte and seconds of memset per file, a libFuzzer timeout), and reads a wrapped offset + size
-// unchecked. ElfImage now refuses any section or segment whose bytes are not in the file, before LIEF.
+// unchecked. The raw header checks (loader/elf_sanity.cpp) now refuse any section or segment whose bytes
+// are not in the file, before LIEF.
 TEST_CASE("regression: a section header pointing a gigabyte past the end of the file", "[fuzz][regression][elf]") {
     auto elf = slurp(test::env_path("GO_HELLO"));
     uint64_t at = shdr_at(elf, 1);  // .text
@@ -80,13 +81,13 @@ TEST_CASE("regression: a section header pointing a gigabyte past the end of the 
     SECTION("far past the end") {
         sh.sh_offset = 0x30000000;
         set(elf, at, sh);
-        CHECK(run_timed("elf_image", elf, 10) == "rejected: corrupt ELF: section 1 runs past the end of the file");
+        CHECK(run_timed("elf_image", elf, 10) == "rejected: truncated ELF: section 1 runs past the end of the file");
     }
     SECTION("offset + size wraps around") {
         sh.sh_offset = ~uint64_t(0) - 0xff;
         sh.sh_size = 0x200;
         set(elf, at, sh);
-        CHECK(run_timed("elf_image", elf, 10) == "rejected: corrupt ELF: section 1 runs past the end of the file");
+        CHECK(run_timed("elf_image", elf, 10) == "rejected: truncated ELF: section 1 runs past the end of the file");
     }
     SECTION(".bss may run past the end of the file, not past the end of the loaded image") {
         // A stripped go1.19 binary ends before its .noptrbss starts: that is normal.
@@ -102,7 +103,8 @@ TEST_CASE("regression: a section header pointing a gigabyte past the end of the 
         sh.sh_offset = 0x30000000;
         set(elf, at, sh);
         CHECK(run_timed("elf_image", elf, 10) ==
-              "rejected: corrupt ELF: section " + std::to_string(last_nobits) + " runs past the end of the file");
+              "rejected: corrupt ELF: section " + std::to_string(last_nobits) +
+                  " (no file bytes) lies past the end of the image");
     }
     SECTION("a non-loadable segment's bytes past the end") {
         auto eh = get<Elf64_Ehdr>(elf, 0);

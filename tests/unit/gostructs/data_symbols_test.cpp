@@ -63,14 +63,18 @@ TEST_CASE("data symbols recovered from goroutines' code equal its .symtab", "[go
     check_against_symtab(test::env_path("GO_GOROUTINES"), kAll);
 }
 
-TEST_CASE("data symbols of a go1.13 binary (esbuild 0.1.0, corpus) equal its .symtab", "[gostructs][symbols][corpus]") {
+TEST_CASE("data symbols of go1.13 and go1.14 binaries (esbuild 0.1.0, 0.6.0, corpus) equal their .symtab",
+          "[gostructs][symbols][corpus]") {
     const char* cache = std::getenv("CORPUS_DIR");
-    std::string path = cache ? std::string(cache) + "/esbuild-0.1.0/esbuild" : "";
-    if (path.empty() || !std::ifstream(path)) {
-        WARN("corpus cache absent (tools/fetch-corpus): skipped");
-        return;
+    for (const char* name : {"esbuild-0.1.0", "esbuild-0.6.0"}) {
+        std::string path = cache ? std::string(cache) + "/" + name + "/esbuild" : "";
+        if (path.empty() || !std::ifstream(path)) {
+            WARN("corpus cache absent (tools/fetch-corpus): skipped " << name);
+            continue;
+        }
+        INFO(name);
+        check_against_symtab(path, kAll);
     }
-    check_against_symtab(path, kAll);
 }
 
 // The model's function symbols come from the pclntab in stripped binaries. runtime.main must be the Go

@@ -11,6 +11,10 @@
 #include <sched.h>
 #include <sys/syscall.h>
 
+#include <tuple>
+#include <utility>
+#include <vector>
+
 using gostart::linux::ExitInfo;
 using gostart::test::Cond;
 using gostart::test::Guest;
@@ -374,4 +378,65 @@ TEST_CASE("Signal frame layout matches the kernel's and glibc's", "[linux][signa
     siginfo_t si{};
     CHECK(reinterpret_cast<char*>(&si.si_addr) - reinterpret_cast<char*>(&si) == offsetof(KernelSiginfo, u));
     CHECK(reinterpret_cast<char*>(&si.si_code) - reinterpret_cast<char*>(&si) == offsetof(KernelSiginfo, si_code));
+}
+
+TEST_CASE("a run paused inside blocks switches threads where a run without pauses does", "[linux][threads][pause]") {
+    // A debugger pauses the process before an instruction in the middle of a block, many times. The
+    // scheduler must then finish that block before it looks at the time slice, as it would have done
+    // without the pause, or the threads interleave differently from then on.
+    const uint64_t quantum = GENERATE(7, 9, 12, 16);
+    INFO("quantum " << quantum);
+    struct Run {
+        std::vector<std::tuple<int, int, uint64_t>> switches;  // (from, to, instructions)
+        uint64_t insns = 0;
+        int pauses = 0;
+    };
+    auto run = [&](bool pause) {
+        gostart::linux::ProcessOptions o;
+        o.quantum = quantum;
+        Guest g(o);
+        auto child = g.code.label(), work = g.code.label();
+        emit_clone(g, child);
+        g.code.call(work);
+        g.exit_group(0);
+        g.code.bind(child);
+        g.code.call(work);
+        g.code.mov(R::rdi, 0);
+        g.code.mov(R::rax, SYS_exit);
+        g.code.syscall();
+        g.code.bind(work);  // a loop of one 5-instruction block
+        g.code.mov(R::rcx, 100);
+        auto loop = g.code.label();
+        g.code.bind(loop);
+        g.code.add(R::rax, 1);
+        g.code.add(R::rbx, R::rax);
+        uint64_t inside = g.code.here();
+        g.code.add(R::rdx, R::rbx);
+        g.code.dec(R::rcx);
+        g.code.j(Cond::ne, loop);
+        g.code.ret();
+
+        Run r;
+        g.proc.on_thread_switch = [&](int from, int to) { r.switches.emplace_back(from, to, g.engine.instructions()); };
+        bool resuming = false;  // the paused instruction calls the hook again when it runs
+        int hits = 0;
+        if (pause)
+            g.engine.add_code_hook(inside, inside, [&](uint64_t) {
+                if (std::exchange(resuming, false)) return;
+                if (++hits % 3) return;
+                resuming = true;
+                ++r.pauses;
+                g.proc.pause();
+            });
+        ExitInfo e = g.run();
+        while (e.kind == ExitInfo::Kind::paused) e = g.proc.run();
+        CHECK(e.kind == ExitInfo::Kind::exited);
+        r.insns = g.engine.instructions();
+        return r;
+    };
+    Run plain = run(false), paused = run(true);
+    CHECK(paused.pauses > 50);
+    CHECK(plain.switches.size() > 20);
+    CHECK(paused.switches == plain.switches);
+    CHECK(paused.insns == plain.insns);
 }

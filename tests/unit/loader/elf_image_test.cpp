@@ -151,7 +151,7 @@ TEST_CASE("Truncated copies of a real ELF are refused as truncated", "[loader][e
         std::vector<uint8_t> cut(elf.begin(), elf.begin() + static_cast<long>(elf.size() / 2));
         LoadError e = open_fails(s.write("cut-middle", cut));
         CHECK(e.exit_status() == 126);
-        CHECK_THAT(e.what(), Catch::Contains("truncated ELF: a loadable segment runs past the end of the file"));
+        CHECK_THAT(e.what(), Catch::Contains("truncated ELF: loadable segment ") && Catch::Contains("runs past the end of the file"));
     }
 }
 
@@ -187,7 +187,7 @@ TEST_CASE("Copies patched to another architecture or class name what is wrong", 
     SECTION("a relocatable object") {
         patch<uint16_t>(elf, offsetof(Elf64_Ehdr, e_type), ET_REL);
         LoadError e = open_fails(s.write("rel", elf));
-        CHECK_THAT(e.what(), Catch::Contains("not an executable (ELF type 1)"));
+        CHECK_THAT(e.what(), Catch::Contains("not an executable (ELF type 1, an object file)"));
     }
 }
 
@@ -219,5 +219,5 @@ TEST_CASE("A segment whose file part runs past the end of the file is refused", 
     REQUIRE(patched);
     LoadError e = open_fails(s.write("long-segment", elf));
     CHECK(e.exit_status() == 126);
-    CHECK_THAT(e.what(), Catch::Contains("truncated ELF: a loadable segment runs past the end of the file"));
+    CHECK_THAT(e.what(), Catch::Contains("truncated ELF: loadable segment ") && Catch::Contains("runs past the end of the file"));
 }

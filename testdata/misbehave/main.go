@@ -1,0 +1,36 @@
+// misbehave does what the emulator's limits are for. Not part of the native comparison: natively
+// `forever` never returns and `alloc` takes 5 GiB.
+//
+//	misbehave forever   the main thread waits on a futex nobody wakes; the runtime's own threads keep
+//	                    sleeping on timers, so no thread is ever "deadlocked" without a deadline (--max-idle)
+//	misbehave ticks     sleeps 5 minutes three times, printing after each: idle, but not forever
+//	misbehave alloc     allocates 5 GiB, more than the default --max-memory
+package main
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "alloc" {
+		b := make([]byte, 5<<30)
+		b[len(b)-1] = 1
+		fmt.Println("allocated", len(b))
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "ticks" {
+		for i := 1; i <= 3; i++ {
+			time.Sleep(5 * time.Minute)
+			fmt.Println("tick", i)
+		}
+		return
+	}
+	var word uint32
+	fmt.Println("waiting")
+	syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&word)), 0 /*FUTEX_WAIT*/, 0, 0, 0, 0)
+	fmt.Println("woken")
+}

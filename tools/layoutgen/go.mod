@@ -1,0 +1,3 @@
+module layoutgen
+
+go 1.19
