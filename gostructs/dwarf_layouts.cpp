@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <map>
+#include <vector>
 
 namespace gostart::gostructs {
 
@@ -15,6 +17,13 @@ namespace {
 
 constexpr unsigned kGoEmbeddedField = 0x2903;  // DW_AT_go_embedded_field, Go's vendor attribute
 constexpr int kMaxDepth = 4;                   // g.sched.sp is depth 2; deeper paths serve nobody
+// Hostile DWARF can make the walk explode: a struct whose members are all of its own type, or of a type
+// whose members are all of a third type, has members^depth paths (found by fuzz/ dwarf_layouts). A Go
+// struct cannot contain itself, so a type already on the path is not entered again, and the whole read
+// X
+constexpr size_t kMaxFields = 1 << 14;
+// For the same reason a member name is a Go identifier, not a megabyte of .debug_str shared by every member.
+constexpr size_t kMaxNameLength = 1024;
 constexpr std::array<std::string_view, 6> kStructs = {"g", "m", "p", "schedt", "gobuf", "stack"};
 
 struct DwarfFile {
@@ -54,10 +63,11 @@ public:
         if (dwarf_attr(die, DW_AT_byte_size, &attr) && dwarf_formudata(&attr, &size) == 0)
             out_.set_size(std::string(type), size);
         promoted_.clear();
+        path_types_ = {dwarf_dieoffset(die)};
         walk(std::string(type), "", die, 0, 0);
         // Promoted names never shadow a field the struct has itself (Go's rule: shallower wins).
         for (const auto& [path, f] : promoted_)
-            if (!out_.field(type, path)) out_.add_field(std::string(type), path, f);
+            if (!out_.field(type, path) && out_.all_fields().size() < kMaxFields) out_.add_field(std::string(type), path, f);
     }
 
 private:
@@ -65,9 +75,10 @@ private:
         Dwarf_Die child;
         if (depth > kMaxDepth || dwarf_child(st, &child) != 0) return;
         do {
+            if (out_.all_fields().size() >= kMaxFields) return;
             if (dwarf_tag(&child) != DW_TAG_member) continue;
             std::string_view name = die_name(&child);
-            if (name.empty() || name == "_") continue;
+            if (name.empty() || name == "_" || name.size() > kMaxNameLength) continue;
             Dwarf_Attribute attr;
             Dwarf_Word off = 0;
             if (!dwarf_attr(&child, DW_AT_data_member_location, &attr) || dwarf_formudata(&attr, &off) != 0) continue;
@@ -81,8 +92,12 @@ private:
             FieldLayout f{base + off, size};
             out_.add_field(type, path, f);
             bool embedded = dwarf_hasattr(&child, kGoEmbeddedField);
-            if (dwarf_tag(&peeled) == DW_TAG_structure_type) {
+            Dwarf_Off peeled_at = dwarf_dieoffset(&peeled);
+            if (dwarf_tag(&peeled) == DW_TAG_structure_type &&
+                std::find(path_types_.begin(), path_types_.end(), peeled_at) == path_types_.end()) {
+                path_types_.push_back(peeled_at);
                 walk(type, path + ".", &peeled, base + off, depth + 1);
+                path_types_.pop_back();
                 if (embedded) promote(type, prefix, path);
             }
         } while (dwarf_siblingof(&child, &child) == 0);
@@ -93,11 +108,12 @@ private:
         const std::string from = type + "." + embedded + ".";
         const auto& all = out_.all_fields();
         for (auto it = all.lower_bound(from); it != all.end() && it->first.starts_with(from); ++it)
-            promoted_.emplace(prefix + it->first.substr(from.size()), it->second);
+            if (promoted_.size() < kMaxFields) promoted_.emplace(prefix + it->first.substr(from.size()), it->second);
     }
 
     StructLayouts& out_;
     std::map<std::string, FieldLayout> promoted_;
+    std::vector<Dwarf_Off> path_types_;  // the struct types from the outermost to the one being walked
 };
 
 // The runtime's structure DIEs are children of the "runtime" compile unit; scanning only that unit's top

@@ -114,8 +114,12 @@ void check_segments(const std::string& path, uint64_t file_size, const Elf64_Ehd
 }
 
 // Section headers matter to us (symbols, .gopclntab, DWARF) though not to Linux: a table or a section
-// outside the file is a damaged file, refused before LIEF or libdw read past its end.
-void check_sections(const std::string& path, std::span<const uint8_t> b, const Elf64_Ehdr& eh) {
+// outside the file is a damaged file, refused before LIEF or libdw read past its end. Sections without
+// bytes (.bss) lie past the file's end in real binaries, but not past the end of the image the PT_LOADs
+// describe: LIEF 0.9 zero-fills a buffer up to every section's end before reading (up to 1 GiB, seconds
+// per file; found by fuzz/ elf_image), so those must stay inside the image.
+void check_sections(const std::string& path, std::span<const uint8_t> b, const Elf64_Ehdr& eh,
+                    const std::vector<Elf64_Phdr>& phdrs) {
     if (eh.e_shnum == 0) return;  // no table (or extended numbering, which Go never uses)
     if (eh.e_shentsize != sizeof(Elf64_Shdr)) cannot_run(path, "corrupt ELF: bad section header entry size");
     if (!inside(b.size(), eh.e_shoff, uint64_t(eh.e_shnum) * sizeof(Elf64_Shdr)))
@@ -123,8 +127,17 @@ void check_sections(const std::string& path, std::span<const uint8_t> b, const E
     if (eh.e_shstrndx >= eh.e_shnum) cannot_run(path, "corrupt ELF: the section name table index is out of range");
     std::vector<Elf64_Shdr> sh(eh.e_shnum);
     std::memcpy(sh.data(), b.data() + eh.e_shoff, sh.size() * sizeof(Elf64_Shdr));
+    uint64_t image_end = b.size();
+    for (const auto& p : phdrs)
+        // memsz is at most 2^40 (check_segments) and the offset inside the file here: no wrap.
+        if (p.p_type == PT_LOAD && p.p_offset <= b.size()) image_end = std::max(image_end, p.p_offset + p.p_memsz);
     for (size_t i = 0; i < sh.size(); ++i) {
-        if (sh[i].sh_type == SHT_NOBITS || sh[i].sh_type == SHT_NULL) continue;
+        if (sh[i].sh_type == SHT_NULL) continue;
+        if (sh[i].sh_type == SHT_NOBITS) {
+            if (!inside(image_end, sh[i].sh_offset, sh[i].sh_size))
+                cannot_run(path, fmt::format("corrupt ELF: section {} (no file bytes) lies past the end of the image", i));
+            continue;
+        }
         if (!inside(b.size(), sh[i].sh_offset, sh[i].sh_size))
             cannot_run(path, fmt::format("truncated ELF: section {} runs past the end of the file", i));
         if (sh[i].sh_name >= sh[eh.e_shstrndx].sh_size)
@@ -138,7 +151,7 @@ std::vector<Segment> check_elf_headers(const std::string& path, std::span<const 
     Elf64_Ehdr eh = check_file_header(path, bytes);
     auto phdrs = read_program_headers(path, bytes, eh);
     check_segments(path, bytes.size(), eh, phdrs);
-    check_sections(path, bytes, eh);
+    check_sections(path, bytes, eh, phdrs);
     std::vector<Segment> out;
     for (const auto& p : phdrs)
         out.push_back(Segment{p.p_type, p.p_flags, p.p_offset, p.p_vaddr, p.p_filesz, p.p_memsz, p.p_align});
