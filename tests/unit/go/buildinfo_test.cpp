@@ -83,6 +83,19 @@ TEST_CASE("pre-1.18 pointer-format buildinfo is decoded through string headers",
     CHECK(bi->main_module == "example.com/x\t(devel)\t");
     CHECK(bi->settings.at("CGO_ENABLED") == "1");
 
+    SECTION("a string header in the segment's zero-filled tail (.bss) is the empty string") {
+        // esbuild 0.1.0 (go1.13, built outside module mode): runtime.modinfo is zero, in .noptrbss.
+        img.put64(0x38, 0x10000 + 0x200 + 0x40);
+        loader::BinaryView& v = img.finish();
+        v.segments[0].memsz = 0x1000;
+        auto zero = read_buildinfo(v);
+        REQUIRE(zero);
+        CHECK(zero->version == "go1.16.15");
+        CHECK(zero->modinfo.empty());
+        CHECK(zero->settings.empty());
+        v.segments[0].memsz = 0x240;  // the header would end past the segment: outside the image
+        CHECK_THROWS_AS(read_buildinfo(v), loader::GoFormatError);
+    }
     SECTION("a string header pointing outside the image is an error") {
         img.put64(0x90, 0x90000);
         CHECK_THROWS_AS(read_buildinfo(img.finish()), loader::GoFormatError);
