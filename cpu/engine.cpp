@@ -204,6 +204,12 @@ bool Engine::read_extra(ExtraReg r, RawReg& out) const {
     return uc_reg_read(uc_, uc_extra(r), out.data()) == UC_ERR_OK;
 }
 
+void Engine::set_fp_control(uint16_t x87_control, uint32_t mxcsr) {
+    uint64_t fcw = x87_control, csr = mxcsr;
+    check(uc_reg_write(uc_, UC_X86_REG_FPCW, &fcw), "writing the x87 control word");
+    check(uc_reg_write(uc_, UC_X86_REG_MXCSR, &csr), "writing MXCSR");
+}
+
 bool Engine::write_extra(ExtraReg r, const RawReg& in) {
     return uc_reg_write(uc_, uc_extra(r), in.data()) == UC_ERR_OK;
 }

@@ -35,6 +35,7 @@ public:
     void set_reg(Reg r, uint64_t value) override;
     RegisterFile regs() const override;
     void set_regs(const RegisterFile& rf) override;
+    void set_fp_control(uint16_t x87_control, uint32_t mxcsr) override;
 
     // Unicorn mappings. Addresses and sizes are page-aligned; the caller (the VMA map) decides.
     void map(uint64_t addr, uint64_t size, uint32_t prot) override;

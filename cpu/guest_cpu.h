@@ -60,6 +60,9 @@ public:
     virtual void set_reg(Reg r, uint64_t value) = 0;
     virtual RegisterFile regs() const = 0;
     virtual void set_regs(const RegisterFile& rf) = 0;
+    // The floating-point control state: the x87 control word and MXCSR (a new process's are the
+    // psABI's 0x37f and 0x1f80; exception flags and the x87 stack are left as they are).
+    virtual void set_fp_control(uint16_t x87_control, uint32_t mxcsr) = 0;
 
     virtual void map(uint64_t addr, uint64_t size, uint32_t prot) = 0;
     virtual void unmap(uint64_t addr, uint64_t size) = 0;

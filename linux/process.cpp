@@ -40,6 +40,10 @@ void Process::start(uint64_t entry, uint64_t sp) {
     current_tid_ = t->tid;
     threads_.emplace(t->tid, std::move(t));
     cpu_.set_regs(rf);
+    // What execve leaves in the FPU (the psABI's start-up values, Linux's fpu init state): every
+    // floating-point exception masked, x87 at 64-bit precision, round to nearest. Unicorn's CPU starts
+    // with both registers 0, which unmasks every exception and sets 24-bit x87 precision.
+    cpu_.set_fp_control(0x37f, 0x1f80);
 }
 
 Thread& Process::create_thread(const cpu::RegisterFile& regs) {

@@ -440,3 +440,22 @@ TEST_CASE("a run paused inside blocks switches threads where a run without pause
     CHECK(paused.switches == plain.switches);
     CHECK(paused.insns == plain.insns);
 }
+
+TEST_CASE("a new process starts with the psABI's floating-point control state", "[linux][process]") {
+    // x86-64 psABI 3.2.3 and Linux's fpu init state: x87 control word 0x37f (every exception masked,
+    // 64-bit precision, round to nearest), MXCSR 0x1f80 (every SSE exception masked). Unicorn's CPU
+    // starts with both at 0.
+    Guest g;
+    constexpr uint64_t kOut = Guest::kData + 0x400;
+    g.code.mov(R::rbx, kOut);
+    g.code.raw({0x0f, 0xae, 0x1b});        // stmxcsr [rbx]
+    g.code.raw({0xd9, 0x7b, 0x08});        // fnstcw [rbx+8]
+    g.exit_group(0);
+    uint64_t poison = ~uint64_t(0);
+    g.engine.write(kOut, &poison, 8);
+    g.engine.write(kOut + 8, &poison, 8);
+    ExitInfo e = g.run();
+    REQUIRE(e.kind == ExitInfo::Kind::exited);
+    CHECK(g.read32(kOut) == 0x1f80);
+    CHECK((g.read64(kOut + 8) & 0xffff) == 0x37f);
+}
