@@ -57,7 +57,12 @@ std::vector<uint8_t> cut(const BinaryView& full, std::vector<Piece> pieces, cons
             }
         }
         auto b = full.bytes_at(p.vaddr, p.size);
-        if (b.empty()) continue;
+        if (b.empty()) {
+            // Zero-filled in the program (.bss): a segment without file bytes, as the program has.
+            if (full.zero_filled(p.vaddr, p.size))
+                v.segments.push_back({PT_LOAD, p.flags, file.size(), p.vaddr, 0, p.size, 0x1000});
+            continue;
+        }
         while (file.size() % 16 != p.vaddr % 16) file.push_back(0);  // keep the readers' alignment scans exact
         v.segments.push_back({PT_LOAD, p.flags, file.size(), p.vaddr, b.size(), b.size(), 0x1000});
         file.insert(file.end(), b.begin(), b.end());
@@ -88,6 +93,10 @@ std::optional<uint64_t> u64_at(const BinaryView& v, uint64_t addr) {
 
 // A Go string header (ptr, len) at `addr`: the header and the bytes it points to.
 void add_go_string(const BinaryView& v, uint64_t addr, std::vector<Piece>& out) {
+    if (v.zero_filled(addr, 16)) {  // a string left zero (go1.13's modinfo outside module mode): empty
+        out.push_back(piece(v, addr, 16));
+        return;
+    }
     auto ptr = u64_at(v, addr), len = u64_at(v, addr + 8);
     if (!ptr || !len || *len > 1 << 20) return;
     out.push_back(piece(v, addr, 16));

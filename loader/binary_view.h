@@ -81,6 +81,17 @@ struct BinaryView {
         }
         return {};
     }
+
+    // Whether [vaddr, vaddr + len) lies in the zero-filled part of a PT_LOAD (past its file bytes:
+    // .bss, .noptrbss), where the variables the linker leaves at zero live.
+    bool zero_filled(uint64_t vaddr, uint64_t len) const {
+        for (const auto& seg : segments) {
+            if (seg.type != 1 /*PT_LOAD*/ || seg.memsz < seg.filesz || vaddr < seg.vaddr + seg.filesz) continue;
+            uint64_t at = vaddr - seg.vaddr;
+            if (at <= seg.memsz && len <= seg.memsz - at) return true;
+        }
+        return false;
+    }
 };
 
 }  // namespace gostart::loader

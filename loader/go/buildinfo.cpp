@@ -22,24 +22,13 @@ constexpr size_t kMagicLen = 14;
 constexpr size_t kHeaderLen = 32;  // magic, ptrsize, flags, two pointers padded to 32 bytes
 constexpr uint64_t kMaxString = 1 << 24;  // modinfo of a huge module graph is well under this
 
-// Whether [addr, addr + len) lies in the zero-filled part of a PT_LOAD (past its file bytes: .bss,
-// .noptrbss), where a variable the linker left at zero lives.
-bool in_zero_fill(const BinaryView& view, uint64_t addr, uint64_t len) {
-    for (const auto& seg : view.segments) {
-        if (seg.type != 1 /*PT_LOAD*/ || seg.memsz < seg.filesz || addr < seg.vaddr + seg.filesz) continue;
-        uint64_t at = addr - seg.vaddr;
-        if (at <= seg.memsz && len <= seg.memsz - at) return true;
-    }
-    return false;
-}
-
 // Reads a Go string header (ptr,len) at `addr` and then its bytes, all through the PT_LOAD mapping.
 // A header in zero-filled memory is the empty string: a go1.13-1.17 program built outside module mode
 // has no runtime.modinfo value, and the linker leaves that variable in .noptrbss.
 std::string read_go_string(const BinaryView& view, uint64_t addr, unsigned ptrsize, bool big_endian) {
     if (big_endian) fail("buildinfo: big-endian binaries are not supported");
     Bytes hdr = view.bytes_at(addr, 2 * ptrsize);
-    if (hdr.size() < 2 * ptrsize && hdr.empty() && in_zero_fill(view, addr, 2 * ptrsize)) return {};
+    if (hdr.size() < 2 * ptrsize && hdr.empty() && view.zero_filled(addr, 2 * ptrsize)) return {};
     if (hdr.size() < 2 * ptrsize) fail("buildinfo: string header pointer is outside the file-backed image");
     uint64_t ptr = uptr_at(hdr, 0, ptrsize, "buildinfo: string header");
     uint64_t len = uptr_at(hdr, ptrsize, ptrsize, "buildinfo: string header");
