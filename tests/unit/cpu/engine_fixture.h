@@ -38,4 +38,30 @@ struct EngineFixture {
     }
 };
 
+// A loop of several blocks (a branch inside) that mixes every register it touches, ending in syscall:
+// the engine tests' program for counting, budgets and stops inside blocks.
+inline Asm mixing_loop(int iterations = 300) {
+    Asm a(EngineFixture::kCode);
+    auto loop = a.label(), skip = a.label();
+    a.mov(R::rcx, static_cast<uint64_t>(iterations));
+    a.mov(R::rax, 1);
+    a.mov(R::rbx, 0);
+    a.mov(R::rdx, 0);
+    a.mov(R::r9, 0x9e3779b97f4a7c15);
+    a.bind(loop);
+    a.add(R::rbx, R::rax);    // add rbx, rax
+    a.imul(R::rax, R::r9);    // imul rax, r9
+    a.add(R::rax, R::rcx);    // add rax, rcx
+    a.cmp(R::rcx, 150);       // cmp rcx, 150
+    a.j(Cond::ae, skip);      // jae skip
+    a.xor_(R::rdx, R::rbx);   // xor rdx, rbx
+    a.add(R::rdx, 3);         // add rdx, 3
+    a.bind(skip);
+    a.inc(R::r8);             // inc r8
+    a.dec(R::rcx);            // dec rcx
+    a.j(Cond::ne, loop);      // jne loop
+    a.syscall();
+    return a;
+}
+
 }  // namespace gostart::test

@@ -15,6 +15,7 @@ using gostart::cpu::StopReason;
 using gostart::test::Asm;
 using gostart::test::Cond;
 using gostart::test::EngineFixture;
+using gostart::test::mixing_loop;
 using gostart::test::R;
 
 namespace {
@@ -23,31 +24,6 @@ namespace {
 Asm counting_code(int n) {
     Asm a(EngineFixture::kCode);
     for (int i = 0; i < n; ++i) a.mov(R::rax, static_cast<uint64_t>(i + 1));
-    a.syscall();
-    return a;
-}
-
-// The loop of engine_test.cpp's budget test: several blocks, a branch, every register mixed.
-Asm mixing_loop(int iterations) {
-    Asm a(EngineFixture::kCode);
-    auto loop = a.label(), skip = a.label();
-    a.mov(R::rcx, static_cast<uint64_t>(iterations));
-    a.mov(R::rax, 1);
-    a.mov(R::rbx, 0);
-    a.mov(R::rdx, 0);
-    a.mov(R::r9, 0x9e3779b97f4a7c15);
-    a.bind(loop);
-    a.add(R::rbx, R::rax);
-    a.imul(R::rax, R::r9);
-    a.add(R::rax, R::rcx);
-    a.cmp(R::rcx, 150);
-    a.j(Cond::ae, skip);
-    a.xor_(R::rdx, R::rbx);
-    a.add(R::rdx, 3);
-    a.bind(skip);
-    a.inc(R::r8);
-    a.dec(R::rcx);
-    a.j(Cond::ne, loop);
     a.syscall();
     return a;
 }

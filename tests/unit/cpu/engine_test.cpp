@@ -20,6 +20,7 @@ using gostart::cpu::StopReason;
 using gostart::test::Asm;
 using gostart::test::Cond;
 using gostart::test::EngineFixture;
+using gostart::test::mixing_loop;
 using gostart::test::R;
 
 namespace {
@@ -116,35 +117,6 @@ TEST_CASE("run() stops at a syscall with rip past it and pc naming the syscall",
     CHECK(f.engine.reg(Reg::rip) == second + 2);
     CHECK(f.engine.reg(Reg::rax) == 186);
 }
-
-namespace {
-
-// A loop of several blocks (a branch inside) that mixes every register it touches, ending in syscall.
-Asm mixing_loop() {
-    Asm a(EngineFixture::kCode);
-    auto loop = a.label(), skip = a.label();
-    a.mov(R::rcx, 300);       // iterations
-    a.mov(R::rax, 1);
-    a.mov(R::rbx, 0);
-    a.mov(R::rdx, 0);
-    a.mov(R::r9, 0x9e3779b97f4a7c15);
-    a.bind(loop);
-    a.add(R::rbx, R::rax);    // add rbx, rax
-    a.imul(R::rax, R::r9);    // imul rax, r9
-    a.add(R::rax, R::rcx);    // add rax, rcx
-    a.cmp(R::rcx, 150);       // cmp rcx, 150
-    a.j(Cond::ae, skip);      // jae skip
-    a.xor_(R::rdx, R::rbx);   // xor rdx, rbx
-    a.add(R::rdx, 3);         // add rdx, 3
-    a.bind(skip);
-    a.inc(R::r8);             // inc r8
-    a.dec(R::rcx);            // dec rcx
-    a.j(Cond::ne, loop);      // jne loop
-    a.syscall();
-    return a;
-}
-
-}  // namespace
 
 TEST_CASE("A budget stop resumes exactly: small budgets reach the same state as one run", "[cpu][run][budget]") {
     // Regression test: Unicorn 2.0.1 leaves a stale rip when the block hook stops a chained block, so
