@@ -28,7 +28,7 @@ constexpr uint64_t kMaxString = 1 << 24;  // modinfo of a huge module graph is w
 std::string read_go_string(const BinaryView& view, uint64_t addr, unsigned ptrsize, bool big_endian) {
     if (big_endian) fail("buildinfo: big-endian binaries are not supported");
     Bytes hdr = view.bytes_at(addr, 2 * ptrsize);
-    if (hdr.size() < 2 * ptrsize && hdr.empty() && view.zero_filled(addr, 2 * ptrsize)) return {};
+    if (hdr.empty() && view.zero_filled(addr, 2 * ptrsize)) return {};
     if (hdr.size() < 2 * ptrsize) fail("buildinfo: string header pointer is outside the file-backed image");
     uint64_t ptr = uptr_at(hdr, 0, ptrsize, "buildinfo: string header");
     uint64_t len = uptr_at(hdr, ptrsize, ptrsize, "buildinfo: string header");
