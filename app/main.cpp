@@ -2,6 +2,7 @@
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
 #include "app/commands.h"
 #include "app/heap_setup.h"
+#include "cpu/engine.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
 
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
         words.insert(words.begin(), "run");
 
     CLI::App app{"gostart-emu: run a Go linux/amd64 binary from its ELF entry, and see its runtime start up"};
-    app.set_version_flag("--version", "gostart-emu 0.1.0");
+    app.set_version_flag("--version", "gostart-emu 0.1.0 (" + cpu::engine_libraries() + ")");
     app.require_subcommand(1);
     // One row per command; each lives in app/<name>_command.cpp.
     std::vector<app::Command> commands = {app::register_run(app), app::register_info(app), app::register_check(app),

@@ -1,6 +1,7 @@
 #include "cpu/engine.h"
 #include "cpu/cpuid.h"
 #include "cpu/fault_locator.h"
+#include "cpu/unicorn_release.h"
 
 #include <capstone/capstone.h>
 #include <unicorn/unicorn.h>
@@ -36,6 +37,8 @@ constexpr int kUcExtra[] = {
 };
 static_assert(std::size(kUcExtra) == static_cast<size_t>(ExtraReg::count));
 
+constexpr uint64_t kCr4Osfxsr = 1u << 9, kCr4Osxmmexcpt = 1u << 10;
+
 int uc_extra(ExtraReg r) { return kUcExtra[static_cast<size_t>(r)]; }
 
 uint32_t uc_prot(uint32_t prot) {
@@ -68,6 +71,17 @@ Engine::Engine() {
     uc_err err = uc_open(UC_ARCH_X86, UC_MODE_64, &uc);
     if (err != UC_ERR_OK) throw EngineError(std::string("cannot open Unicorn: ") + uc_strerror(err));
     uc_ = uc;
+    // Unicorn 2.1 executes only the instructions of its CPU model's features, and its default model
+    // (qemu64) has neither SSSE3 nor AES, which Go's start-up uses. EPYC executes everything our CPUID
+    // reports (cpu/cpuid.h). The model must be chosen before anything else touches the engine.
+    if constexpr (kUnicorn21) check(uc_ctl_set_cpu_model(uc_, UC_CPU_X86_EPYC), "choosing the CPU model");
+    // CR4 as an OS that supports SSE sets it (OSFXSR, OSXMMEXCPT). Unicorn enables SSE without setting
+    // them, and then fxsave and fxrstor leave out MXCSR and the xmm registers (which glibc's lazy binding
+    // keeps across the resolver with them, when there is no XSAVE).
+    uint64_t cr4 = 0;
+    check(uc_reg_read(uc_, UC_X86_REG_CR4, &cr4), "reading CR4");
+    cr4 |= kCr4Osfxsr | kCr4Osxmmexcpt;
+    check(uc_reg_write(uc_, UC_X86_REG_CR4, &cr4), "writing CR4");
     csh cs = 0;
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) throw EngineError("cannot open Capstone");
     disasm_ = reinterpret_cast<void*>(static_cast<uintptr_t>(cs));
@@ -89,6 +103,14 @@ Engine::Engine() {
     check(uc_hook_add(uc_, &h, UC_HOOK_INSN_INVALID, reinterpret_cast<void*>(&Engine::on_invalid_insn), this,
                       1, 0),
           "invalid instruction hook");
+}
+
+std::string engine_libraries() {
+    unsigned major = 0, minor = 0;
+    unsigned v = uc_version(&major, &minor);  // (major << 24) | (minor << 16) | (patch << 8) | extra
+    int cs_major = 0, cs_minor = 0;
+    cs_version(&cs_major, &cs_minor);
+    return fmt::format("Unicorn {}.{}.{}, Capstone {}.{}", major, minor, (v >> 8) & 0xff, cs_major, cs_minor);
 }
 
 Engine::~Engine() {
@@ -384,7 +406,7 @@ int Engine::on_cpuid(uc_struct* uc, void*) {
 bool Engine::on_invalid_mem(uc_struct* uc, int type, uint64_t addr, int, int64_t, void* p) {
     auto* self = static_cast<Engine*>(p);
     StopReason s{StopReason::Kind::fault};
-    s.address = addr;
+    s.address = fault_address(addr);
     switch (type) {
         case UC_MEM_READ_UNMAPPED: s.access = StopReason::Access::read; s.unmapped = true; break;
         case UC_MEM_WRITE_UNMAPPED: s.access = StopReason::Access::write; s.unmapped = true; break;
@@ -396,7 +418,7 @@ bool Engine::on_invalid_mem(uc_struct* uc, int type, uint64_t addr, int, int64_t
     }
     uint64_t pc = 0;
     uc_reg_read(uc, UC_X86_REG_RIP, &pc);
-    s.pc = s.access == StopReason::Access::fetch ? addr : pc;
+    s.pc = s.access == StopReason::Access::fetch ? s.address : pc;
     self->stop_ = s;
     self->stop_pending_ = true;
     return false;  // let Unicorn stop with the fault

@@ -16,12 +16,16 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 struct uc_struct;
 
 namespace gostart::cpu {
+
+// The libraries the engine runs on, as linked: "Unicorn 2.1.1, Capstone 4.0".
+std::string engine_libraries();
 
 class Engine final : public GuestCpu {
 public:

@@ -1,6 +1,6 @@
 // Engine snapshots (cpu/snapshot.h): the registers and run state, and every Unicorn mapping page by
-// page. Unicorn 2.0.1 can save registers (uc_context) but not memory, and tells nothing about which
-// pages were written; the host memory behind the mappings does (cpu/host_memory.h). `sync_` is what
+// page. Unicorn 2.0.1 can save registers (uc_context) but not memory (2.1's memory snapshots are not in
+// 2.0.1, which we also build with), and neither tells which pages were written; the host memory behind the mappings does (cpu/host_memory.h). `sync_` is what
 // memory held at the last snapshot taken or restored: a page not written since is that page, shared;
 // a written one is compared and copied. A restore writes the pages written since `sync_` and those
 // where `sync_` and the snapshot differ, straight into the host memory (Go code never changes, so

@@ -1,6 +1,6 @@
 // HostMemory: the host memory behind the engine's mappings, and which of its pages the guest wrote.
-// The engine maps guest ranges with uc_mem_map_ptr onto blocks allocated here (Unicorn 2.0.1 keeps
-// them when it splits a mapping), so a checkpoint can read pages in place and copy only the ones
+// The engine maps guest ranges with uc_mem_map_ptr onto blocks allocated here (Unicorn 2.0.1 and 2.1.1
+// keep them when they split a mapping), so a checkpoint can read pages in place and copy only the ones
 // written since the previous checkpoint. Unicorn tells nothing about writes, so the tracking is the
 // host's: start_tracking() makes every block read-only on the host; the first store to a page then
 // faults, and a SIGSEGV handler marks the page written and makes it writable again, so each page

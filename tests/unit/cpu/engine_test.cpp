@@ -252,6 +252,33 @@ TEST_CASE("Fetching from unmapped memory is a fetch fault at the target", "[cpu]
     }
 }
 
+TEST_CASE("A fault at the top of the address space names the whole address", "[cpu][fault][unicorn]") {
+    // Unicorn 2.1 gives fault hooks a 52-bit address (0xfffffff600000 here): old Go releases call the
+    // vsyscall page, and the Linux layer knows it by its address.
+    constexpr uint64_t kTop = 0xffffffffff600000;
+    auto run = [](auto&& emit) {
+        EngineFixture f;
+        Asm a(EngineFixture::kCode);
+        a.mov(R::rax, kTop);
+        emit(a);
+        f.load(a);
+        return f.engine.run(0);
+    };
+    StopReason fetch = run([](Asm& a) { a.jmp(R::rax); });
+    REQUIRE(fetch.kind == StopReason::Kind::fault);
+    CHECK(fetch.access == StopReason::Access::fetch);
+    CHECK(fetch.address == kTop);
+    CHECK(fetch.pc == kTop);
+    StopReason read = run([](Asm& a) { a.load(R::rbx, R::rax); });
+    REQUIRE(read.kind == StopReason::Kind::fault);
+    CHECK(read.access == StopReason::Access::read);
+    CHECK(read.address == kTop);
+    StopReason write = run([](Asm& a) { a.store(R::rax, 8, R::rbx); });
+    REQUIRE(write.kind == StopReason::Kind::fault);
+    CHECK(write.access == StopReason::Access::write);
+    CHECK(write.address == kTop + 8);
+}
+
 TEST_CASE("int3 stops with interrupt vector 3", "[cpu][interrupt]") {
     EngineFixture f;
     Asm a(EngineFixture::kCode);
