@@ -113,6 +113,23 @@ def scripted(emu, prog, goroutines, forever):
     expect(any('runtime.systemstack' in l for l in bt) and any("switched from goroutine 1's stack" in l for l in bt)
            and 'runtime.goexit' in bt[-1] and any('runtime.main ' in l for l in bt), 'bt across systemstack', out)
 
+    # `p sched` names Go's own fields, the same with DWARF (hello) and without (the release's table):
+    # no field of a named struct promoted as if embedded, no zero-size lockRankStruct shown as 0.
+    stripped = prog + '-stripped'
+    fields = {}
+    for binary in (prog, stripped):
+        _, out = step(emu, binary, ['until main', 'p sched', 'p sched.gFree.stack.head', 'p sched.lock.lockRankStruct'])
+        a = answers(out)
+        fields[binary] = [l.split(' = ')[0].strip() for l in a['p sched'][1:-1]]
+        expect(a['p sched.gFree.stack.head'] == ['sched.gFree.stack.head = 0'], f'{binary}: a nested path', out)
+        expect(a['p sched.lock.lockRankStruct'] == ['sched.lock.lockRankStruct = {}'], f'{binary}: a zero-size field', out)
+    expect(fields[prog] == fields[stripped], 'p sched: the same fields with and without DWARF',
+           '\n'.join(f'{a:<40} {b}' for a, b in zip(fields[prog], fields[stripped])))
+    for path in ['gFree.stack.head', 'disable.runnable.head', 'lock.key', 'maxmcount']:
+        expect(path in fields[prog], f'p sched shows {path}', fields[prog])
+    for not_go in ['stack.head', 'runnable.head', 'gFree.key', 'lock.lockRankStruct']:
+        expect(not_go not in fields[prog], f'p sched does not show {not_go}', fields[prog])
+
     # Commands from a pipe: no prompt, each echoed; the session ends with the program's exit status.
     exitcode = os.path.join(os.path.dirname(prog), 'exitcode')
     rc, out = step(emu, exitcode, ['c'], stdin=True)
