@@ -1,6 +1,7 @@
 // `gostart-emu info [--json] PROGRAM`: what the binary is — Go release and where that came from, build
 // settings, pclntab era, where struct layouts come from, and the addresses of the start-up milestones and
 // runtime data (recovered from code when the binary is stripped). Schema: ../shared/CLI.md.
+#include "app/cli.h"
 #include "app/commands.h"
 #include "app/gdb_script.h"
 #include "app/program.h"
@@ -95,18 +96,25 @@ Command register_info(CLI::App& app) {
     Command c;
     c.cli = app.add_subcommand("info", "what the binary is: Go version, layout, milestones' addresses");
     c.program = [path] { return *path; };
-    c.cli->add_flag("--json", *json, "one JSON object (schema in CLI.md)");
+    c.cli->add_flag("--json", *json, "one JSON object on stdout (schema in docs/cli.md)");
     c.cli->add_option("--gdb-script", *gdb_script,
                       "write a gdb script (and FILE.sym) giving gdb the function names of a stripped binary")
         ->type_name("FILE");
-    c.cli->add_option("PROGRAM", *path, "the program file")->required();
+    c.cli->add_option("PROGRAM", *path, "the program file")->type_name("FILE")->required();
     c.run = [path, json, gdb_script]() {
+        require_writable(*gdb_script, "--gdb-script");
+        if (!gdb_script->empty()) require_writable(*gdb_script + ".sym", "--gdb-script");
         auto prog = open_program(*path, false);
         warn_about_program(*prog, std::cerr);
         if (!prog->go)
             throw loader::LoadError(loader::LoadError::Kind::cannot_run, *path,
                                     "not a Go binary (no Go build info, runtime.buildVersion or pclntab)");
-        if (!gdb_script->empty()) write_gdb_script(*prog, *gdb_script);
+        if (!gdb_script->empty()) {
+            size_t n = write_gdb_script(*prog, *gdb_script);
+            bool sym = !prog->has_symtab && prog->pclntab;
+            announce_written(*gdb_script, sym ? fmt::format("a gdb script, and {}.sym with {} symbols", *gdb_script, n)
+                                              : "a gdb script");
+        }
         auto j = describe(*prog);
         if (*json)
             std::cout << j.dump(2) << "\n";

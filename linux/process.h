@@ -41,6 +41,8 @@ struct ProcessOptions {
     uint64_t max_idle_ns = 600ull * 1000000000ull;
     uint64_t quantum = 50000;                      // instructions per time slice
     std::ostream* strace = nullptr;                // where --strace lines go
+    size_t strace_string_limit = 32;               // bytes of a string or buffer a line shows (strace -s)
+    int stdout_host_fd = 1;                        // the host descriptor behind the guest's stdout
     std::ostream* diag = nullptr;                  // the emulator's own warnings (unimplemented syscalls)
     std::function<std::string(uint64_t)> describe_pc;  // "runtime.mstart+0x12" for messages
     std::function<std::string(uint64_t)> describe_insn;  // "ud2": the instruction at a pc, for SIGILL
