@@ -10,6 +10,8 @@ usage:    bare `gostart-emu` prints the usage (program name, [run] [OPTIONS] PRO
 outputs:  an output FILE that cannot be written is refused before anything runs (status 2, one line
           naming the file); every report written to a file is named on stderr, except with -q.
 exit:     the summary's exit line says why there is nothing to check instead of "0/0 model checks".
+strace:   --strace names constants (RLIMIT_*, MADV_*, MAP_*, CLONE_*) and shows read and written buffers as
+          strace does, -s N bytes of them.
 Standard library only.
 """
 import json
@@ -194,6 +196,19 @@ def exit_note(emu, hello, misbehave, exitcode):
            r.stderr)
 
 
+def strace(emu, hello, misbehave, exitcode):
+    r = run(emu, '-q', '--strace', '--clean-env', hello)
+    for want in ['] read(3, "2097152\\n", 20) = 8\n', '] write(1, "hi,world\\n", 9) = 9\n',
+                 '"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", O_RDONLY) = 3\n',
+                 '] getrlimit(RLIMIT_NOFILE, 0x', '] setrlimit(RLIMIT_NOFILE, 0x', ', MADV_HUGEPAGE) = 0\n',
+                 '] mmap(NULL, 262144, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x',
+                 '] clone(CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS, 0x']:
+        expect(want in r.stderr, f'--strace shows {want.strip()}', r.stderr[:3000])
+    r = run(emu, '-q', '--strace', '-s', '4', hello)
+    expect('] write(1, "hi,w"..., 9) = 9\n' in r.stderr and '] read(3, "2097"..., 20) = 8\n' in r.stderr,
+           '-s 4: four bytes of each buffer', r.stderr[:3000])
+
+
 ERR = ''
 
 
@@ -202,7 +217,7 @@ def main():
     case, emu, hello, misbehave, exitcode = sys.argv[1:6]
     with tempfile.NamedTemporaryFile(suffix='.stderr') as f:
         ERR = f.name
-        {'reports': reports, 'usage': usage, 'outputs': outputs, 'exit': exit_note}[case](emu, hello, misbehave, exitcode)
+        {'reports': reports, 'usage': usage, 'outputs': outputs, 'exit': exit_note, 'strace': strace}[case](emu, hello, misbehave, exitcode)
     print('ok')
 
 
