@@ -28,9 +28,8 @@ int run_command(const RunOptions& opts) {
     Session session(opts, std::move(program), out);
     Program& prog = session.program();
     if (!opts.quiet) {
-        out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {} function symbols{}\n", opts.program, go_version,
-                           prog.entry(), prog.describe(prog.entry()), prog.symbols.size(),
-                           prog.has_symtab ? "" : " (stripped: names from the pclntab)");
+        out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {}\n", opts.program, go_version, prog.entry(),
+                           prog.describe(prog.entry()), prog.describe_function_count());
         session.on_milestone = [&out](const MilestoneHit& h) {
             out << fmt::format("gostart-emu: {:>10} insns  thread {}  {}\n", h.insn, h.thread, h.name);
             out.flush();

@@ -10,12 +10,14 @@ usage:    bare `gostart-emu` prints the usage (program name, [run] [OPTIONS] PRO
 outputs:  an output FILE that cannot be written is refused before anything runs (status 2, one line
           naming the file); every report written to a file is named on stderr, except with -q.
 exit:     the summary's exit line says why there is nothing to check instead of "0/0 model checks".
+info:     what `run` and `info` count, against readelf; info's text grouped and aligned.
 strace:   --strace names constants (RLIMIT_*, MADV_*, MAP_*, CLONE_*) and shows read and written buffers as
           strace does, -s N bytes of them.
 Standard library only.
 """
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -209,6 +211,46 @@ def strace(emu, hello, misbehave, exitcode):
            '-s 4: four bytes of each buffer', r.stderr[:3000])
 
 
+def info(emu, hello, misbehave, exitcode):
+    """What the counts count: the symbol table's function symbols against readelf's, the pclntab's
+    functions, and the difference named; the text grouped and aligned, saying the same as the JSON."""
+    for binary in (hello, hello + '-stripped'):
+        j = json.loads(run(emu, 'info', '--json', binary).stdout)
+        funcs = set()
+        for line in run('readelf', '-sW', binary).stdout.splitlines():
+            f = line.split()
+            if len(f) >= 8 and f[3] == 'FUNC' and f[6] != 'UND':
+                funcs.add(int(f[1], 16))
+        n, outside = j['function_symbols'], j['functions_outside_pclntab']
+        expect(n == (len(funcs) if j['symtab'] else j['pclntab']['functions']),
+               f'{binary}: function_symbols {n} vs readelf\'s {len(funcs)} distinct FUNC addresses', str(j))
+        expect(j['pclntab']['functions'] + len(outside) == n, f'{binary}: pclntab functions + the rest', str(j))
+        if j['symtab']:
+            expect('runtime.etext' in outside, "hello: Go's linker's end-of-text marker is no pclntab function", str(j))
+        summary = run(emu, '--max-insns', '1', binary).stderr.splitlines()[0]
+        text = run(emu, 'info', binary).stdout
+        if j['symtab']:
+            want = f'{n} function symbols ({j["pclntab"]["functions"]} pclntab functions + runtime.etext)'
+        else:
+            want = f'{n} functions (from the pclntab: no symbol table)'
+        expect(summary.endswith(want), f'run says what it counts: {want}', summary)
+        expect(j['symtab'] == (want in text), 'info says the same', text)
+
+    text = run(emu, 'info', hello).stdout
+    lines = text.splitlines()
+    expect(lines[0] == f'{hello}: go1.19.8 (from its build info)', 'info: the release first, as go version -m', text)
+    for heading in ['ELF file', 'pclntab', 'struct layouts', 'start-up, in the order rt0_go reaches it',
+                    'runtime data (from the symbol table)']:
+        expect(heading in lines, f'info: a group {heading!r}', text)
+    rows = [l for l in lines if l.startswith('  ')]
+    columns = {m.start(2) if m else -1 for m in (re.match(r'  (\S.*?) {2,}(\S)', l) for l in rows)}
+    expect(len(columns) == 1, f'info: one value column, not {sorted(columns)}', text)
+    expect(any(l.split() == ['build', 'CGO_ENABLED=0'] for l in rows), 'info: build settings as go version -m', text)
+    expect(not any('.' in l.split()[0] and ':' in l.split()[0] for l in rows), 'info: no flattened JSON keys', text)
+    addr = json.loads(run(emu, 'info', '--json', hello).stdout)['symbols']['runtime.schedinit']
+    expect(any(l.split() == ['runtime.schedinit', addr] for l in rows), 'info: the addresses as the JSON', text)
+
+
 ERR = ''
 
 
@@ -217,7 +259,7 @@ def main():
     case, emu, hello, misbehave, exitcode = sys.argv[1:6]
     with tempfile.NamedTemporaryFile(suffix='.stderr') as f:
         ERR = f.name
-        {'reports': reports, 'usage': usage, 'outputs': outputs, 'exit': exit_note, 'strace': strace}[case](emu, hello, misbehave, exitcode)
+        {'reports': reports, 'usage': usage, 'outputs': outputs, 'exit': exit_note, 'strace': strace, 'info': info}[case](emu, hello, misbehave, exitcode)
     print('ok')
 
 
