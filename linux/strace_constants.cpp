@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
@@ -153,6 +154,7 @@ std::optional<std::string> strace_constant(Arg kind, uint64_t v) {
         case Arg::ioctl_request:
             return one_of(v, {N(TCGETS), N(TCSETS), N(TCSETSW), N(TCSETSF), N(TIOCGWINSZ), N(TIOCSWINSZ),
                               N(TIOCGPGRP), N(TIOCSPGRP), N(FIONREAD), N(FIONBIO), N(FIOCLEX), N(FIONCLEX)}, true);
+        case Arg::flock_op: return flags(v, {N(LOCK_SH), N(LOCK_EX), N(LOCK_NB), N(LOCK_UN)}, "0");
         default: return std::nullopt;
     }
 }

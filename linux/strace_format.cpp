@@ -109,6 +109,7 @@ const char* kind_doc(Arg k) {
         case Arg::socket_family: return "AF_*";
         case Arg::socket_type: return "SOCK_*";
         case Arg::ioctl_request: return "request";
+        case Arg::flock_op: return "LOCK_*";
     }
     return "?";
 }
