@@ -48,6 +48,7 @@ int check_command(CheckOptions& o) {
     for (auto [path, option] : {std::pair{&o.run.output, "-o"}, {&o.junit, "--junit"}, {&o.html, "--html"}})
         require_writable(*path, option);
     o.run.guest_stdout_on_stderr = json_on_stdout || junit_on_stdout;
+    o.run.progress = true;
     Output output(o.run.output);
     // The human-readable part (milestone lines, the table) goes to -o FILE or stderr; the JSON to -o
     // FILE or stdout; the emulator's diagnostics never inside the JSON.

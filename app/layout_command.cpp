@@ -26,6 +26,7 @@ int layout_command(const LayoutOptions& o) {
     require_writable(o.svg, "--svg");
     RunOptions run = o.run;
     run.guest_stdout_on_stderr = o.svg == kStdout;
+    run.progress = true;
     Output output(o.run.output);
     std::ostream& out = output.stream();
     auto program = open_program(o.run.program, true);

@@ -18,6 +18,8 @@ namespace gostart::app {
 
 int run_command(const RunOptions& opts) {
     require_writable(opts.output, "-o");
+    RunOptions run = opts;
+    run.progress = true;
     Output output(opts.output);
     std::ostream& out = output.stream();
     auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
@@ -25,7 +27,7 @@ int run_command(const RunOptions& opts) {
     std::string go_version = program->go ? program->go->version : "?";
     std::unique_ptr<GdbAttach> gdb;
     if (!opts.gdb.empty()) gdb = std::make_unique<GdbAttach>(opts.gdb);
-    Session session(opts, std::move(program), out);
+    Session session(run, std::move(program), out);
     Program& prog = session.program();
     if (!opts.quiet) {
         out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {}\n", opts.program, go_version, prog.entry(),
@@ -68,6 +70,7 @@ int run_command(const RunOptions& opts) {
         out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
                            session.engine().instructions(), session.process().threads().size());
     out.flush();
+    session.stop_progress();
     if (!opts.output.empty() && !opts.quiet) announce_written(opts.output, "the summary");
     exit_without_teardown(exit.exit_status());
     return exit.exit_status();

@@ -24,6 +24,9 @@ struct RunOptions {
     // Set by the command when a machine-readable report owns stdout: the guest's fd 1 is then the host's
     // stderr, so that the report stays one document.
     bool guest_stdout_on_stderr = false;
+    // A progress line while the program runs, when stderr is a terminal (app/progress.h): set by the
+    // commands that run to the end (run, check, trace, layout), not by the stepper.
+    bool progress = false;
     std::string gdb;                    // --gdb HOST:PORT: serve gdb there (run, check, step)
     std::string program;
     std::vector<std::string> args;      // after the program: the program's own

@@ -93,6 +93,13 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
         [this](const MilestoneHit& h) {
             if (on_milestone) on_milestone(h);
         });
+    if (opts.progress && !opts.quiet) progress_ = Progress::on_terminal(*this);
+}
+
+linux::ExitInfo Session::run() {
+    linux::ExitInfo r = process_->run();
+    if (progress_) progress_->erase();
+    return r;
 }
 
 std::unique_ptr<SessionCheckpoint> Session::checkpoint() {

@@ -36,6 +36,7 @@ int trace_command(const TraceOptions& o) {
     RunOptions run = o.run;
     run.strace = o.syscalls || o.run.strace;
     run.guest_stdout_on_stderr = on_stdout;
+    run.progress = true;
     Output output(o.run.output);
     auto program = open_program(o.run.program, true);
     warn_about_program(*program, std::cerr);  // not into the trace: JSONL stays JSONL

@@ -234,6 +234,7 @@ ExitInfo Process::run() {
         // The slice ends at an absolute count, so a slice split by pauses ends where a whole one would.
         uint64_t end = before - slice_used_ + opts_.quantum;
         if (opts_.max_insns) end = std::min(end, opts_.max_insns);
+        if (opts_.on_run) opts_.on_run();
         StopReason r = cpu_.run_until(end);
         t->insns_run += cpu_.instructions() - before;
         slice_used_ += cpu_.instructions() - before;

@@ -194,6 +194,10 @@ void Process::dispatch_syscall(Thread& t) {
     SyscallCall call{*this, t, {cpu_.reg(Reg::rdi), cpu_.reg(Reg::rsi), cpu_.reg(Reg::rdx), cpu_.reg(Reg::r10),
                                 cpu_.reg(Reg::r8), cpu_.reg(Reg::r9)}};
     const SyscallDef* def = find_syscall(nr);
+    if (opts_.before_stdio_output && (nr == 1 || nr == 18 || nr == 20) && !quiet_) {  // write pwrite64 writev
+        const FdEntry* e = fds_.get(static_cast<int>(call.a[0]));
+        if (e && e->file->kind == OpenFile::Kind::host && !e->file->owns_host_fd) opts_.before_stdio_output();
+    }
     int64_t r = def && def->handler ? def->handler(call) : -ENOSYS;
     if ((!def || !def->handler) && opts_.diag && warned_syscalls_.insert(nr).second) {
         std::string_view name = syscall_name(nr);

@@ -11,13 +11,17 @@ outputs:  an output FILE that cannot be written is refused before anything runs 
           naming the file); every report written to a file is named on stderr, except with -q.
 exit:     the summary's exit line says why there is nothing to check instead of "0/0 model checks".
 info:     what `run` and `info` count, against readelf; info's text grouped and aligned.
+progress: on a terminal, one line rewritten in place (at most ten times a second) and erased before other
+          output; nothing on a pipe or with -q.
 strace:   --strace names constants (RLIMIT_*, MADV_*, MAP_*, CLONE_*) and shows read and written buffers as
           strace does, -s N bytes of them.
 Standard library only.
 """
 import json
 import os
+import pty
 import re
+import select
 import shlex
 import subprocess
 import sys
@@ -251,6 +255,54 @@ def info(emu, hello, misbehave, exitcode):
     expect(any(l.split() == ['runtime.schedinit', addr] for l in rows), 'info: the addresses as the JSON', text)
 
 
+def on_terminal(argv, timeout=120):
+    """Runs argv with stdout and stderr on a pseudo-terminal; returns (everything it wrote, seconds)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(argv[0], argv)
+    out, start = b'', time.time()
+    while time.time() - start < timeout:
+        r, _, _ = select.select([fd], [], [], 0.5)
+        if not r:
+            continue
+        try:
+            data = os.read(fd, 65536)
+        except OSError:  # the child ended: EIO on Linux
+            break
+        if not data:
+            break
+        out += data
+    took = time.time() - start
+    os.waitpid(pid, 0)
+    return out.decode(errors='replace'), took
+
+
+def progress(emu, hello, misbehave, exitcode):
+    gcchurn = os.path.join(os.path.dirname(hello), 'gcchurn')
+    argv = [emu, '--max-insns', '60000000', gcchurn]
+    screen, took = on_terminal(argv)
+    line = re.compile(r'\rgostart-emu: +\d+ insns  \d+ threads  thread \d+ in \S+\x1b\[K')
+    shown = line.findall(screen)
+    expect(shown, 'a progress line on a terminal', screen[-2000:])
+    expect(len(shown) <= 10 * took + 2, f'{len(shown)} redraws in {took:.1f} s: at most ten a second', screen[-2000:])
+    counts = [int(re.search(r'(\d+) insns', l).group(1)) for l in shown]
+    expect(counts == sorted(counts), 'the count goes up', str(counts))
+    # After each drawing comes the next drawing or the erasure, never other output on its line.
+    for m in line.finditer(screen):
+        expect(screen[m.end():m.end() + 1] in ('\r', ''), 'the line is erased before other output',
+               repr(screen[m.start():m.end() + 80]))
+    expect('instruction limit reached (60000000 instructions)' in screen, 'the run ends with its own lines', screen[-500:])
+    last = screen.rfind('\x1b[K')
+    expect(screen[last - 1:last] == '\r' and '\x1b' not in screen[last + 3:], 'erased at the end, nothing after',
+           repr(screen[-600:]))
+    # Not on a pipe, nor with -q.
+    r = run(*argv)
+    expect('\x1b' not in r.stderr and '\r' not in r.stderr and r.returncode == 125, 'a pipe sees no progress',
+           r.stderr[:500])
+    screen, _ = on_terminal([emu, '-q', '--max-insns', '60000000', gcchurn])
+    expect('\x1b[K' not in screen, '-q: no progress', screen[-500:])
+
+
 ERR = ''
 
 
@@ -259,7 +311,7 @@ def main():
     case, emu, hello, misbehave, exitcode = sys.argv[1:6]
     with tempfile.NamedTemporaryFile(suffix='.stderr') as f:
         ERR = f.name
-        {'reports': reports, 'usage': usage, 'outputs': outputs, 'exit': exit_note, 'strace': strace, 'info': info}[case](emu, hello, misbehave, exitcode)
+        {'reports': reports, 'usage': usage, 'outputs': outputs, 'exit': exit_note, 'strace': strace, 'info': info, 'progress': progress}[case](emu, hello, misbehave, exitcode)
     print('ok')
 
 
