@@ -1,6 +1,7 @@
 // fsync, fdatasync and flock: Go's os.File.Sync works on files under --allow-write and, as on Linux, on
 // read-only ones; a flock, which other host processes see, is refused outside --allow-write.
 #include "tests/unit/linux/guest.h"
+#include "tests/unit/temp_dir.h"
 
 #include <catch2/catch.hpp>
 
@@ -14,21 +15,9 @@
 namespace fs = std::filesystem;
 using gostart::test::Guest;
 using gostart::test::m32;
+using gostart::test::TempDir;
 
 namespace {
-
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/gostart-fsync-test-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        path = tmpl;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 // Whether another process could take an exclusive lock on `path` now (the test process is not the
 // guest's: a flock conflicts across open file descriptions).
@@ -43,7 +32,7 @@ bool host_can_lock(const fs::path& path) {
 }  // namespace
 
 TEST_CASE("fsync, fdatasync and flock work on a file under --allow-write; the lock is the host's", "[linux][sandbox]") {
-    TempDir allowed;
+    TempDir allowed("gostart-fsync-test");
     Guest g;
     g.proc.paths().allow_write(allowed.path.string());
     fs::path file = allowed.path / "data.txt";
@@ -61,7 +50,7 @@ TEST_CASE("fsync, fdatasync and flock work on a file under --allow-write; the lo
 }
 
 TEST_CASE("outside --allow-write a read-only file syncs as on Linux, and flock is refused", "[linux][sandbox]") {
-    TempDir elsewhere;
+    TempDir elsewhere("gostart-fsync-test");
     fs::path file = elsewhere.path / "readme.txt";
     std::ofstream(file) << "read me";
     Guest g;

@@ -3,6 +3,7 @@
 #include "linux/strace_format.h"
 #include "linux/syscall_table.h"
 #include "tests/unit/linux/guest.h"
+#include "tests/unit/temp_dir.h"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -30,21 +31,15 @@ namespace {
 
 // A fresh directory tree under /tmp: allowed/, outside/, and allowed/link -> ../outside.
 struct TempTree {
-    fs::path root, allowed, outside;
+    gostart::test::TempDir tmp{"gostart-linux-test"};
+    fs::path root = tmp.path, allowed, outside;
     TempTree() {
-        char tmpl[] = "/tmp/gostart-linux-test-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        root = tmpl;
         allowed = root / "allowed";
         outside = root / "outside";
         fs::create_directory(allowed);
         fs::create_directory(outside);
         fs::create_directory_symlink(outside, allowed / "link");
         std::ofstream(outside / "readme.txt") << "read me";
-    }
-    ~TempTree() {
-        std::error_code ec;
-        fs::remove_all(root, ec);
     }
 };
 
