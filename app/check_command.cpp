@@ -39,10 +39,24 @@ int check_command(CheckOptions& o) {
         o.debug.corrupt_field = o.corrupt.substr(colon + 1, eq - colon - 1);
         o.debug.corrupt_value = std::stoull(o.corrupt.substr(eq + 1), nullptr, 0);
     }
+    // docs/cli.md: a report in a machine format goes to stdout or its FILE; one owning stdout moves the
+    // guest's stdout to stderr, so the report stays one document.
+    bool json_on_stdout = o.json && o.run.output.empty(), junit_on_stdout = o.junit == kStdout;
+    if (json_on_stdout && junit_on_stdout)
+        throw UsageError("check: --json and --junit - both want stdout (-o FILE puts the JSON in FILE)");
+    if (o.html == kStdout) throw UsageError("check: --html needs a FILE, not -");
+    for (auto [path, option] : {std::pair{&o.run.output, "-o"}, {&o.junit, "--junit"}, {&o.html, "--html"}})
+        require_writable(*path, option);
+    o.run.guest_stdout_on_stderr = json_on_stdout || junit_on_stdout;
+    o.run.progress = true;
     Output output(o.run.output);
+    // The human-readable part (milestone lines, the table) goes to -o FILE or stderr; the JSON to -o
+    // FILE or stdout; the emulator's diagnostics never inside the JSON.
     std::ostream& out = output.stream();
+    std::ostream& report = json_on_stdout ? std::cout : out;
+    std::ostream& diag = o.json ? std::cerr : out;
     auto program = open_program(o.run.program, true);
-    warn_about_program(*program, o.json ? std::cerr : out);
+    warn_about_program(*program, diag);
     if (!program->go) throw std::runtime_error("not a Go binary");
     std::unique_ptr<gostructs::StructLayouts> layouts;
     try {
@@ -55,8 +69,7 @@ int check_command(CheckOptions& o) {
     std::string go_version = program->go->version;
     std::unique_ptr<GdbAttach> gdb;
     if (!o.run.gdb.empty()) gdb = std::make_unique<GdbAttach>(o.run.gdb);
-    // With --json the report is one JSON document: the emulator's diagnostics and strace go to stderr.
-    Session session(o.run, std::move(program), o.json ? std::cerr : out);
+    Session session(o.run, std::move(program), diag);
     StartupChecker checker(session, std::move(layouts), o.debug);
     bool table = !o.json;
     if (table && !o.run.quiet)
@@ -66,25 +79,35 @@ int check_command(CheckOptions& o) {
         exit = session.run();
     } else {
         SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
-        exit = gdb->run(target, o.run.quiet, o.json ? std::cerr : out);  // never inside the JSON document
+        exit = gdb->run(target, o.run.quiet, diag);
     }
-    write_exit_report(o.json ? std::cerr : out, session, exit, o.run.program);  // never inside the JSON document
-    checker.finish(exit.exit_status());
+    write_exit_report(diag, session, exit, o.run.program);
+    checker.finish(exit);
 
     CheckSummary s{o.run.program, go_version, exit.exit_status(), &checker.reports()};
+    std::cout.flush();  // the guest's output (when it is stdout) before the reports
     if (o.json) {
-        write_check_json(out, s);
+        write_check_json(report, s);
     } else {
         bool colour = o.run.output.empty() && ::isatty(2);
         write_check_table(out, s, colour);
     }
-    if (!o.junit.empty()) {
+    report.flush();
+    if (junit_on_stdout) {
+        write_check_junit(std::cout, s);
+        std::cout.flush();
+    } else if (!o.junit.empty()) {
         std::ofstream f(o.junit, std::ios::trunc);
         if (!f) throw std::runtime_error(o.junit + ": cannot open for writing");
         write_check_junit(f, s);
     }
     if (!o.html.empty()) write_check_html(o.html, s, o.run);
     out.flush();
+    if (!o.run.quiet) {
+        if (!o.run.output.empty()) announce_written(o.run.output, o.json ? "the JSON report" : "the check table");
+        if (!o.junit.empty() && !junit_on_stdout) announce_written(o.junit, "JUnit XML");
+        if (!o.html.empty()) announce_written(o.html, "the HTML report");
+    }
     if (!s.ok()) return 1;
     // The model agreed as far as the run went, but a guest killed by a signal (or stopped by a limit)
     // did not start up: say so in the status too, as `run` would, rather than 0.
@@ -102,11 +125,13 @@ Command register_check(CLI::App& app) {
     c.program = [o] { return o->run.program; };
     add_run_options(*c.cli, o->run);
     add_gdb_option(*c.cli, o->run);
-    c.cli->add_flag("--json", o->json, "the report as JSON (schema in CLI.md)");
-    c.cli->add_option("--junit", o->junit, "also write JUnit XML, one test case per milestone");
-    c.cli->add_option("--html", o->html, "also write a self-contained HTML report (timeline, model, layout, calls)");
+    c.cli->add_flag("--json", o->json, "the report as JSON (schema in docs/cli.md) on stdout, or in -o FILE");
+    c.cli->add_option("--junit", o->junit, "also write JUnit XML, one test case per milestone, to FILE ('-': stdout)")
+        ->type_name("FILE");
+    c.cli->add_option("--html", o->html, "also write a self-contained HTML report (timeline, model, layout, calls)")
+        ->type_name("FILE");
     // Hidden, for the tests that prove each check can fail.
-    c.cli->add_option("--debug-corrupt", o->corrupt, "MILESTONE:FIELD=VALUE: write VALUE into FIELD before checking")->group("");
+    c.cli->add_option("--debug-corrupt", o->corrupt, "write VALUE into FIELD before checking")->type_name("MILESTONE:FIELD=VALUE")->group("");
     c.cli->add_option("--debug-model-cpus", o->debug.model_cpus, "tell the model another CPU count")->group("");
     c.cli->add_option("--debug-model-gomaxprocs", o->debug.model_gomaxprocs, "tell the model another GOMAXPROCS")->group("");
     c.cli->add_option("--debug-model-sp-shift", o->debug.model_sp_shift, "tell the model another entry SP")->group("");

@@ -53,6 +53,7 @@ private:
 void second_run(const RunOptions& opts, RunFacts& f) {
     RunOptions run = opts;
     run.strace = true;
+    run.progress = false;  // its stdio is /dev/null (QuietStdio)
     std::ostringstream log;
     auto program = open_program(run.program, true);
     std::optional<gostructs::StructLayouts> layouts;

@@ -32,7 +32,7 @@ std::string milestone_point_label(const std::string& name) {
 }
 
 std::string milestone_line(const MilestoneReport& r) {
-    std::string verdict = r.checks.empty() ? "no checks"
+    std::string verdict = r.checks.empty() ? (r.note.empty() ? "no checks" : "nothing to check: " + r.note)
                         : r.failed() ? fmt::format("{} of {} checks DIVERGE", r.failed(), r.checks.size())
                                      : fmt::format("{}/{} checks agree", r.checks.size(), r.checks.size());
     return fmt::format("{:>10} insns  thread {}  {:<18} {}", r.insn, r.thread, r.name, verdict);
@@ -47,6 +47,7 @@ void write_check_table(std::ostream& out, const CheckSummary& s, bool colour) {
     for (const auto& r : *s.reports) {
         out << fmt::format("\n{}{}{}  ({}, insn {}, thread {})\n", bold, r.name, reset, milestone_point_label(r.name),
                            r.insn, r.thread);
+        if (r.checks.empty() && !r.note.empty()) out << fmt::format("  nothing to check: {}\n", r.note);
         size_t w = 5;
         for (const auto& c : r.checks) w = std::max(w, c.field.size());
         for (const auto& c : r.checks)
@@ -74,6 +75,7 @@ void write_check_json(std::ostream& out, const CheckSummary& s) {
         m["checks"] = nlohmann::ordered_json::array();
         for (const auto& c : r.checks)
             m["checks"].push_back({{"field", c.field}, {"expected", c.expected}, {"actual", c.actual}, {"ok", c.ok}, {"why", c.why}});
+        if (!r.note.empty()) m["note"] = r.note;
         j["milestones"].push_back(m);
     }
     out << j.dump(2) << "\n";
@@ -94,7 +96,8 @@ void write_check_junit(std::ostream& out, const CheckSummary& s) {
             out << fmt::format("    <failure message=\"{} of {} checks diverge\">{}</failure>\n", r.failed(),
                                r.checks.size(), xml_escape(text));
         }
-        out << fmt::format("    <system-out>{} checks</system-out>\n  </testcase>\n", r.checks.size());
+        out << fmt::format("    <system-out>{} checks{}</system-out>\n  </testcase>\n", r.checks.size(),
+                           r.note.empty() ? "" : ": nothing to check, " + xml_escape(r.note));
     }
     out << "</testsuite>\n";
 }

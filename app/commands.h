@@ -10,9 +10,11 @@
 
 namespace gostart::app {
 
-// A usage error found after parsing (e.g. no PROGRAM): exit status 2.
+// A usage error found after parsing (e.g. no PROGRAM): exit status 2. `hint`: point to --help (not for
+// a file that cannot be written, where the reason says it all).
 struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit UsageError(const std::string& what, bool hint = true) : std::runtime_error(what), hint(hint) {}
+    bool hint;
 };
 
 struct Command {

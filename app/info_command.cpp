@@ -1,6 +1,7 @@
 // `gostart-emu info [--json] PROGRAM`: what the binary is — Go release and where that came from, build
 // settings, pclntab era, where struct layouts come from, and the addresses of the start-up milestones and
 // runtime data (recovered from code when the binary is stripped). Schema: ../shared/CLI.md.
+#include "app/cli.h"
 #include "app/commands.h"
 #include "app/gdb_script.h"
 #include "app/program.h"
@@ -8,9 +9,12 @@
 #include "loader/symbol_table.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <map>
+#include <span>
 #include <sys/stat.h>
 #include <memory>
 
@@ -70,20 +74,67 @@ ordered_json describe(const Program& p) {
             if (auto a = p.symbols.find(name)) syms[std::string(name)] = hex(*a);
     j["symbols"] = syms;
     j["data_symbols_source"] = p.has_symtab ? "symtab" : (p.recovered.empty() ? "none" : "code");
+    // What `run` counts: the pclntab's functions and the symbol table's function symbols, and those of
+    // the second that are not in the first (runtime.etext, C code).
+    j["function_symbols"] = p.symbols.size();
+    j["functions_outside_pclntab"] = p.functions_outside_pclntab();
     return j;
 }
 
-// Aligned `key: value` lines; nested objects are flattened to `pclntab.magic`, one symbol per line.
-void print_text(const ordered_json& j, const std::string& prefix, std::ostream& out) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        std::string key = prefix + it.key();
-        if (it->is_object() && !it->empty()) {
-            print_text(*it, key + ".", out);
-            continue;
-        }
-        std::string value = it->is_string() ? it->get<std::string>() : it->dump();
-        out << fmt::format("{:<32} {}\n", key + ":", value);
+// The text: grouped and aligned as `go version -m` and readelf print theirs — the Go release with its
+// build settings, then the ELF file, the pclntab, the layouts, and the addresses start-up passes
+// through. The same facts as the JSON, from the same object.
+void print_text(const Program& p, const ordered_json& j, std::ostream& out) {
+    auto str = [](const ordered_json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+    auto row = [&out](std::string_view key, const std::string& value) { out << fmt::format("  {:<26} {}\n", key, value); };
+    static const std::map<std::string, std::string> kSource = {
+        {"buildinfo", "from its build info"}, {"buildversion", "from runtime.buildVersion"},
+        {"pclntab", "only the era, from its pclntab"}};
+    auto src = kSource.find(str(j["version_source"]));
+    out << fmt::format("{}: {} ({})\n", str(j["path"]), str(j["go_version"]),
+                       src == kSource.end() ? str(j["version_source"]) : src->second);
+    for (const auto& [k, v] : j["build_settings"].items()) row("build", k + "=" + str(v));
+    if (!j["build_settings"].contains("GOAMD64")) row("GOAMD64", str(j["goamd64"]));
+
+    out << "\nELF file\n";
+    row("entry", fmt::format("{} ({})", str(j["entry"]), p.describe(p.entry())));
+    bool pie = j["pie"].get<bool>();
+    row("linked", fmt::format("{}{}{}", j["static"].get<bool>() ? "statically" : "dynamically",
+                              pie ? ", position-independent (PIE)" : "",
+                              pie ? ", runs at load bias " + str(j["load_bias"]) : ""));
+    if (j["interpreter"].is_string())
+        row("interpreter", str(j["interpreter"]) + (j.value("interpreter_on_host", false) ? "" : " (not on this host)"));
+    if (!j["needed"].empty()) row("needed", fmt::format("{}", fmt::join(j["needed"].get<std::vector<std::string>>(), " ")));
+    row("cgo", j["cgo"].get<bool>() ? "yes (links runtime/cgo)" : "no");
+    row("symbol table", j["symtab"].get<bool>() ? "yes, " + p.describe_function_count() : "no (stripped)");
+    row("DWARF", j["dwarf"].get<bool>() ? (j.contains("dwarf_error") ? "unreadable: " + str(j["dwarf_error"]) : "yes")
+                                        : "no");
+
+    out << "\npclntab\n";
+    if (j["pclntab"].is_null()) {
+        row("", "none");
+    } else {
+        const auto& t = j["pclntab"];
+        row("address", str(t["address"]));
+        row("magic", fmt::format("{} (the go{} format)", str(t["magic"]), str(t["era"])));
+        row("functions", str(t["functions"]));
     }
+
+    out << "\nstruct layouts\n";
+    std::string source = str(j["layout_source"]);
+    row("from", source == "dwarf" ? "the binary's DWARF" : source == "table" ? "the release's table (gostructs/)"
+                                                                              : "none: " + str(j["layout_error"]));
+
+    auto addresses = [&](const char* title, std::span<const std::string_view> names) {
+        out << "\n" << title << "\n";
+        for (auto name : names)
+            if (j["symbols"].contains(name)) row(name, str(j["symbols"][std::string(name)]));
+    };
+    addresses("start-up, in the order rt0_go reaches it", kFunctions);
+    static const std::map<std::string, std::string> kDataSource = {
+        {"symtab", "from the symbol table"}, {"code", "recovered from the code"}, {"none", "not found"}};
+    std::string data = std::string("runtime data (") + kDataSource.at(str(j["data_symbols_source"])) + ")";
+    addresses(data.c_str(), kData);
 }
 
 }  // namespace
@@ -95,23 +146,30 @@ Command register_info(CLI::App& app) {
     Command c;
     c.cli = app.add_subcommand("info", "what the binary is: Go version, layout, milestones' addresses");
     c.program = [path] { return *path; };
-    c.cli->add_flag("--json", *json, "one JSON object (schema in CLI.md)");
+    c.cli->add_flag("--json", *json, "one JSON object on stdout (schema in docs/cli.md)");
     c.cli->add_option("--gdb-script", *gdb_script,
                       "write a gdb script (and FILE.sym) giving gdb the function names of a stripped binary")
         ->type_name("FILE");
-    c.cli->add_option("PROGRAM", *path, "the program file")->required();
+    c.cli->add_option("PROGRAM", *path, "the program file")->type_name("FILE")->required();
     c.run = [path, json, gdb_script]() {
+        require_writable(*gdb_script, "--gdb-script");
+        if (!gdb_script->empty()) require_writable(*gdb_script + ".sym", "--gdb-script");
         auto prog = open_program(*path, false);
         warn_about_program(*prog, std::cerr);
         if (!prog->go)
             throw loader::LoadError(loader::LoadError::Kind::cannot_run, *path,
                                     "not a Go binary (no Go build info, runtime.buildVersion or pclntab)");
-        if (!gdb_script->empty()) write_gdb_script(*prog, *gdb_script);
+        if (!gdb_script->empty()) {
+            size_t n = write_gdb_script(*prog, *gdb_script);
+            bool sym = !prog->has_symtab && prog->pclntab;
+            announce_written(*gdb_script, sym ? fmt::format("a gdb script, and {}.sym with {} symbols", *gdb_script, n)
+                                              : "a gdb script");
+        }
         auto j = describe(*prog);
         if (*json)
             std::cout << j.dump(2) << "\n";
         else
-            print_text(j, "", std::cout);
+            print_text(*prog, j, std::cout);
         return 0;
     };
     return c;

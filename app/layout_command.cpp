@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <iostream>
 
 namespace gostart::app {
 namespace {
@@ -21,25 +22,38 @@ struct LayoutOptions {
 };
 
 int layout_command(const LayoutOptions& o) {
+    require_writable(o.run.output, "-o");
+    require_writable(o.svg, "--svg");
+    RunOptions run = o.run;
+    run.guest_stdout_on_stderr = o.svg == kStdout;
+    run.progress = true;
     Output output(o.run.output);
     std::ostream& out = output.stream();
     auto program = open_program(o.run.program, true);
     warn_about_program(*program, out);
     if (!program->go) throw std::runtime_error("not a Go binary");
     auto layouts = program->require_layouts();
-    Session session(o.run, std::move(program), out);
+    Session session(run, std::move(program), out);
     LayoutCapture capture(session, layouts, o.at, true);
     linux::ExitInfo exit = session.run();
     if (!capture.picture())
         throw std::runtime_error(fmt::format("the run ended (status {}) before {}{}", exit.exit_status(), o.at,
                                              exit.message.empty() ? "" : ": " + exit.message));
     out << picture::to_text(*capture.picture());
-    if (!o.svg.empty()) {
+    out.flush();
+    if (o.svg == kStdout) {
+        std::cout.flush();
+        std::cout << picture::to_svg(*capture.picture());
+        std::cout.flush();
+    } else if (!o.svg.empty()) {
         std::ofstream f(o.svg, std::ios::trunc);
         if (!f) throw std::runtime_error(o.svg + ": cannot open for writing");
         f << picture::to_svg(*capture.picture());
     }
-    out.flush();
+    if (!o.run.quiet) {
+        if (!o.run.output.empty()) announce_written(o.run.output, "the picture as text");
+        if (!o.svg.empty() && o.svg != kStdout) announce_written(o.svg, "the picture as SVG");
+    }
     return 0;
 }
 
@@ -51,8 +65,9 @@ Command register_layout(CLI::App& app) {
     c.cli = app.add_subcommand("layout", "memory-layout picture after rt0_go's set-up");
     c.program = [o] { return o->run.program; };
     add_run_options(*c.cli, o->run);
-    c.cli->add_option("--svg", o->svg, "also write the picture as SVG to FILE");
-    c.cli->add_option("--at", o->at, "draw at this milestone instead (default: after runtime.osinit returns)");
+    c.cli->add_option("--svg", o->svg, "also write the picture as SVG to FILE ('-': stdout)")->type_name("FILE");
+    c.cli->add_option("--at", o->at, "draw at this milestone instead (default: after runtime.osinit returns)")
+        ->type_name("MILESTONE");
     c.run = [cli = c.cli, o]() {
         if (!take_program(*cli, o->run)) throw UsageError("layout: no PROGRAM given");
         return layout_command(*o);

@@ -1,5 +1,6 @@
-// gostart-emu: the command-line entry. Subcommands per ../shared/CLI.md; `run` is the default, so
+// gostart-emu: the command-line entry. Subcommands per docs/cli.md; `run` is the default, so
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
+#include "app/cli.h"
 #include "app/commands.h"
 #include "app/heap_setup.h"
 #include "cpu/engine.h"
@@ -20,8 +21,9 @@ const std::set<std::string> kCommands = {"run", "info", "check", "trace", "step"
 // "PROGRAM: " when the message should name one, else nothing (the reason names its own file).
 std::string named(const std::string& program) { return program.empty() ? "" : program + ": "; }
 
-int usage_error(const std::string& what) {
-    std::cerr << "gostart-emu: " << what << "\nTry 'gostart-emu --help'.\n";
+// One line, as every bad input gets.
+int usage_error(const std::string& what, bool hint = true) {
+    std::cerr << "gostart-emu: " << what << (hint ? "; see gostart-emu --help" : "") << "\n";
     return 2;
 }
 
@@ -36,13 +38,20 @@ int main(int argc, char** argv) {
     if (!words.empty() && !wants_help && !kCommands.count(words[0]) && words[0] != "--version")
         words.insert(words.begin(), "run");
 
-    CLI::App app{"gostart-emu: run a Go linux/amd64 binary from its ELF entry, and see its runtime start up"};
+    CLI::App app{"gostart-emu: run a Go linux/amd64 binary from its ELF entry, and see its runtime start up",
+                 "gostart-emu"};
     app.set_version_flag("--version", "gostart-emu 0.1.0 (" + cpu::engine_libraries() + ")");
     app.require_subcommand(1);
+    app::set_up_help(app);
     // One row per command; each lives in app/<name>_command.cpp.
     std::vector<app::Command> commands = {app::register_run(app), app::register_info(app), app::register_check(app),
                                           app::register_trace(app), app::register_layout(app), app::register_step(app)};
+    for (auto& c : commands) c.cli->group("Commands");
 
+    if (words.empty()) {  // as a shell tool does without its operand: the usage, status 2
+        std::cerr << app.help();
+        return 2;
+    }
     try {
         std::vector<std::string> rev(words.rbegin(), words.rend());
         app.parse(rev);
@@ -60,7 +69,7 @@ int main(int argc, char** argv) {
         try {
             return cmd.run();
         } catch (const app::UsageError& e) {
-            return usage_error(e.what());
+            return usage_error(e.what(), e.hint);
         } catch (const loader::LoadError& e) {
             std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
             return e.exit_status();

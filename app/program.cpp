@@ -6,6 +6,9 @@
 #include "loader/load_error.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
 
 namespace gostart::app {
 
@@ -23,6 +26,28 @@ std::string Program::source_line(uint64_t pc) const {
     } catch (const loader::GoFormatError&) {
         return {};
     }
+}
+
+std::vector<std::string> Program::functions_outside_pclntab() const {
+    std::set<uint64_t> entries;
+    if (pclntab)
+        for (const auto& f : pclntab->functions()) entries.insert(f.entry);
+    std::vector<std::string> out;
+    for (const auto& s : symbols.functions())
+        if (!entries.count(s.addr)) out.emplace_back(loader::plain_name(s.name));
+    return out;
+}
+
+std::string Program::describe_function_count() const {
+    size_t total = symbols.size(), in_pclntab = pclntab ? pclntab->functions().size() : 0;
+    if (!has_symtab) return fmt::format("{} functions (from the pclntab: no symbol table)", total);
+    // Go's linker marks where Go's text ends with a function symbol (runtime.etext); the rest is C.
+    std::vector<std::string> parts, c;
+    for (auto& name : functions_outside_pclntab()) (name.starts_with("runtime.") ? parts : c).push_back(name);
+    if (c.size() == 1) parts.push_back(c[0]);
+    if (c.size() > 1) parts.push_back(fmt::format("{} C functions ({}, …)", c.size(), c.front()));
+    if (parts.empty()) return fmt::format("{} function symbols (the {} pclntab functions)", total, in_pclntab);
+    return fmt::format("{} function symbols ({} pclntab functions + {})", total, in_pclntab, fmt::join(parts, " + "));
 }
 
 const gostructs::StructLayouts& Program::require_layouts() const {

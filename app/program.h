@@ -48,6 +48,12 @@ struct Program {
     std::string describe(uint64_t pc) const { return symbols.describe(pc); }
     // "asm_amd64.s:89" for a pc, or "" when the pclntab has no line for it.
     std::string source_line(uint64_t pc) const;
+    // The function symbols that are no pclntab function: the symbol table's markers (runtime.etext,
+    // where Go code ends) and C code of a cgo program, by name.
+    std::vector<std::string> functions_outside_pclntab() const;
+    // What `symbols.size()` counts, in words: "1417 function symbols (1416 pclntab functions +
+    // runtime.etext)", or "1416 functions (from the pclntab: no symbol table)" when stripped.
+    std::string describe_function_count() const;
 };
 
 // What a command needs beyond the image, symbols and Go identity. Reading DWARF layouts is a tenth of

@@ -17,6 +17,9 @@
 namespace gostart::app {
 
 int run_command(const RunOptions& opts) {
+    require_writable(opts.output, "-o");
+    RunOptions run = opts;
+    run.progress = true;
     Output output(opts.output);
     std::ostream& out = output.stream();
     auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
@@ -24,12 +27,11 @@ int run_command(const RunOptions& opts) {
     std::string go_version = program->go ? program->go->version : "?";
     std::unique_ptr<GdbAttach> gdb;
     if (!opts.gdb.empty()) gdb = std::make_unique<GdbAttach>(opts.gdb);
-    Session session(opts, std::move(program), out);
+    Session session(run, std::move(program), out);
     Program& prog = session.program();
     if (!opts.quiet) {
-        out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {} function symbols{}\n", opts.program, go_version,
-                           prog.entry(), prog.describe(prog.entry()), prog.symbols.size(),
-                           prog.has_symtab ? "" : " (stripped: names from the pclntab)");
+        out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {}\n", opts.program, go_version, prog.entry(),
+                           prog.describe(prog.entry()), prog.describe_function_count());
         session.on_milestone = [&out](const MilestoneHit& h) {
             out << fmt::format("gostart-emu: {:>10} insns  thread {}  {}\n", h.insn, h.thread, h.name);
             out.flush();
@@ -42,7 +44,8 @@ int run_command(const RunOptions& opts) {
             checker = std::make_unique<StartupChecker>(
                 session, std::make_unique<gostructs::StructLayouts>(prog.require_layouts()));
             checker->on_report = [&out](const MilestoneReport& r) {
-                std::string verdict = r.failed() ? fmt::format("{} of {} model checks DIVERGE (see `gostart-emu check`)",
+                std::string verdict = r.checks.empty() ? "nothing to check: " + r.note
+                                    : r.failed() ? fmt::format("{} of {} model checks DIVERGE (see `gostart-emu check`)",
                                                                r.failed(), r.checks.size())
                                                  : fmt::format("{}/{} model checks agree", r.checks.size(), r.checks.size());
                 out << fmt::format("gostart-emu: {:>10} insns  thread {}    {} {}\n", r.insn, r.thread,
@@ -59,7 +62,7 @@ int run_command(const RunOptions& opts) {
         SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
         exit = gdb->run(target, opts.quiet, out);
     }
-    if (checker) checker->finish(exit.exit_status());
+    if (checker) checker->finish(exit);
     out.flush();
     std::cout.flush();
     write_exit_report(out, session, exit, opts.program);
@@ -67,6 +70,8 @@ int run_command(const RunOptions& opts) {
         out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
                            session.engine().instructions(), session.process().threads().size());
     out.flush();
+    session.stop_progress();
+    if (!opts.output.empty() && !opts.quiet) announce_written(opts.output, "the summary");
     exit_without_teardown(exit.exit_status());
     return exit.exit_status();
 }

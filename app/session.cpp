@@ -40,6 +40,8 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
     po.max_memory = opts.max_memory;
     po.max_idle_ns = opts.max_idle * 1000000000ull;
     po.strace = opts.strace ? &out : nullptr;
+    po.strace_string_limit = opts.string_limit;
+    po.stdout_host_fd = opts.guest_stdout_on_stderr ? 2 : 1;
     po.diag = &out;
     Program* prog = program_.get();
     // Messages name a pc as "symbol+offset (file:line)" when the pclntab knows the line; the offset is
@@ -69,7 +71,7 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
         try {
             process_->paths().allow_write(dir);
         } catch (const std::runtime_error& e) {
-            throw UsageError(e.what());  // the user's mistake, not the program's: status 2
+            throw UsageError(e.what(), false);  // the user's mistake, not the program's: status 2
         }
     }
 
@@ -91,6 +93,13 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
         [this](const MilestoneHit& h) {
             if (on_milestone) on_milestone(h);
         });
+    if (opts.progress && !opts.quiet) progress_ = Progress::on_terminal(*this);
+}
+
+linux::ExitInfo Session::run() {
+    linux::ExitInfo r = process_->run();
+    if (progress_) progress_->erase();
+    return r;
 }
 
 std::unique_ptr<SessionCheckpoint> Session::checkpoint() {

@@ -5,6 +5,7 @@
 
 #include "app/milestones.h"
 #include "app/program.h"
+#include "app/progress.h"
 #include "app/run_options.h"
 #include "cpu/engine.h"
 #include "linux/process.h"
@@ -31,7 +32,11 @@ public:
     // `out`: the emulator's own output (summary, strace, diagnostics).
     Session(const RunOptions& opts, std::unique_ptr<Program> program, std::ostream& out);
 
-    linux::ExitInfo run() { return process_->run(); }
+    // Runs until the process ends, the emulator stops it or a hook pauses it; the progress line, if
+    // any, is gone when it returns.
+    linux::ExitInfo run();
+    // Ends the progress line for good (before the process exits without tearing down).
+    void stop_progress() { progress_.reset(); }
 
     Program& program() { return *program_; }
     cpu::Engine& engine() { return engine_; }
@@ -54,6 +59,7 @@ private:
     loader::InitialStack stack_;
     std::unique_ptr<MilestoneTracker> milestones_;
     std::vector<std::string> env_;
+    std::unique_ptr<Progress> progress_;  // last: it unhooks itself from the process first
 };
 
 // The guest's environment: the host's (or a fixed minimal one with --clean-env), then --env.

@@ -162,11 +162,17 @@ void StartupChecker::at(model::Milestone m, uint64_t pc) {
     if (on_report) on_report(reports_.back());
 }
 
-void StartupChecker::finish(int exit_status) {
+void StartupChecker::finish(const linux::ExitInfo& exit) {
     using Path = model::StartupModel::ExitPath;
+    using Kind = linux::ExitInfo::Kind;
     Path path = main_returned_ ? Path::main_returned : fatal_panic_ ? Path::fatal_panic : Path::other;
     MilestoneReport r{"exit", session_.engine().instructions(), session_.process().current_tid(),
-                      checker_->evaluate(model_->predict_exit(path), exit_status)};
+                      checker_->evaluate(model_->predict_exit(path), exit.exit_status())};
+    // The model knows the status of two ways out; any other leaves it nothing to predict.
+    if (r.checks.empty())
+        r.note = exit.kind == Kind::emulator_stop ? "the run was stopped before the program ended"
+               : exit.kind == Kind::signaled      ? "the program died of a signal"
+                                                  : "main.main did not return (os.Exit or another exit_group)";
     reports_.push_back(r);
     if (on_report) on_report(reports_.back());
 }

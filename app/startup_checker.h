@@ -23,6 +23,7 @@ struct MilestoneReport {
     uint64_t insn = 0;
     int thread = 0;
     std::vector<model::Check> checks;
+    std::string note;  // when there are no checks: why there is nothing to check here
     size_t failed() const {
         size_t n = 0;
         for (const auto& c : checks) n += !c.ok;
@@ -50,8 +51,8 @@ public:
     StartupChecker(Session& session, std::unique_ptr<gostructs::StructLayouts> layouts, const CheckDebug& debug = {});
 
     std::function<void(const MilestoneReport&)> on_report;
-    // Call after the run: evaluates the exit milestone.
-    void finish(int exit_status);
+    // Call after the run: evaluates the exit milestone (or says why there is nothing to predict).
+    void finish(const linux::ExitInfo& exit);
     const std::vector<MilestoneReport>& reports() const { return reports_; }
     const model::StartupModel& model() const { return *model_; }
     const gostructs::StructLayouts& layouts() const { return *layouts_; }

@@ -16,6 +16,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <cerrno>
+#include <cstring>
 #include <unistd.h>
 
 namespace gostart::app {
@@ -25,7 +27,7 @@ struct StepOptions {
     RunOptions run;
     std::string script;
     stepper::CheckpointPolicy checkpoints;
-    size_t checkpoint_mib = stepper::CheckpointPolicy{}.max_bytes >> 20;
+    uint64_t checkpoint_bytes = stepper::CheckpointPolicy{}.max_bytes;
 };
 
 // A Session and its checker, destroyed checker first.
@@ -84,6 +86,9 @@ int step_with_gdb(const StepOptions& o, std::ostream& out) {
 }
 
 int step_command(const StepOptions& o) {
+    require_writable(o.run.output, "-o");
+    if (!o.script.empty() && ::access(o.script.c_str(), R_OK) != 0)
+        throw UsageError(fmt::format("{}: cannot read the script (--script): {}", o.script, std::strerror(errno)), false);
     Output output(o.run.output);
     std::ostream& out = output.stream();
     if (!o.run.gdb.empty()) {
@@ -91,12 +96,12 @@ int step_command(const StepOptions& o) {
         return step_with_gdb(o, out);
     }
     stepper::CheckpointPolicy policy = o.checkpoints;
-    policy.max_bytes = o.checkpoint_mib << 20;
+    policy.max_bytes = o.checkpoint_bytes;
     stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout, policy);
     stepper::Debugger d(ctl, std::cout);
     if (!o.script.empty()) {
         std::ifstream in(o.script);
-        if (!in) throw UsageError(fmt::format("step: cannot read the script {}", o.script));
+        if (!in) throw UsageError(fmt::format("{}: cannot read the script (--script)", o.script), false);
         stepper::run_script(d, in);
     } else if (!::isatty(0)) {
         stepper::run_script(d, std::cin);
@@ -114,11 +119,16 @@ Command register_step(CLI::App& app) {
     Command c;
     c.cli = app.add_subcommand("step", "interactive stepper: break, stepi, rstepi, print runtime state by name");
     c.program = [o] { return o->run.program; };
-    c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`");
+    c.cli->add_option("--script", o->script, "read commands from FILE, echoing each as `(gostart) CMD`")
+        ->type_name("FILE");
     c.cli->add_option("--checkpoint-interval", o->checkpoints.interval,
-                      "instructions between checkpoints for going back (default 100000; 0: only at the start)");
-    c.cli->add_option("--checkpoint-memory", o->checkpoint_mib, "MiB the checkpoints may hold (default 512)")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+                      "N instructions between checkpoints for going back (default 100000; 0: only at the start)")
+        ->type_name("N");
+    c.cli->add_option("--checkpoint-memory", o->checkpoint_bytes,
+                      "SIZE the checkpoints may hold, 1M to 1T (default 512M; a bare number is MiB)")
+        ->transform(size_argument(1 << 20))
+        ->type_name("SIZE")
+        ->check(CLI::Range(uint64_t{1} << 20, uint64_t{1} << 40).description(""));
     add_run_options(*c.cli, o->run);
     add_gdb_option(*c.cli, o->run);
     c.run = [cli = c.cli, o]() {

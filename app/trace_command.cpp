@@ -1,6 +1,7 @@
 // `gostart-emu trace [OPTIONS] PROGRAM [ARGS...]`: the start-up, instruction by instruction (CLI.md).
 // By default runtime.rt0_go with its calls stepped over; --func/--depth/--all/--calls choose what else.
-// The trace goes to -o FILE or stderr; the program's own stdout stays the real stdout.
+// The text trace goes to -o FILE or stderr and the program's own stdout stays the real stdout; a
+// machine format (jsonl, folded) goes to -o FILE or stdout, and then the program's stdout to stderr.
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/output.h"
@@ -30,10 +31,16 @@ struct TraceOptions {
 int trace_command(const TraceOptions& o) {
     if (o.format == "folded" && !o.calls) throw UsageError("trace: --format folded needs --calls");
     if (o.all && !o.funcs.empty()) throw UsageError("trace: --all and --func exclude each other");
+    require_writable(o.run.output, "-o");
+    bool machine = o.format != "text", on_stdout = machine && o.run.output.empty();
+    RunOptions run = o.run;
+    run.strace = o.syscalls || o.run.strace;
+    run.guest_stdout_on_stderr = on_stdout;
+    run.progress = true;
     Output output(o.run.output);
     auto program = open_program(o.run.program, true);
     warn_about_program(*program, std::cerr);  // not into the trace: JSONL stays JSONL
-    trace::Sink sink(output.stream());
+    trace::Sink sink(on_stdout ? std::cout : output.stream());
     std::ostream text_stream(&sink);
     auto format = o.format == "jsonl" ? trace::Format::jsonl : trace::Format::text;
     trace::EventWriter w(sink, format);
@@ -41,8 +48,6 @@ int trace_command(const TraceOptions& o) {
     trace::LineStream strace_lines([&](std::string_view line) { w.syscall(line, engine ? engine->instructions() : 0); });
     std::ostream json_stream(&strace_lines);
 
-    RunOptions run = o.run;
-    run.strace = o.syscalls || o.run.strace;
     Session session(run, std::move(program), format == trace::Format::jsonl ? json_stream : text_stream);
     engine = &session.engine();
     Program& prog = session.program();
@@ -102,6 +107,7 @@ int trace_command(const TraceOptions& o) {
     }
     sink.flush();
     std::cout.flush();
+    if (!o.run.output.empty() && !o.run.quiet) announce_written(o.run.output, fmt::format("the {} trace", o.format));
     return exit.exit_status();
 }
 
@@ -114,16 +120,23 @@ Command register_trace(CLI::App& app) {
     c.program = [o] { return o->run.program; };
     add_run_options(*c.cli, o->run);
     c.cli->add_option("--func", o->funcs, "trace this function (repeatable; default runtime.rt0_go)")
+        ->type_name("NAME")
         ->allow_extra_args(false);
-    c.cli->add_option("--depth", o->depth, "also trace callees this many levels deep (default 0: step over)")
-        ->check(CLI::Range(0, 1000));
+    c.cli->add_option("--depth", o->depth, "also trace callees N levels deep, 0 to 1000 (default 0: step over)")
+        ->type_name("N")
+        ->check(CLI::Range(0, 1000).description(""));
     c.cli->add_flag("--all", o->all, "every instruction of the run, each line led by its thread id");
     c.cli->add_flag("--calls", o->calls, "the call tree per thread, with call counts and instructions");
     c.cli->add_flag("--syscalls", o->syscalls, "the strace log interleaved with the milestones");
     c.cli->add_flag("--regs", o->regs, "after each instruction, the registers it changed");
-    c.cli->add_option("--format", o->format, "text (default), jsonl (docs/trace-format.md), folded (with --calls)")
-        ->check(CLI::IsMember({"text", "jsonl", "folded"}));
-    c.cli->add_option("--syntax", o->syntax, "intel (default) or att")->check(CLI::IsMember({"intel", "att"}));
+    c.cli->add_option("--format", o->format,
+                      "text (default; stderr or -o), jsonl (docs/trace-format.md) or folded (with --calls): "
+                      "stdout or -o")
+        ->type_name("text|jsonl|folded")
+        ->check(CLI::IsMember({"text", "jsonl", "folded"}).description(""));
+    c.cli->add_option("--syntax", o->syntax, "intel (default) or att")
+        ->type_name("intel|att")
+        ->check(CLI::IsMember({"intel", "att"}).description(""));
     c.run = [cli = c.cli, o]() {
         if (!take_program(*cli, o->run)) throw UsageError("trace: no PROGRAM given");
         return trace_command(*o);

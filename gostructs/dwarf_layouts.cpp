@@ -15,12 +15,14 @@ namespace gostart::gostructs {
 
 namespace {
 
+constexpr unsigned kGoKind = 0x2900;           // DW_AT_go_kind: the type's reflect.Kind, Go's vendor attribute
 constexpr unsigned kGoEmbeddedField = 0x2903;  // DW_AT_go_embedded_field, Go's vendor attribute
+constexpr Dwarf_Word kGoKindStruct = 25;       // reflect.Struct
 constexpr int kMaxDepth = 4;                   // g.sched.sp is depth 2; deeper paths serve nobody
 // Hostile DWARF can make the walk explode: a struct whose members are all of its own type, or of a type
 // whose members are all of a third type, has members^depth paths (found by fuzz/ dwarf_layouts). A Go
 // struct cannot contain itself, so a type already on the path is not entered again, and the whole read
-// X
+// stops recording at a budget ~40 times what a real runtime needs (go1.19's six structs: ~310 fields).
 constexpr size_t kMaxFields = 1 << 14;
 // For the same reason a member name is a Go identifier, not a megabyte of .debug_str shared by every member.
 constexpr size_t kMaxNameLength = 1024;
@@ -66,8 +68,9 @@ public:
         path_types_ = {dwarf_dieoffset(die)};
         walk(std::string(type), "", die, 0, 0);
         // Promoted names never shadow a field the struct has itself (Go's rule: shallower wins).
+        const std::string key = std::string(type) + ".";
         for (const auto& [path, f] : promoted_)
-            if (!out_.field(type, path) && out_.all_fields().size() < kMaxFields) out_.add_field(std::string(type), path, f);
+            if (!out_.all_fields().count(key + path)) out_.add_alias(std::string(type), path, f);
     }
 
 private:
@@ -91,9 +94,9 @@ private:
             std::string path = prefix + std::string(name);
             FieldLayout f{base + off, size};
             out_.add_field(type, path, f);
-            bool embedded = dwarf_hasattr(&child, kGoEmbeddedField);
+            bool embedded = is_embedded(&child);
             Dwarf_Off peeled_at = dwarf_dieoffset(&peeled);
-            if (dwarf_tag(&peeled) == DW_TAG_structure_type &&
+            if (is_go_struct(&peeled) &&
                 std::find(path_types_.begin(), path_types_.end(), peeled_at) == path_types_.end()) {
                 path_types_.push_back(peeled_at);
                 walk(type, path + ".", &peeled, base + off, depth + 1);
@@ -103,12 +106,38 @@ private:
         } while (dwarf_siblingof(&child, &child) == 0);
     }
 
-    // Copies "prefix.Embedded.x" to "prefix.x" for every x already recorded below the embedded field.
+    // Go's DWARF describes strings, slices and interfaces as structures too (`str`/`len`,
+    // `array`/`len`/`cap`, `tab`/`data`); in Go they have no fields, so their members are no paths.
+    // DWARF without DW_AT_go_kind (not Go's linker) is taken as it says.
+    static bool is_go_struct(Dwarf_Die* type) {
+        if (dwarf_tag(type) != DW_TAG_structure_type) return false;
+        Dwarf_Attribute attr;
+        Dwarf_Word kind = 0;
+        if (!dwarf_attr(type, kGoKind, &attr)) return true;
+        return dwarf_formudata(&attr, &kind) == 0 && kind == kGoKindStruct;
+    }
+
+    // Go's linker gives every member DW_AT_go_embedded_field, 1 for an embedded one and 0 for the rest:
+    // the attribute's presence says nothing.
+    static bool is_embedded(Dwarf_Die* member) {
+        Dwarf_Attribute attr;
+        bool flag = false;
+        return dwarf_attr(member, kGoEmbeddedField, &attr) && dwarf_formflag(&attr, &flag) == 0 && flag;
+    }
+
+    // Records "prefix.x" as an alias of "prefix.Embedded.x" for every x below the embedded field,
+    // its own fields and those it promotes itself (an embedded struct inside it).
     void promote(const std::string& type, const std::string& prefix, const std::string& embedded) {
         const std::string from = type + "." + embedded + ".";
         const auto& all = out_.all_fields();
+        std::vector<std::pair<std::string, FieldLayout>> found;
         for (auto it = all.lower_bound(from); it != all.end() && it->first.starts_with(from); ++it)
-            if (promoted_.size() < kMaxFields) promoted_.emplace(prefix + it->first.substr(from.size()), it->second);
+            found.emplace_back(prefix + it->first.substr(from.size()), it->second);
+        const std::string inner = embedded + ".";
+        for (auto it = promoted_.lower_bound(inner); it != promoted_.end() && it->first.starts_with(inner); ++it)
+            found.emplace_back(prefix + it->first.substr(inner.size()), it->second);
+        for (auto& [path, f] : found)
+            if (promoted_.size() < kMaxFields) promoted_.emplace(std::move(path), f);
     }
 
     StructLayouts& out_;

@@ -6,8 +6,12 @@
 // struct type is recorded itself (its offset and whole size) and then its members below it
 // (`g.sched`, `g.sched.sp`). Hence an `atomic.Uint32` wrapper (`g.atomicstatus` in Go 1.20+) resolves to
 // the wrapper, whose offset and size are those of its one value, and `schedt.lock` to the mutex.
-// Embedded structs (`m.mOS`) are recorded under their type's name and also promoted, as Go promotes
-// them: `m.mOS.profileTimer` is also `m.profileTimer` unless `m` has a field of that name itself.
+// Strings, slices and interfaces, which Go's DWARF also describes as structures, are not entered: in Go
+// they have no fields (`g.writebuf` is a path, `g.writebuf.len` is not).
+// Embedded structs (`m.mOS`) are recorded under their type's name, and their fields promoted as Go
+// promotes them: `m.mOS.profileTimer` is also found as `m.profileTimer` (an alias, not a second field)
+// unless `m` has a field of that name itself. The fields are then exactly Go's own paths, those
+// tools/layoutgen computes from the sources for the tables.
 #pragma once
 
 #include "gostructs/struct_layouts.h"

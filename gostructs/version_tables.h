@@ -3,7 +3,7 @@
 // type-checks one release tree's whole `runtime` package for linux/amd64 with go/types, with that tree's
 // release tags and default GOEXPERIMENTs and cmd/compile's size rules (struct sizes rounded to their
 // alignment, one byte of padding after a trailing zero-size field); tools/layoutgen/emit_tables.py reduces
-// its output to model_fields() and writes version_tables_113_118.cpp and version_tables_119_127.cpp.
+// its output to the structures of model_fields() (every field of theirs) and writes version_tables_113_118.cpp and version_tables_119_127.cpp.
 // Each table's comment (and tools/layoutgen/sources.txt) names the tree it came from; go1.13's alone is the
 // DWARF of a go1.13.8 binary. Checks: the go1.19 table against the DWARF of binaries built here, the go1.14
 // one against the DWARF of esbuild 0.6.0 (go1.14.2), and `check` on a real binary of every release

@@ -17,11 +17,12 @@ using cpu::StopReason;
 Process::Process(cpu::GuestCpu& cpu, ProcessOptions opts)
     : cpu_(cpu), opts_(std::move(opts)), memory_(cpu, opts_.max_memory), clock_(opts_.clock), random_(opts_.seed) {
     // stdio: the host's, borrowed. Their status flags are what Go must see: blocking, so that it does
-    // not hand them to its network poller.
+    // not hand them to its network poller. The guest's stdout is the host's stderr while a report owns
+    // the host's stdout.
     for (int fd = 0; fd < 3; ++fd) {
         auto f = std::make_shared<OpenFile>();
         f->kind = OpenFile::Kind::host;
-        f->host_fd = fd;
+        f->host_fd = fd == 1 ? opts_.stdout_host_fd : fd;
         f->status_flags = fd == 0 ? 0 /*O_RDONLY*/ : 1 /*O_WRONLY*/;
         f->path = fd == 0 ? "<stdin>" : fd == 1 ? "<stdout>" : "<stderr>";
         fds_.put(fd, f, false);
@@ -233,6 +234,7 @@ ExitInfo Process::run() {
         // The slice ends at an absolute count, so a slice split by pauses ends where a whole one would.
         uint64_t end = before - slice_used_ + opts_.quantum;
         if (opts_.max_insns) end = std::min(end, opts_.max_insns);
+        if (opts_.on_run) opts_.on_run();
         StopReason r = cpu_.run_until(end);
         t->insns_run += cpu_.instructions() - before;
         slice_used_ += cpu_.instructions() - before;

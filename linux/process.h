@@ -41,8 +41,15 @@ struct ProcessOptions {
     uint64_t max_idle_ns = 600ull * 1000000000ull;
     uint64_t quantum = 50000;                      // instructions per time slice
     std::ostream* strace = nullptr;                // where --strace lines go
+    size_t strace_string_limit = 32;               // bytes of a string or buffer a line shows (strace -s)
+    int stdout_host_fd = 1;                        // the host descriptor behind the guest's stdout
     std::ostream* diag = nullptr;                  // the emulator's own warnings (unimplemented syscalls)
     std::function<std::string(uint64_t)> describe_pc;  // "runtime.mstart+0x12" for messages
+    // Called before each stretch of guest execution (a time slice, or its rest after a syscall), and
+    // before the guest writes to the host's stdout or stderr: a progress line on a terminal redraws
+    // in the first and gets out of the way in the second (app/progress.h).
+    std::function<void()> on_run;
+    std::function<void()> before_stdio_output;
     std::function<std::string(uint64_t)> describe_insn;  // "ud2": the instruction at a pc, for SIGILL
     std::string cwd = "/";
     std::string exe_path;   // what /proc/self/exe names
@@ -113,6 +120,11 @@ public:
     Random& random() { return random_; }
     const ProcessOptions& options() const { return opts_; }
     void set_cwd(std::string cwd) { opts_.cwd = std::move(cwd); }
+    // ProcessOptions::on_run and before_stdio_output, set after the process exists (null: none).
+    void set_run_hooks(std::function<void()> on_run, std::function<void()> before_stdio_output) {
+        opts_.on_run = std::move(on_run);
+        opts_.before_stdio_output = std::move(before_stdio_output);
+    }
     Thread& current() { return *threads_.at(current_tid_); }
     int current_tid() const { return current_tid_; }
     int pid() const { return kPid; }

@@ -2,78 +2,50 @@
 
 #include "linux/guest_io.h"
 #include "linux/process.h"
+#include "linux/strace_constants.h"
 
 #include <fmt/format.h>
 
 #include <cstring>
 #include <fcntl.h>
-#include <linux/futex.h>
-#include <sys/mman.h>
 
 namespace gostart::linux {
 namespace {
 
-std::string quote(std::string_view s, size_t max = 32) {
-    std::string out = "\"";
-    for (size_t i = 0; i < s.size() && i < max; ++i) {
-        unsigned char ch = static_cast<unsigned char>(s[i]);
-        switch (ch) {
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            default:
-                if (ch < 0x20 || ch >= 0x7f) out += fmt::format("\\x{:02x}", ch);
-                else out += static_cast<char>(ch);
-        }
-    }
-    out += "\"";
-    if (s.size() > max) out += "...";
-    return out;
+constexpr size_t kPathMax = 4096;  // a path prints whole, as strace prints it, up to PATH_MAX
+
+std::string memory_bytes(Process& p, uint64_t addr, uint64_t n, size_t max) {
+    std::string s(std::min<uint64_t>(n, max), '\0');
+    if (!p.cpu().try_read(addr, s.data(), s.size())) return strace_hex(addr);
+    return strace_quote(s, max) + (n > s.size() ? "..." : "");
 }
 
-std::string flags(uint64_t v, std::initializer_list<std::pair<uint64_t, const char*>> names, const char* zero) {
-    std::string out;
-    for (auto [bit, name] : names) {
-        if (bit && (v & bit) == bit) {
-            if (!out.empty()) out += "|";
-            out += name;
-            v &= ~bit;
-        }
-    }
-    if (v) out += (out.empty() ? "" : "|") + fmt::format("{:#x}", v);
-    return out.empty() ? zero : out;
-}
-
-std::string open_flags(uint64_t v) {
-    const char* acc = (v & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : (v & O_ACCMODE) == O_RDWR ? "O_RDWR" : "O_RDONLY";
-    std::string rest = flags(v & ~uint64_t(O_ACCMODE),
-                             {{O_CREAT, "O_CREAT"}, {O_EXCL, "O_EXCL"}, {O_TRUNC, "O_TRUNC"}, {O_APPEND, "O_APPEND"},
-                              {O_NONBLOCK, "O_NONBLOCK"}, {O_DIRECTORY, "O_DIRECTORY"}, {O_CLOEXEC, "O_CLOEXEC"},
-                              {O_NOFOLLOW, "O_NOFOLLOW"}, {0100000 /*O_LARGEFILE*/, "O_LARGEFILE"}},
-                             "");
-    return rest.empty() ? acc : std::string(acc) + "|" + rest;
-}
-
-std::string arg(Process& p, Arg kind, uint64_t v, uint64_t next) {
-    switch (kind) {
-        case Arg::none: return {};
+// The argument's text, or nullopt when strace leaves it out (a mode without O_CREAT, F_GETFL's).
+std::optional<std::string> arg(Process& p, const std::array<Arg, 6>& kinds, const std::array<uint64_t, 6>& a,
+                               size_t i, std::optional<int64_t> result) {
+    uint64_t v = a[i];
+    size_t max = p.options().strace_string_limit;
+    if (auto c = strace_constant(kinds[i], v)) return c;
+    switch (kinds[i]) {
+        case Arg::none: return std::nullopt;
         case Arg::dec: return fmt::format("{}", static_cast<int64_t>(v));
         case Arg::size: return fmt::format("{}", v);
-        case Arg::hex: return fmt::format("{:#x}", v);
+        case Arg::hex: return strace_hex(v);
         case Arg::ptr: return v ? fmt::format("{:#x}", v) : "NULL";
         case Arg::fd: return fmt::format("{}", static_cast<int32_t>(v));
         case Arg::dirfd: return static_cast<int32_t>(v) == AT_FDCWD ? "AT_FDCWD" : fmt::format("{}", static_cast<int32_t>(v));
         case Arg::str: {
             if (!v) return "NULL";
-            auto s = read_cstring(p.cpu(), v);
-            return s ? quote(*s, 96) : fmt::format("{:#x}", v);
+            auto s = read_cstring(p.cpu(), v, kPathMax);
+            return s ? strace_quote(*s, kPathMax) : strace_hex(v);
         }
-        case Arg::buf_in: {
-            std::string s(std::min<uint64_t>(next, 32), '\0');
-            if (!p.cpu().try_read(v, s.data(), s.size())) return fmt::format("{:#x}", v);
-            std::string q = quote(s, 32);
-            return next > 32 ? q + "..." : q;
+        case Arg::buf_in: return memory_bytes(p, v, i + 1 < 6 ? a[i + 1] : 0, max);
+        case Arg::buf_out:
+            if (!result || *result < 0) return v ? fmt::format("{:#x}", v) : "NULL";
+            return memory_bytes(p, v, static_cast<uint64_t>(*result), max);
+        case Arg::str_out: {
+            auto s = result && *result >= 0 ? read_cstring(p.cpu(), v, kPathMax) : std::nullopt;
+            return s ? strace_quote(*s, kPathMax) : v ? fmt::format("{:#x}", v) : "NULL";
         }
         case Arg::sig: {
             int sig = static_cast<int>(v);
@@ -81,62 +53,110 @@ std::string arg(Process& p, Arg kind, uint64_t v, uint64_t next) {
             return abbrev ? fmt::format("SIG{}", abbrev) : sig >= 32 && sig <= 64 ? fmt::format("SIGRT_{}", sig - 32)
                                                                                     : fmt::format("{}", sig);
         }
-        case Arg::open_flags: return open_flags(v);
-        case Arg::prot:
-            return flags(v, {{PROT_READ, "PROT_READ"}, {PROT_WRITE, "PROT_WRITE"}, {PROT_EXEC, "PROT_EXEC"}}, "PROT_NONE");
-        case Arg::map_flags:
-            return flags(v, {{MAP_SHARED, "MAP_SHARED"}, {MAP_PRIVATE, "MAP_PRIVATE"}, {MAP_FIXED, "MAP_FIXED"},
-                             {MAP_ANONYMOUS, "MAP_ANONYMOUS"}, {MAP_NORESERVE, "MAP_NORESERVE"},
-                             {MAP_STACK, "MAP_STACK"}, {MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"}},
-                         "0");
-        case Arg::futex_op: {
-            static const char* kOps[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE",
-                                         "FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
-                                         "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET"};
-            uint64_t cmd = v & FUTEX_CMD_MASK;
-            std::string s = cmd < std::size(kOps) ? kOps[cmd] : fmt::format("{}", cmd);
-            if (v & FUTEX_PRIVATE_FLAG) s += "_PRIVATE";
-            return s;
+        case Arg::open_mode:
+            if (i == 0 || !(a[i - 1] & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY)))) return std::nullopt;
+            return fmt::format("{:#o}", v);
+        case Arg::fcntl_arg: {
+            uint64_t cmd = i ? a[i - 1] : 0;
+            if (cmd == F_GETFD || cmd == F_GETFL) return std::nullopt;
+            if (cmd == F_SETFL) return strace_constant(Arg::open_flags, v);
+            if (cmd == F_SETFD) return v == FD_CLOEXEC ? "FD_CLOEXEC" : strace_hex(v);
+            return fmt::format("{}", static_cast<int64_t>(v));
         }
-        case Arg::clock: {
-            static const char* kClocks[] = {"CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID",
-                                            "CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW",
-                                            "CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME"};
-            return v < std::size(kClocks) ? kClocks[v] : fmt::format("{}", v);
-        }
-        case Arg::sigmask_how: {
-            static const char* kHow[] = {"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"};
-            return v < std::size(kHow) ? kHow[v] : fmt::format("{}", v);
-        }
-        case Arg::arch_prctl_code:
-            return v == 0x1001 ? "ARCH_SET_GS" : v == 0x1002 ? "ARCH_SET_FS" : v == 0x1003 ? "ARCH_GET_FS"
-                 : v == 0x1004 ? "ARCH_GET_GS" : fmt::format("{:#x}", v);
-        case Arg::whence: return v == 0 ? "SEEK_SET" : v == 1 ? "SEEK_CUR" : v == 2 ? "SEEK_END" : fmt::format("{}", v);
-        case Arg::fcntl_cmd: {
-            switch (v) {
-                case F_DUPFD: return "F_DUPFD";
-                case F_GETFD: return "F_GETFD";
-                case F_SETFD: return "F_SETFD";
-                case F_GETFL: return "F_GETFL";
-                case F_SETFL: return "F_SETFL";
-                case F_DUPFD_CLOEXEC: return "F_DUPFD_CLOEXEC";
-                default: return fmt::format("{}", v);
-            }
-        }
+        default: return strace_hex(v);
     }
-    return fmt::format("{:#x}", v);
+}
+
+// What docs/syscalls.md says an argument shows.
+const char* kind_doc(Arg k) {
+    switch (k) {
+        case Arg::none: return "";
+        case Arg::dec: return "int";
+        case Arg::hex: return "hex";
+        case Arg::ptr: return "ptr";
+        case Arg::fd: return "fd";
+        case Arg::dirfd: return "dirfd";
+        case Arg::size: return "size";
+        case Arg::sig: return "SIG*";
+        case Arg::str: return "path";
+        case Arg::buf_in: return "bytes";
+        case Arg::buf_out: return "bytes read";
+        case Arg::str_out: return "string written";
+        case Arg::open_flags: return "O_*";
+        case Arg::open_mode: return "mode if O_CREAT";
+        case Arg::mode: return "mode";
+        case Arg::prot: return "PROT_*";
+        case Arg::map_flags: return "MAP_*";
+        case Arg::futex_op: return "FUTEX_*";
+        case Arg::clock: return "CLOCK_*";
+        case Arg::clock_flags: return "TIMER_ABSTIME";
+        case Arg::sigmask_how: return "SIG_*";
+        case Arg::arch_prctl_code: return "ARCH_*";
+        case Arg::whence: return "SEEK_*";
+        case Arg::fcntl_cmd: return "F_*";
+        case Arg::fcntl_arg: return "arg";
+        case Arg::rlimit_resource: return "RLIMIT_*";
+        case Arg::madvise_advice: return "MADV_*";
+        case Arg::clone_flags: return "CLONE_*";
+        case Arg::access_mode: return "*_OK";
+        case Arg::at_flags: return "AT_*";
+        case Arg::grnd_flags: return "GRND_*";
+        case Arg::epoll_op: return "EPOLL_CTL_*";
+        case Arg::epoll_flags: return "EPOLL_CLOEXEC";
+        case Arg::eventfd_flags: return "EFD_*";
+        case Arg::fd_flags: return "O_CLOEXEC|O_NONBLOCK";
+        case Arg::prctl_option: return "PR_*";
+        case Arg::socket_family: return "AF_*";
+        case Arg::socket_type: return "SOCK_*";
+        case Arg::ioctl_request: return "request";
+        case Arg::flock_op: return "LOCK_*";
+    }
+    return "?";
 }
 
 }  // namespace
 
-std::string strace_call(Process& p, int nr, const SyscallDef* def, const std::array<uint64_t, 6>& a) {
+// strace's own rules: \t \n \v \f \r \" \\ as in C, printable ASCII as it is, any other byte in octal
+// (three digits when a digit follows, so that the next character is not read as part of it).
+std::string strace_quote(std::string_view s, size_t max) {
+    std::string out = "\"";
+    size_t n = std::min(s.size(), max);
+    for (size_t i = 0; i < n; ++i) {
+        unsigned char ch = static_cast<unsigned char>(s[i]);
+        switch (ch) {
+            case '\t': out += "\\t"; break;
+            case '\n': out += "\\n"; break;
+            case '\v': out += "\\v"; break;
+            case '\f': out += "\\f"; break;
+            case '\r': out += "\\r"; break;
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            default:
+                if (ch >= 0x20 && ch < 0x7f) {
+                    out += static_cast<char>(ch);
+                } else {
+                    bool digit_next = i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7';
+                    out += digit_next ? fmt::format("\\{:03o}", ch) : fmt::format("\\{:o}", ch);
+                }
+        }
+    }
+    out += "\"";
+    if (s.size() > max) out += "...";
+    return out;
+}
+
+std::string strace_call(Process& p, int nr, const SyscallDef* def, const std::array<uint64_t, 6>& a,
+                        std::optional<int64_t> result) {
     std::string name(syscall_name(nr));
     if (name.empty()) name = fmt::format("syscall_{}", nr);
     std::string out = name + "(";
     if (def) {
+        bool first = true;
         for (size_t i = 0; i < 6 && def->args[i] != Arg::none; ++i) {
-            if (i) out += ", ";
-            out += arg(p, def->args[i], a[i], i + 1 < 6 ? a[i + 1] : 0);
+            auto text = arg(p, def->args, a, i, result);
+            if (!text) continue;
+            out += (first ? "" : ", ") + *text;
+            first = false;
         }
     } else {
         out += fmt::format("{:#x}, {:#x}, {:#x}, ...", a[0], a[1], a[2]);
@@ -156,6 +176,12 @@ std::string strace_result(int nr, const SyscallDef* def, int64_t r) {
     }
     if (nr == 9 || nr == 12) return fmt::format(" = {:#x}", static_cast<uint64_t>(r));  // mmap, brk: addresses
     return fmt::format(" = {}", r);
+}
+
+std::string strace_signature(const SyscallDef& def) {
+    std::string out = std::string(def.name) + "(";
+    for (size_t i = 0; i < 6 && def.args[i] != Arg::none; ++i) out += (i ? ", " : "") + std::string(kind_doc(def.args[i]));
+    return out + ")";
 }
 
 }  // namespace gostart::linux

@@ -14,10 +14,19 @@ namespace gostart::linux {
 class Process;
 struct Thread;
 
-// How an argument prints in the strace line.
+// How an argument prints in the strace line (linux/strace_format.cpp; the constants' names in
+// linux/strace_constants.cpp), as strace prints it.
 enum class Arg : uint8_t {
-    none, dec, hex, ptr, fd, dirfd, str, buf_in /* string of length = next arg */, size, sig,
-    open_flags, prot, map_flags, futex_op, clock, sigmask_how, arch_prctl_code, whence, fcntl_cmd,
+    none, dec, hex, ptr, fd, dirfd, size, sig,
+    str,         // a path: the NUL-terminated string, whole
+    buf_in,      // bytes the call reads, as many as the next argument says (write): at most -s of them
+    buf_out,     // bytes the call wrote, as many as it returns (read): at most -s; the pointer on failure
+    str_out,     // a string the call wrote (getcwd); the pointer on failure
+    open_flags, open_mode /* only with O_CREAT or O_TMPFILE in the argument before */, mode /* octal */,
+    prot, map_flags, futex_op, clock, clock_flags, sigmask_how, arch_prctl_code, whence,
+    fcntl_cmd, fcntl_arg /* as F_SETFL's or F_SETFD's value; none for the F_GET commands */,
+    rlimit_resource, madvise_advice, clone_flags, access_mode, at_flags, grnd_flags, epoll_op, epoll_flags,
+    eventfd_flags, fd_flags, prctl_option, socket_family, socket_type, ioctl_request, flock_op,
 };
 
 struct SyscallCall {

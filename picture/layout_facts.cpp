@@ -61,8 +61,8 @@ public:
     std::string str(uint64_t addr) const {
         std::string s;
         char c = 0;
-        while (s.size() < 40 && in_.read(addr + s.size(), &c, 1) && c) s += c;
-        return s.size() == 40 ? s + "…" : s;
+        while (s.size() < 32 && in_.read(addr + s.size(), &c, 1) && c) s += c;
+        return s.size() == 32 ? s + "…" : s;
     }
     std::optional<uint64_t> sym(const std::string& name) const {
         auto it = in_.symbols.find(name);
@@ -106,12 +106,16 @@ Box process_stack(const LayoutInputs& in, const Reader& r) {
             up.push_back({0, "", fmt::format("{} more envp entries", env.size() - 4), {}, true});
         }
     }
+    // An auxv entry is two words, its type then its value: a row for each, with the word stored there.
     for (size_t i = 0; i < st.auxv.size(); ++i) {
         auto [type, val] = st.auxv[i];
-        std::string label = fmt::format("auxv {}", auxv_name(type));
+        uint64_t at = st.auxv_addr + 16 * i;
+        up.push_back({at, std::to_string(type), fmt::format("auxv {} (type)", auxv_name(type))});
+        std::string label = fmt::format("{}'s value", auxv_name(type));
         if (type == 25) label += " → 16 random bytes";
         if (type == 31) label += fmt::format(" \"{}\"", r.str(val));
-        up.push_back({st.auxv_addr + 16 * i, type == 0 || (type >= 4 && type <= 8) || (type >= 11 && type <= 14) || type == 17 || type == 23 ? std::to_string(val) : hex(val), label});
+        bool number = type == 0 || (type >= 4 && type <= 8) || (type >= 11 && type <= 14) || type == 17 || type == 23;
+        up.push_back({at + 8, number ? std::to_string(val) : hex(val), label});
     }
     up.push_back({0, "", "argv and envp strings, AT_RANDOM's bytes, platform string, up to the top", {}, true});
     b.rows.assign(up.rbegin(), up.rend());

@@ -48,7 +48,7 @@ void Controller::restore(const Checkpoint& c) {
 }
 
 void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<uint64_t> temp_at,
-                     std::vector<Hit>* record) {
+                     std::vector<Hit>* record, const Until* until) {
     why_.clear();
     last_watch_.reset();
     if (exit_) {
@@ -92,6 +92,10 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
                 hit(pc, fmt::format("Breakpoint {} at {}", bp.id, bp.where));
             }));
     if (temp_at) hooks.push_back(e.add_code_hook(*temp_at, *temp_at, [&hit](uint64_t pc) { hit(pc, ""); }));
+    if (until)
+        hooks.push_back(e.add_code_hook(until->begin, until->end, [&hit, until](uint64_t pc) {
+            if (until->here(pc)) hit(pc, "");
+        }));
     if (stops)
         for (const auto& w : watches_) watch_of[e.add_write_watch(w.addr, w.size)] = &w;
     if (!record)
@@ -156,6 +160,10 @@ void Controller::step(uint64_t n) {
 }
 
 void Controller::resume(std::optional<uint64_t> temp_at) { run(std::nullopt, true, temp_at); }
+
+void Controller::run_until(const Until& until, std::optional<uint64_t> temp_at) {
+    run(std::nullopt, true, temp_at, nullptr, &until);
+}
 
 void Controller::go_to(uint64_t n) {
     if (n == pos_ && !exit_) return;

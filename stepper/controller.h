@@ -58,6 +58,16 @@ public:
     // both stop at breakpoints and watches, except a breakpoint where they start.
     void step(uint64_t n);                         // stepi N
     void resume(std::optional<uint64_t> temp_at);  // continue; temp_at: a one-shot stop address
+    // Runs until an instruction in [begin, end] (every one when begin > end) for which `here(pc)` is
+    // true (the one it starts at excepted), or `temp_at`: the source-line steps (`step`, `next`).
+    struct Until {
+        uint64_t begin = 0, end = 0;
+        std::function<bool(uint64_t pc)> here;
+    };
+    void run_until(const Until& until, std::optional<uint64_t> temp_at);
+    // Whether the last move stopped for a breakpoint, a watch, an interrupt or the end, not where
+    // it was asked to.
+    bool stopped_early() const { return !why_.empty() || exited(); }
     // To any instruction count (rstepi: backwards). Breakpoints and watches do not stop it.
     void go_to(uint64_t n);
     // Back to the last breakpoint hit or watch trigger before this position.
@@ -84,7 +94,7 @@ private:
     // interrupt or the end; takes checkpoints on the way. With `record`, every hit before `target` is
     // appended to it and the run goes on (rcontinue's replays), a hit where it starts included.
     void run(std::optional<uint64_t> target, bool stops, std::optional<uint64_t> temp_at,
-             std::vector<Hit>* record = nullptr);
+             std::vector<Hit>* record = nullptr, const Until* until = nullptr);
     void restore(const Checkpoint& c);
     void take_checkpoint();
     std::optional<WatchReport> watch_report();

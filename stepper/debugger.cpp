@@ -4,13 +4,36 @@
 
 #include <fmt/format.h>
 
+#include <set>
 #include <stdexcept>
 
 namespace gostart::stepper {
+namespace {
+
+// gdb's `info` subcommands, each another command of the table.
+void do_info(Debugger& d, std::string_view a) {
+    static const std::pair<std::vector<std::string_view>, std::string_view> kInfo[] = {
+        {{"registers", "reg", "r"}, "regs"},    {{"breakpoints", "b", "watchpoints"}, "breakpoints"},
+        {{"frame", "f"}, "frame"},              {{"threads"}, "threads"},
+        {{"goroutines"}, "goroutines"},         {{"checkpoints"}, "checkpoints"},
+    };
+    for (const auto& [names, command] : kInfo)
+        for (auto n : names)
+            if (a == n) {
+                d.execute(command);
+                return;
+            }
+    throw std::runtime_error("info registers|breakpoints|frame|threads|goroutines|checkpoints");
+}
+
+}  // namespace
 
 Debugger::Debugger(Controller& ctl, std::ostream& out) : ctl_(ctl), out_(out) {
     commands_ = moving_commands();
-    for (auto& c : looking_commands()) commands_.push_back(std::move(c));
+    for (auto* more : {&source_commands, &looking_commands})
+        for (auto& c : more()) commands_.push_back(std::move(c));
+    commands_.push_back({{"info", "i"}, "info registers|breakpoints|frame|threads|goroutines|checkpoints",
+                         "gdb's names for regs, breakpoints, frame, threads, goroutines, checkpoints", do_info});
     commands_.push_back({{"help", "h"}, "help [COMMAND]", "list the commands, or explain one",
                          [](Debugger& d, std::string_view a) { d.help(a); }});
     commands_.push_back({{"quit", "q", "exit"}, "quit", "leave the stepper", nullptr});
@@ -46,10 +69,60 @@ uint64_t Debugger::location(std::string_view loc) {
     throw std::runtime_error(err);
 }
 
+std::string Debugger::where(uint64_t pc) {
+    const loader::Symbol* s = code().symbols().function_at(pc);
+    if (!s) {
+        // Not the program's: name the file mapped there (ld.so, libc), as the exit report does.
+        if (auto file = ctl_.session().process().memory().file_offset(pc))
+            return fmt::format("{}+{:#x}", file->first.substr(file->first.rfind('/') + 1), file->second);
+        return fmt::format("{:#x}", pc);
+    }
+    std::string w = fmt::format("{}+{:#x}", loader::plain_name(s->name), pc - s->addr);
+    if (auto line = code().line(pc)) w += fmt::format(" {}:{}", line->file, line->line);
+    return w;
+}
+
 void Debugger::show_position() {
+    frame_ = 0;
     if (ctl_.exited()) return;
     uint64_t pc = engine().reg(cpu::Reg::rip);
-    out_ << "=> " << cache().insn(pc).text;
+    const auto& insn = cache().insn(pc);
+    out_ << "=> " << where(pc) << "  " << std::string_view(insn.text).substr(insn.code_at);
+}
+
+void Debugger::after_move() {
+    if (const auto& w = ctl_.last_watch()) {
+        Evaluator ev = eval();
+        out_ << fmt::format("Old value = {}\nNew value = {}\n", ev.format(w->old_value, w->watch->size),
+                            ev.format(w->new_value, w->watch->size));
+        out_ << fmt::format("written by {:#x} {}\n", w->writer, where(w->writer));
+    }
+    show_position();
+}
+
+// On g0 inside runtime.systemstack the walk goes on from the goroutine's saved pc and sp
+// (m.curg.sched), as Go's own traceback does.
+std::vector<trace::BacktraceFrame> Debugger::backtrace() {
+    auto read = [this](uint64_t addr, uint64_t& v) { return engine().try_read(addr, &v, 8); };
+    Evaluator ev = eval();
+    auto find_switch = [&ev]() -> std::optional<trace::StackSwitch> {
+        auto g = ev.g();
+        auto m = g ? ev.field(*g, "g", "m") : std::nullopt;
+        auto g0 = m ? ev.field(*m, "m", "g0") : std::nullopt;
+        auto curg = m ? ev.field(*m, "m", "curg") : std::nullopt;
+        if (!g || !g0 || *g != *g0 || !curg || !*curg) return std::nullopt;
+        auto spc = ev.field(*curg, "g", "sched.pc"), ssp = ev.field(*curg, "g", "sched.sp");
+        auto goid = ev.field(*curg, "g", "goid");
+        return trace::StackSwitch{spc.value_or(0), spc ? ssp.value_or(0) : 0, goid.value_or(0)};
+    };
+    return trace::go_backtrace(code(), read, engine().reg(cpu::Reg::rip), engine().reg(cpu::Reg::rsp), 100, find_switch);
+}
+
+void Debugger::banner() {
+    app::Program& p = program();
+    out_ << fmt::format("gostart-emu step: {} ({}) stopped before its first instruction; `help` lists the "
+                        "commands, `quit` leaves.\n",
+                        p.path(), p.go ? p.go->version : "not Go");
 }
 
 void Debugger::help(std::string_view name) {
@@ -88,12 +161,18 @@ bool Debugger::execute(std::string_view line) {
     return true;
 }
 
+// Each word once, in the table's order: a function the symbol table and the pclntab both name, or a
+// command's alias that is also a symbol, would otherwise be listed twice.
 std::vector<std::string> Debugger::completion_words() {
     std::vector<std::string> words;
-    for (const auto& c : commands_) words.insert(words.end(), c.names.begin(), c.names.end());
-    auto locs = location_words(code());
-    words.insert(words.end(), locs.begin(), locs.end());
-    for (const char* w : {"g0", "m0", "sched", "allp", "allgs", "allm"}) words.emplace_back(w);
+    std::set<std::string> seen;
+    auto add = [&](const std::string& w) {
+        if (seen.insert(w).second) words.push_back(w);
+    };
+    for (const auto& c : commands_)
+        for (const auto& n : c.names) add(n);
+    for (const auto& w : location_words(code())) add(w);
+    for (const char* w : {"g0", "m0", "sched", "allp", "allgs", "allm"}) add(w);
     return words;
 }
 

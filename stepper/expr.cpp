@@ -125,7 +125,8 @@ uint64_t Evaluator::value(std::string_view expr) const {
 std::string Evaluator::print(std::string_view expr, bool hex) const {
     Place p = resolve(expr);
     if (p.value) return fmt::format("{} = {}\n", expr, format(*p.value, 8, hex));
-    auto one = [&](uint64_t addr, uint64_t size) {
+    auto one = [&](uint64_t addr, uint64_t size) -> std::string {
+        if (size == 0) return "{}";  // Go's empty struct value
         if (size <= 8 && (size & (size - 1)) == 0) return format(read(addr, size), size, hex);
         std::string words;
         for (uint64_t o = 0; o < size && o < 32; o += 8) words += fmt::format("{}{:#x}", o ? ", " : "", read(addr + o, 8));
@@ -136,14 +137,8 @@ std::string Evaluator::print(std::string_view expr, bool hex) const {
     std::string prefix = p.type + ".";
     for (const auto& [name, f] : layouts_->all_fields())
         if (name.starts_with(prefix)) fields.emplace_back(name.substr(prefix.size()), f);
-    // A bare name that only repeats a nested one ("lo" beside "stack.lo", same place) is an alias
-    // the layouts keep for lookups; the nested name says more.
-    std::erase_if(fields, [&fields](const auto& a) {
-        if (a.first.find('.') != std::string::npos) return false;
-        return std::any_of(fields.begin(), fields.end(), [&a](const auto& b) {
-            return b.first.ends_with("." + a.first) && b.second.offset == a.second.offset && b.second.size == a.second.size;
-        });
-    });
+    // A zero-size field (a mutex's lockRankStruct without static lock ranking) holds nothing to show.
+    std::erase_if(fields, [](const auto& f) { return f.second.size == 0; });
     std::stable_sort(fields.begin(), fields.end(), [](const auto& a, const auto& b) { return a.second.offset < b.second.offset; });
     std::string out = fmt::format("{} = {} at {:#x} {{\n", expr, p.type, p.addr);
     for (const auto& [name, f] : fields) out += fmt::format("    {} = {}\n", name, one(p.addr + f.offset, f.size));

@@ -72,24 +72,8 @@ void do_disassemble(Debugger& d, std::string_view a) {
     }
 }
 
-// The Go backtrace: the pclntab's frame size at each pc gives where the return address is. On g0,
-// runtime.systemstack is where a goroutine switched stacks: as Go's own traceback does, go on from
-// the goroutine's saved pc and sp (m.curg.sched).
 void do_bt(Debugger& d, std::string_view) {
-    auto read = [&d](uint64_t addr, uint64_t& v) { return d.engine().try_read(addr, &v, 8); };
-    Evaluator ev = d.eval();
-    auto find_switch = [&ev]() -> std::optional<trace::StackSwitch> {
-        auto g = ev.g();
-        auto m = g ? ev.field(*g, "g", "m") : std::nullopt;
-        auto g0 = m ? ev.field(*m, "m", "g0") : std::nullopt;
-        auto curg = m ? ev.field(*m, "m", "curg") : std::nullopt;
-        if (!g || !g0 || *g != *g0 || !curg || !*curg) return std::nullopt;
-        auto spc = ev.field(*curg, "g", "sched.pc"), ssp = ev.field(*curg, "g", "sched.sp");
-        auto goid = ev.field(*curg, "g", "goid");
-        return trace::StackSwitch{spc.value_or(0), spc ? ssp.value_or(0) : 0, goid.value_or(0)};
-    };
-    auto frames = trace::go_backtrace(d.code(), read, d.engine().reg(cpu::Reg::rip), d.engine().reg(cpu::Reg::rsp),
-                                      100, find_switch);
+    auto frames = d.backtrace();
     for (size_t i = 0; i < frames.size(); ++i) d.out() << trace::format_frame(i, frames[i]) << "\n";
 }
 
@@ -186,11 +170,67 @@ void do_digest(Debugger& d, std::string_view) {
                            proc.threads().size(), d.ctl().position());
 }
 
+// Runs of positions an equal step apart, as "0-6900000 every 100000" (a run of two is two numbers).
+std::vector<std::string> position_runs(const std::vector<uint64_t>& at) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < at.size();) {
+        size_t j = i + 1;
+        while (j + 1 < at.size() && at[j + 1] - at[j] == at[i + 1] - at[i]) ++j;
+        if (j < at.size() && j - i >= 2) {
+            out.push_back(fmt::format("{}-{} every {}", at[i], at[j], at[i + 1] - at[i]));
+            i = j + 1;
+        } else {
+            out.push_back(fmt::format("{}", at[i]));
+            ++i;
+        }
+    }
+    return out;
+}
+
+// Words wrapped to lines of at most 80 characters, each continued line indented.
+void wrapped(Debugger& d, std::string head, const std::vector<std::string>& words, const char* sep) {
+    std::string line = std::move(head);
+    for (size_t i = 0; i < words.size(); ++i) {
+        std::string w = words[i] + (i + 1 < words.size() ? sep : "");
+        if (line.size() + w.size() > 80 && line.find_first_not_of(' ') != std::string::npos) {
+            d.out() << line << "\n";
+            line = "  ";
+        }
+        line += w;
+    }
+    d.out() << line << "\n";
+}
+
+void do_checkpoints(Debugger& d, std::string_view a) {
+    if (!a.empty() && a != "all") throw std::runtime_error("checkpoints [all]");
+    const auto& store = d.ctl().checkpoints();
+    std::vector<uint64_t> at = store.positions();
+    d.out() << fmt::format("{} checkpoints holding {:.1f} MiB, from instruction {} to {}{}\n", store.count(),
+                           static_cast<double>(store.bytes()) / (1 << 20), at.empty() ? 0 : at.front(),
+                           at.empty() ? 0 : at.back(), a.empty() ? ":" : "; at instructions");
+    if (a.empty()) {
+        wrapped(d, "  ", position_runs(at), ", ");
+        return;
+    }
+    std::vector<std::string> words;
+    for (uint64_t p : at) words.push_back(std::to_string(p));
+    wrapped(d, "  ", words, " ");
+}
+
+void do_breakpoints(Debugger& d, std::string_view) {
+    auto& ctl = d.ctl();
+    if (ctl.breakpoints().empty() && ctl.watches().empty()) d.out() << "No breakpoints or watches.\n";
+    for (const auto& b : ctl.breakpoints())
+        d.out() << fmt::format("  {:<3} breakpoint at {:#x} {} ({})\n", b.id, b.addr, d.where(b.addr), b.where);
+    for (const auto& w : ctl.watches())
+        d.out() << fmt::format("  {:<3} watch {} ({} bytes at {:#x})\n", w.id, w.expr, w.size, w.addr);
+}
+
 }  // namespace
 
 std::vector<Command> looking_commands() {
     return {
-        {{"regs"}, "regs", "the registers, one NAME 0xVALUE per line (fs_base included)", do_regs},
+        {{"regs"}, "regs", "the registers, one NAME 0xVALUE per line (fs_base included); also info registers", do_regs},
         {{"x"}, "x/NFU ADDR", "examine memory: N units of U (b h w g) as F (x d u i); ADDR an expression", do_x},
         {{"disassemble", "disas"}, "disassemble [LOCATION]", "a function's instructions in the trace's format", do_disassemble},
         {{"bt", "backtrace"}, "bt", "the Go backtrace from the pclntab's frame sizes", do_bt},
@@ -200,14 +240,9 @@ std::vector<Command> looking_commands() {
         {{"milestones"}, "milestones", "the start-up milestones reached, with instruction counts", do_milestones},
         {{"check"}, "check", "the runtime model's checks at the milestones reached so far", do_check},
         {{"digest"}, "digest", "a digest of memory and every thread's registers (to compare states)", do_digest},
-        {{"checkpoints"}, "checkpoints", "the checkpoints kept for going back: where, and the memory they hold",
-         [](Debugger& d, std::string_view) {
-             const auto& store = d.ctl().checkpoints();
-             std::string at;
-             for (uint64_t p : store.positions()) at += fmt::format(" {}", p);
-             d.out() << fmt::format("{} checkpoints, {:.1f} MiB, at instructions{}\n", store.count(),
-                                    static_cast<double>(store.bytes()) / (1 << 20), at);
-         }},
+        {{"checkpoints"}, "checkpoints [all]", "the checkpoints kept for going back: how many, the memory they hold, where (all: every position)",
+         do_checkpoints},
+        {{"breakpoints"}, "breakpoints", "the breakpoints and watches, with their numbers (info breakpoints)", do_breakpoints},
         {{"position", "pos"}, "position", "the number of instructions executed so far",
          [](Debugger& d, std::string_view) { d.out() << fmt::format("instruction {}\n", d.ctl().position()); }},
     };

@@ -62,13 +62,14 @@ void run_interactive(Debugger& d) {
     read_history(hist.c_str());
     std::string last;
     SigintHandler sigint;
+    d.banner();
     d.show_position();
     for (;;) {
         Controller::interrupted = false;
         char* raw = readline(kPrompt);
         if (!raw) {
-            if (Controller::interrupted) {  // Ctrl-C at the prompt: a fresh line, as gdb's "Quit"
-                std::cout << "Quit\n";
+            if (Controller::interrupted) {  // Ctrl-C at the prompt: "Quit" on a line of its own, then a fresh prompt
+                std::cout << "\nQuit\n";
                 std::cout.flush();
                 continue;
             }
@@ -87,6 +88,7 @@ void run_interactive(Debugger& d) {
 
 void run_script(Debugger& d, std::istream& in) {
     std::string line;
+    d.banner();
     d.show_position();
     while (std::getline(in, line)) {
         if (line.find_first_not_of(" \t") == std::string::npos || line[line.find_first_not_of(" \t")] == '#') continue;

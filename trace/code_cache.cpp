@@ -54,7 +54,9 @@ InsnInfo CodeCache::decode(uint64_t pc) {
     // objdump's habit: name a direct call's target, as dlv's `call $runtime.settls` does.
     std::string callee;
     if (info.flow == Flow::call && info.target) callee = fmt::format(" <{}>", code_.function_name(code_.function_id(info.target)));
-    info.text = fmt::format("{:<20}  {:#x}  {:<20}  {}{}\n", where, pc, d.bytes_hex, assembly, callee);
+    info.text = fmt::format("{:<20}  ", where);
+    info.code_at = info.text.size();
+    info.text += fmt::format("{:#x}  {:<20}  {}{}\n", pc, d.bytes_hex, assembly, callee);
 
     if (!json_) return info;
     nlohmann::ordered_json j;

@@ -27,6 +27,7 @@ struct InsnInfo {
     uint64_t target = 0;   // a direct call's or jump's target; 0 when indirect
     int function = -1;     // CodeInfo function id
     std::string text;      // the whole text line, newline included
+    size_t code_at = 0;    // where in `text` the address starts: "0x458a50  4889f8  mov rax, rdi\n"
     std::string json;      // `"pc":"0x…",…}`: the tail of the instruction event (trace-format.md)
 };
 

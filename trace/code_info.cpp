@@ -20,6 +20,19 @@ uint64_t CodeInfo::function_entry(int id) const {
     return id < 0 ? 0 : symbols_.functions()[static_cast<size_t>(id)].addr;
 }
 
+std::optional<CodeInfo::Line> CodeInfo::outer_line(uint64_t pc) const {
+    if (!pclntab_) return std::nullopt;
+    try {
+        auto frames = pclntab_->frames_at(pc);
+        if (frames.empty() || frames.back().line <= 0) return line(pc);
+        std::string_view file = frames.back().file;
+        if (auto slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
+        return Line{std::string(file), frames.back().line, std::string(frames.back().file)};
+    } catch (const loader::GoFormatError&) {
+        return std::nullopt;
+    }
+}
+
 std::optional<CodeInfo::Line> CodeInfo::line(uint64_t pc) const {
     if (!pclntab_) return std::nullopt;
     try {
@@ -27,7 +40,7 @@ std::optional<CodeInfo::Line> CodeInfo::line(uint64_t pc) const {
         if (!l) return std::nullopt;
         std::string_view file = l->file;
         if (auto slash = file.find_last_of('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-        return Line{std::string(file), l->line};
+        return Line{std::string(file), l->line, std::string(l->file)};
     } catch (const loader::GoFormatError&) {
         return std::nullopt;
     }

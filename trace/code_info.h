@@ -31,8 +31,12 @@ public:
     struct Line {
         std::string file;
         int line = 0;
+        std::string path;  // the file as the compiler named it (its full path on the build machine)
     };
     std::optional<Line> line(uint64_t pc) const;
+    // The line of the physical function pc is in: for code inlined into it, the line of the call that
+    // was inlined (`next` steps over an inlined call as over any call).
+    std::optional<Line> outer_line(uint64_t pc) const;
     // A function by name (pclntab first: it has exact ends), nullopt when unknown.
     std::optional<FunctionRange> find(std::string_view name) const;
     // The bytes a function has pushed below its entry SP at pc (the return address is at SP + this),

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -364,6 +365,35 @@ int64_t refuse_fd_change(SyscallCall& c) {
     if (e->file->kind == OpenFile::Kind::host && (e->file->status_flags & O_ACCMODE) != O_RDONLY && e->file->host_fd > 2)
         return ::ftruncate(e->file->host_fd, c.sarg(1)) == 0 ? 0 : host_errno();  // opened writable under --allow-write
     return -EACCES;
+}
+
+// fsync and fdatasync change no file's contents. A file opened for writing (which only --allow-write
+// allows) is synced on the host; a read-only one succeeds and does nothing, as Linux lets it succeed
+// and the guest wrote nothing there to flush; the host's stdio takes the call as it is (EINVAL for a
+// terminal or a pipe, as natively); the emulator's pipes, eventfds and epolls cannot be synced (EINVAL).
+static int64_t sync_fd(SyscallCall& c, bool data_only) {
+    FdEntry* e = c.proc.fds().get(c.iarg(0));
+    if (!e) return -EBADF;
+    const OpenFile& f = *e->file;
+    if (f.kind == OpenFile::Kind::virtual_file) return 0;
+    if (f.kind != OpenFile::Kind::host) return -EINVAL;
+    if (f.owns_host_fd && (f.status_flags & O_ACCMODE) == O_RDONLY) return 0;
+    return (data_only ? ::fdatasync(f.host_fd) : ::fsync(f.host_fd)) == 0 ? 0 : host_errno();
+}
+int64_t fsync(SyscallCall& c) { return sync_fd(c, false); }
+int64_t fdatasync(SyscallCall& c) { return sync_fd(c, true); }
+
+// A flock is seen by every process on the host, so it is a change to the host: only on files under
+// --allow-write, EACCES elsewhere (stdio included), as the other changes are refused. The host is
+// asked without blocking: a lock another host process holds is EWOULDBLOCK even without LOCK_NB,
+// since waiting for it would stop every guest thread. The guest's own objects lock trivially.
+int64_t flock(SyscallCall& c) {
+    FdEntry* e = c.proc.fds().get(c.iarg(0));
+    if (!e) return -EBADF;
+    const OpenFile& f = *e->file;
+    if (f.kind != OpenFile::Kind::host) return 0;
+    if (!f.owns_host_fd || !c.proc.paths().may_write(f.path, c.proc.options().cwd)) return -EACCES;
+    return ::flock(f.host_fd, c.iarg(1) | LOCK_NB) == 0 ? 0 : host_errno();
 }
 
 int64_t unlinkat(SyscallCall& c) {

@@ -44,6 +44,9 @@ int64_t getcwd(SyscallCall&);
 int64_t chdir(SyscallCall&);
 int64_t refuse_path_change(SyscallCall&);   // unlink, rename, mkdir, chmod ... on paths
 int64_t refuse_fd_change(SyscallCall&);     // ftruncate, fchmod ... on descriptors
+int64_t fsync(SyscallCall&);
+int64_t fdatasync(SyscallCall&);
+int64_t flock(SyscallCall&);
 int64_t unlinkat(SyscallCall&);
 int64_t mkdirat(SyscallCall&);
 int64_t renameat(SyscallCall&);

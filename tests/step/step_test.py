@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
-"""Tests of `gostart-emu step`: usage step_test.py CASE EMULATOR HELLO GOROUTINES FOREVER STEPPING_MD.
+"""Tests of `gostart-emu step`: usage step_test.py CASE EMULATOR HELLO GOROUTINES FOREVER STEPPING_MD
+(docs/stepping.md: its directory's parent is the source tree, whose testdata/hello/main.go `list` shows;
+the sessions in it are checked by tools/doc-excerpts, the test doc-excerpts).
 
-scripted: a --script session on hello; deterministic lines compared exactly, g0.stack.hi checked
+scripted: a --script session on hello; the banner and the stop line (function+offset file:line), step,
+          next, list (against the source file), frame, finish, info registers; deterministic lines compared exactly, g0.stack.hi checked
           against what `check --json` reports (independent evidence), a write watch checked against
           the registers and the code it names, bt across runtime.systemstack, piped stdin, the
           program's exit status as the session's.
 reverse:  the state (registers of every thread, memory digest) after going back and forth equals
           the state of a plain forward run without checkpoints, at several points, late ones in
           goroutines where threads exist; rcontinue to breakpoints and to watch triggers.
-pty:      a pseudo-terminal session: the prompt, Tab completion of commands and symbols, history
-          (^P and the history file), an empty line repeating the last command, Ctrl-C interrupting
-          `continue` on a program that never ends, Ctrl-C at the prompt. Every read has a deadline
-          and the child is killed at the end, so it cannot hang.
-docs:     the session in docs/stepping.md, run again with its commands, gives the same output.
+pty:      a pseudo-terminal session: the prompt, Tab completion of commands and symbols (each once),
+          history (^P and the history file), an empty line repeating the last command, Ctrl-C
+          interrupting `continue` on a program that never ends, Ctrl-C at the prompt (Quit on a line of
+          its own). Every read has a deadline and the child is killed at the end, so it cannot hang.
 """
 import json
 import os
@@ -66,7 +68,10 @@ def scripted(emu, prog, goroutines, forever):
                                'until main', 'goroutines', 'milestones', 'check', 'help', 'c'])
     a = answers(out)
     expect(rc == 0, f'exit status {rc}', out)
-    expect(out.splitlines()[0].startswith('=> rt0_linux_amd64.s:8 '), 'starts at the ELF entry', out)
+    lines = out.splitlines()
+    expect(lines[0].startswith('gostart-emu step: ') and '`help`' in lines[0], 'a one-line banner naming help', out)
+    # The stop line names the function+offset and the file:line, as gdb's and Delve's do.
+    expect(lines[1].startswith('=> _rt0_amd64_linux+0x0 rt0_linux_amd64.s:8  0x45e500 '), 'starts at the ELF entry', out)
     expect(a['c'][0] == 'Breakpoint 1 at rt0_go' and '0x45ab00' in a['c'][1], 'breakpoint at rt0_go', out)
     regs = dict(l.split() for l in a['regs'])
     expect(list(regs)[-2:] == ['fs_base', 'gs_base'] and regs['rip'] == '0x000000000045ab13', 'regs after si 5', out)
@@ -80,17 +85,18 @@ def scripted(emu, prog, goroutines, forever):
     expect(any('main.main' in l for l in a['milestones']), 'milestones', out)
     expect(any('agree' in l or 'diverge' in l for l in a['check']), 'check table', out)
     # help comes from the dispatch table: every command, aliases included.
-    for name in ['break|b', 'continue|c', 'stepi|si', 'nexti|ni', 'stepout', 'until|u', 'rstepi|rsi', 'rcontinue|rc',
-                 'watch', 'regs', 'x ', 'disassemble|disas', 'bt|backtrace', 'print|p', 'threads', 'goroutines|grs',
-                 'milestones', 'check', 'digest', 'position|pos', 'help|h', 'quit|q|exit']:
+    for name in ['break|b', 'continue|c', 'stepi|si', 'nexti|ni', 'stepout|finish', 'until|u', 'rstepi|rsi',
+                 'rcontinue|rc', 'watch', 'step|s', 'next|n', 'list|l', 'frame|f', 'up', 'down', 'regs', 'x ',
+                 'disassemble|disas', 'bt|backtrace', 'print|p', 'threads', 'goroutines|grs', 'milestones', 'check',
+                 'digest', 'position|pos', 'breakpoints', 'checkpoints', 'info|i', 'help|h', 'quit|q|exit']:
         expect(any(l.strip().startswith(name) for l in a['help']), f'help lists {name}', out)
     expect(a['c#2'][-1].startswith('exit status 0 after '), 'continue to the end', out)
     # g0.stack.hi after settls, against check --json's value for the same field.
     hi = a['p g0.stack.hi'][0].split(' = ')[1]
     r = subprocess.run([emu, 'check', '--json', prog], capture_output=True, text=True, timeout=240)
-    j = json.loads(r.stderr[r.stderr.index('{'):])  # the emulator's own output; the guest's is stdout
+    j = json.loads(r.stdout)  # the report owns stdout; the guest's own stdout went to stderr
     vals = [c['actual'] for m in j['milestones'] for c in m['checks'] if c['field'].endswith('g0.stack.hi')]
-    expect(vals, 'check --json reports g0.stack.hi', r.stderr[:2000])
+    expect(vals, 'check --json reports g0.stack.hi', r.stdout[:2000])
     expect(int(vals[0], 0) == int(hi, 0), f'g0.stack.hi {hi} vs check --json {vals[0]}', out)
 
     # A write watch stops right after the instruction that wrote: the value is rsp's (rt0_go stores
@@ -113,6 +119,25 @@ def scripted(emu, prog, goroutines, forever):
     expect(any('runtime.systemstack' in l for l in bt) and any("switched from goroutine 1's stack" in l for l in bt)
            and 'runtime.goexit' in bt[-1] and any('runtime.main ' in l for l in bt), 'bt across systemstack', out)
 
+    source_lines(emu, prog)
+
+    # `p sched` names Go's own fields, the same with DWARF (hello) and without (the release's table):
+    # no field of a named struct promoted as if embedded, no zero-size lockRankStruct shown as 0.
+    stripped = prog + '-stripped'
+    fields = {}
+    for binary in (prog, stripped):
+        _, out = step(emu, binary, ['until main', 'p sched', 'p sched.gFree.stack.head', 'p sched.lock.lockRankStruct'])
+        a = answers(out)
+        fields[binary] = [l.split(' = ')[0].strip() for l in a['p sched'][1:-1]]
+        expect(a['p sched.gFree.stack.head'] == ['sched.gFree.stack.head = 0'], f'{binary}: a nested path', out)
+        expect(a['p sched.lock.lockRankStruct'] == ['sched.lock.lockRankStruct = {}'], f'{binary}: a zero-size field', out)
+    expect(fields[prog] == fields[stripped], 'p sched: the same fields with and without DWARF',
+           '\n'.join(f'{a:<40} {b}' for a, b in zip(fields[prog], fields[stripped])))
+    for path in ['gFree.stack.head', 'disable.runnable.head', 'lock.key', 'maxmcount']:
+        expect(path in fields[prog], f'p sched shows {path}', fields[prog])
+    for not_go in ['stack.head', 'runnable.head', 'gFree.key', 'lock.lockRankStruct']:
+        expect(not_go not in fields[prog], f'p sched does not show {not_go}', fields[prog])
+
     # Commands from a pipe: no prompt, each echoed; the session ends with the program's exit status.
     exitcode = os.path.join(os.path.dirname(prog), 'exitcode')
     rc, out = step(emu, exitcode, ['c'], stdin=True)
@@ -123,6 +148,52 @@ def scripted(emu, prog, goroutines, forever):
     a = answers(out)
     expect(a['frobnicate'] == ['Unknown command frobnicate. Try help.'] and a['position'] == ['instruction 0'],
            'errors do not end the session', out)
+
+
+def stop_line(lines):
+    """(function, offset, file, line) of the last stop line among `lines`."""
+    stops = [l for l in lines if l.startswith('=> ')]
+    expect(stops, 'a stop line', '\n'.join(lines))
+    m = re.match(r'=> (\S+)\+(0x[0-9a-f]+) (\S+):(\d+)  0x[0-9a-f]+ ', stops[-1])
+    expect(m, f'the stop line names function+offset and file:line: {stops[-1]}', '\n'.join(lines))
+    return m.group(1), int(m.group(2), 16), m.group(3), int(m.group(4))
+
+
+def source_lines(emu, prog):
+    """step, next, list, frame, finish, info registers — against the source file and the registers."""
+    source = open(os.path.join(SOURCE_ROOT, 'testdata', 'hello', 'main.go')).read().splitlines()
+    call = next(i + 1 for i, l in enumerate(source) if 'fmt.Println' in l)
+    rc, out = step(emu, prog, ['break main.main', 'c', 'list', 'next', 'position', 'next', 'position', 'rstepi 1000000',
+                               'delete', 'break main.go:%d' % call, 'c', 'step', 'step', 'bt', 'frame 1', 'list', 'finish',
+                               'regs', 'info registers', 'up', 'frame 9'])
+    a = answers(out)
+    expect(stop_line(a['c']) == ('main.main', 0, 'main.go', call - 1), 'stopped at main.main, main.go:6', out)
+    listing = a['list']
+    expect(listing[0] == 'main.go:', 'list names the file', out)
+    for l in listing[1:]:
+        n, text = int(l[2:7]), l[8:]
+        expect(text == source[n - 1], f'list line {n} is the file\'s', out)
+        expect(l.startswith('=>') == (n == call - 1), f'list marks the current line only ({n})', out)
+    # next: the next line, then over the Println call (its output appears) to the function's last line.
+    expect(stop_line(a['next'])[3] == call and stop_line(a['next#2'])[3] == call + 1, 'next goes line by line', out)
+    expect('hi,world' in a['next#2'], 'next ran the call it stepped over', out)
+    p1, p2 = int(a['position'][0].split()[1]), int(a['position#2'][0].split()[1])
+    expect(p2 - p1 > 1000, f'next over Println ran its {p2 - p1} instructions in one move', out)
+    # step: into the inlined Println (another line, same function), then into Fprintln's first instruction.
+    f1, f2 = stop_line(a['step']), stop_line(a['step#2'])
+    expect(f1[0] == 'main.main' and (f1[2], f1[3]) != ('main.go', call), f'step leaves the line: {f1}', out)
+    expect(f2[1] == 0 and f2[0] == 'fmt.Fprintln', f'step goes into the call: {f2}', out)
+    expect(a['bt'][0].startswith('#0  ') and 'fmt.Fprintln' in a['bt'][0], 'bt in Fprintln', out)
+    expect(a['frame 1'] == [a['bt'][1]], 'frame 1 shows bt\'s frame 1', out)
+    expect(any(l.startswith('=>') for l in a['list#2']), 'list shows the selected frame\'s line', out)
+    expect(stop_line(a['finish'])[0] == 'main.main', 'finish returns to main.main', out)
+    expect(a['info registers'] == a['regs'] and len(a['regs']) == 20, 'info registers is regs', out)
+    expect(a['frame 9'][0].startswith('No frame 9'), 'frame N beyond bt: one line', out)
+
+    # In the dynamic linker there is no symbol: the stop line names the library and offset.
+    cgo = os.path.join(os.path.dirname(prog), 'cgohello')
+    _, out = step(emu, cgo, ['si 1'])
+    expect(re.search(r'^=> ld-linux-x86-64\.so\.2\+0x[0-9a-f]+  0x7ffff7', out, re.M), 'ld.so: library+offset', out)
 
 
 def state(out, cmd_suffix=''):
@@ -176,10 +247,14 @@ def reverse(emu, prog, goroutines, forever):
     expect(len(plain(emu, goroutines, 7000000)[1]) > 1, 'several threads at 7000000')
     # Under a small memory cap checkpoints are thinned (dense near the position, sparse behind) and
     # going back is still exact.
-    _, out = step(emu, goroutines, ['si 7000000', 'checkpoints', 'rstepi 3500000', 'regs', 'threads', 'digest',
+    _, out = step(emu, goroutines, ['si 7000000', 'checkpoints all', 'checkpoints', 'rstepi 3500000', 'regs', 'threads', 'digest',
                                     'si 2500000', 'regs', 'threads', 'digest'], '--checkpoint-memory', '4')
     a = answers(out)
-    kept = [int(x) for x in a['checkpoints'][0].split('at instructions ')[1].split()]
+    kept = [int(x) for l in a['checkpoints all'][1:] for x in l.split()]
+    expect(all(len(l) <= 80 for l in a['checkpoints all'] + a['checkpoints']), 'checkpoints: lines wrapped', out)
+    summary = a['checkpoints']
+    expect(summary[0].startswith(f'{len(kept)} checkpoints holding ') and len(summary) <= 3,
+           f'checkpoints: a summary of {len(kept)}', out)
     expect(len(kept) < 70 and kept[0] == 0 and kept[-1] == 7000000 and kept[-1] - kept[-2] < kept[2] - kept[1],
            f'checkpoints thinned behind the position: {kept}', out)
     expect(state(out) == plain(emu, goroutines, 3500000), 'thinned checkpoints: state at 3500000', out)
@@ -257,6 +332,10 @@ def pty_case(emu, prog, goroutines, forever):
         screen = t.read_until(r'instruction \d+')
         expect('instruction 4' in screen, 'Tab completion and empty-line repeat', screen)
         t.read_until(r'\(gostart\) ', 5)
+        t.type('b runtime.mstart\t\t')  # two Tabs list the candidates, each once
+        screen = t.read_until(r'runtime\.mstartm0', 10)
+        expect(screen.count('runtime.mstart0') == 1 and 'runtime.mstart1' in screen, 'completion lists each once', screen)
+        t.type('\x15')  # ^U: the line is dropped
         t.type('b main.ma\t\r')  # Tab completes a symbol
         screen = t.read_until(r'Breakpoint 1 at 0x[0-9a-f]+ \(main\.main\)')
         expect(re.search(r'Breakpoint 1 at 0x[0-9a-f]+ \(main\.main\)', screen), 'symbol completion', screen)
@@ -282,12 +361,19 @@ def pty_case(emu, prog, goroutines, forever):
     t = Term([emu, 'step', '--max-insns', '2000000000', forever], env)
     try:
         t.read_until(r'\(gostart\) ')
+        # Into the loop first, so that the interrupt comes in it however loaded the machine is.
+        t.type('break main.main\r')
+        t.read_until(r'\(gostart\) ', 10)
+        t.type('c\r')
+        t.read_until(r'Breakpoint 1 at main.main[\s\S]*\(gostart\) ', 120)
+        t.type('delete\r')
+        t.read_until(r'\(gostart\) ', 10)
         t.type('c\r')
         t.read_until('c\r?\n', 5)
-        time.sleep(1.5)
+        time.sleep(1.0)
         t.type('\x03')
         screen = t.read_until(r'\(gostart\) ', 30)
-        expect('Interrupted.' in screen and re.search(r'=> \S+\s+0x[0-9a-f]+', screen), 'Ctrl-C stops continue', screen)
+        expect('Interrupted.' in screen and re.search(r'=> \S+( \S+:\d+)?  0x[0-9a-f]+', screen), 'Ctrl-C stops continue', screen)
         # print/x: plain print shows a value that points into mapped memory in hex, and how far the
         # count got (0x4a58e9 in the text segment, with Unicorn 2.1's speed) is not ours to choose.
         t.type('p/x main.counter\r')
@@ -295,8 +381,11 @@ def pty_case(emu, prog, goroutines, forever):
         m = re.search(r'main\.counter = 0x([0-9a-f]+)', screen)
         expect(m and int(m.group(1), 16) > 0, 'the loop ran before the interrupt', screen)
         t.read_until(r'\(gostart\) ', 5)
-        t.type('\x03')  # at the prompt
+        t.type('abc')
+        t.read_until('abc', 5)
+        t.type('\x03')  # at the prompt: the line is abandoned, "Quit" on a line of its own
         screen = t.read_until(r'\(gostart\) ', 10)
+        expect(re.search(r'abc\r?\n\r?Quit\r?\n', t.screen), 'Ctrl-C at the prompt: Quit on a new line', t.screen[-500:])
         t.type('position\r')
         screen = t.read_until(r'instruction \d+', 10)
         expect(re.search(r'instruction \d+', screen), 'the session survives Ctrl-C at the prompt', t.screen[-2000:])
@@ -307,30 +396,14 @@ def pty_case(emu, prog, goroutines, forever):
         t.close()
 
 
-def docs(emu, prog, goroutines, forever, stepping_md):
-    text = open(stepping_md).read()
-    block = text.split('## A session', 1)[1].split('```\n', 2)[1]
-    commands = [l[len('(gostart) '):] for l in block.splitlines() if l.startswith('(gostart) ')]
-    expect(len(commands) > 10, 'the docs show a session', block)
-    # The program is named as in the docs (build/testdata/hello): argv[0]'s length moves the stack.
-    work = tempfile.mkdtemp()
-    os.makedirs(os.path.join(work, 'build', 'testdata'))
-    os.symlink(os.path.abspath(prog), os.path.join(work, 'build', 'testdata', 'hello'))
-    with open(os.path.join(work, 'session.gdb'), 'w') as f:
-        f.write('\n'.join(commands) + '\n')
-    r = subprocess.run([os.path.abspath(emu), 'step', '--clean-env', '--script', 'session.gdb', 'build/testdata/hello'],
-                       cwd=work, capture_output=True, text=True, timeout=240)
-    expect(r.stdout == block, 'docs/stepping.md\'s session is what the stepper prints now; regenerate it:\n' +
-           ''.join(f'{"  " if a == b else "- "}{a}\n{"" if a == b else "+ " + b + chr(10)}'
-                   for a, b in zip(block.splitlines(), r.stdout.splitlines())), r.stderr)
+SOURCE_ROOT = ''
 
 
 def main():
+    global SOURCE_ROOT
     case, emu, prog, goroutines, forever = sys.argv[1:6]
-    if case == 'docs':
-        docs(emu, prog, goroutines, forever, sys.argv[6])
-    else:
-        {'scripted': scripted, 'reverse': reverse, 'pty': pty_case}[case](emu, prog, goroutines, forever)
+    SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(sys.argv[6])))
+    {'scripted': scripted, 'reverse': reverse, 'pty': pty_case}[case](emu, prog, goroutines, forever)
     print('ok')
 
 

@@ -168,6 +168,27 @@ def case_layout(emu, hello):
         fail(f"layout's g0.stack.hi is not check's {hi}")
     if f"{lo}      stack.lo" not in text:
         fail(f"layout's g0.stack.lo is not check's {lo}")
+    # Every auxv word is shown at its own address: the type, then 8 bytes above it the value — checked
+    # against what the stepper reads there at the first instruction, and against the ELF file itself.
+    rows = {}
+    for line in text.splitlines():
+        m = re.match(r"│  (0x[0-9a-f]+)  (\S+) +(auxv (AT_\w+) \(type\)|(AT_\w+)'s value)", line)
+        if m:
+            rows[(m.group(4) or m.group(5), "type" if m.group(4) else "value")] = (int(m.group(1), 16), m.group(2))
+    at = {"AT_PHDR": 3, "AT_PHENT": 4, "AT_PHNUM": 5, "AT_PAGESZ": 6, "AT_ENTRY": 9, "AT_RANDOM": 25, "AT_NULL": 0}
+    for name, number in at.items():
+        if (name, "type") not in rows or (name, "value") not in rows:
+            fail(f"layout: no type and value rows for {name}:\n{text}")
+        (ta, tv), (va, _) = rows[(name, "type")], rows[(name, "value")]
+        if va != ta + 8 or int(tv) != number:
+            fail(f"layout: {name}'s type row {ta:#x} {tv}, value row at {va:#x}")
+    entry = json.loads(subprocess.run([emu, "info", "--json", hello], capture_output=True, check=True).stdout)["entry"]
+    addr, shown = rows[("AT_ENTRY", "value")]
+    script = subprocess.run([emu, "step", "--clean-env", "./" + os.path.basename(hello)], input=f"x/1gx {addr:#x}\n",
+                            cwd=os.path.dirname(os.path.abspath(hello)), capture_output=True, text=True).stdout
+    word = re.search(rf"{addr:#x}:\s+(0x[0-9a-f]+)", script)
+    if int(shown, 16) != int(entry, 16) or not word or int(word.group(1), 16) != int(entry, 16):
+        fail(f"layout's AT_ENTRY value {shown} at {addr:#x}: the ELF entry is {entry}, memory there holds {word and word.group(1)}")
     later = run(emu, hello, "layout", "--at", "runtime.main").decode()
     for label in ["the main goroutine", "runtime.allp: 4 Ps", "runtime.sched @", "maxmcount"]:
         if label not in later:
@@ -185,6 +206,22 @@ def case_svg(emu, hello):
         for label in ["runtime.g0 @", "runtime.m0 @", "g0.stack.hi", "argc"]:
             if label not in texts:
                 fail(f"SVG lacks {label!r}")
+        # Shapes, not glyphs or markers, which renderers other than browsers (ImageMagick's) drop.
+        for glyph in "◀▶⋮▲▼":
+            if glyph in texts:
+                fail(f"SVG draws {glyph!r} as text")
+        ns = "{http://www.w3.org/2000/svg}"
+        if list(root.iter(ns + "marker")) or any("marker-end" in e.attrib for e in root.iter()):
+            fail("SVG uses markers for arrowheads")
+        links = [e for e in root.iter(ns + "path") if e.get("stroke") == "#7c3aed"]
+        heads = [e for e in root.iter(ns + "polygon") if e.get("fill") == "#7c3aed"]
+        if not links or len(heads) != len(links):
+            fail(f"SVG: {len(links)} pointers but {len(heads)} arrowheads")
+        if not list(root.iter(ns + "circle")):
+            fail("SVG: no dots for the gaps")
+        families = [f.strip().strip("'\"") for f in root.get("font-family", "").split(",")]
+        if len(families) < 2 or families[-1] != "monospace":
+            fail(f"SVG font-family {root.get('font-family')!r}: a list ending in monospace")
 
 
 def main():

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes gostructs/version_tables_113_118.cpp and version_tables_119_127.cpp from tools/layoutgen/layouts/
-(one layoutgen output per release) and tools/layoutgen/sources.txt (where each came from), keeping only the
-structures and fields gostructs/model_fields.cpp lists. Deterministic: the same inputs give the same bytes.
+(one layoutgen output per release) and tools/layoutgen/sources.txt (where each came from), keeping the
+structures gostructs/model_fields.cpp lists with every field of theirs: a stripped binary's layouts then
+name the same fields as DWARF does (the stepper's `print sched`), and the model's fields are among them
+(this script fails when one the model requires is missing). Deterministic: the same inputs give the same bytes.
 
   tools/layoutgen/emit_tables.py            rewrite both files
   tools/layoutgen/emit_tables.py --check    exit 1 when a committed file differs from what would be written
@@ -15,11 +17,11 @@ ERAS = [('version_tables_113_118.cpp', 'tables_go113_go118', range(13, 19)),
 
 
 def model_fields(root):
-    """("g", "sched.sp") pairs and the structure names, in model_fields.cpp's order."""
+    """The fields the model requires ("g.sched.sp"; optional ones left out) and the structure names."""
     src = (root / 'gostructs' / 'model_fields.cpp').read_text()
-    fields = re.findall(r'F\("(\w+)", "([\w.]+)"', src)
+    fields = re.findall(r'F\("(\w+)", "([\w.]+)"(, true)?\)', src)
     types = re.search(r'kTypes = \{([^}]*)\}', src).group(1)
-    return [f'{t}.{p}' for t, p in fields], re.findall(r'"(\w+)"', types)
+    return [f'{t}.{p}' for t, p, optional in fields if not optional], re.findall(r'"(\w+)"', types)
 
 
 def sources(path):
@@ -42,12 +44,16 @@ def layout(path):
 
 
 def rows(d, fields, types, name):
+    """The structures' sizes, then every field of theirs in the layout file's (sorted) order."""
     out = []
     for t in types:
         if t not in d:
             sys.exit(f'{name}: no size for {t}')
         out.append((t, 0, d[t][1]))
-    out += [(f, *d[f]) for f in fields if f in d]  # a field absent from a release is left out (optional ones)
+    for f in fields:
+        if f not in d:
+            sys.exit(f'{name}: no field {f}, which the model requires')
+    out += [(p, *d[p]) for p in d if '.' in p and p.split('.')[0] in types]
     return out
 
 

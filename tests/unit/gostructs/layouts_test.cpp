@@ -3,7 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <string>
 
 #include "gostructs/dwarf_layouts.h"
@@ -23,6 +26,55 @@ TEST_CASE("DWARF of a go1.19 build holds every model field", "[gostructs][dwarf]
     CHECK(d->field("m", "tls")->size == 48);
     CHECK(d->field("g", "sched.sp")->offset == d->field("g", "sched")->offset);
     CHECK(d->field("schedt", "lock")->size == 8);
+}
+
+TEST_CASE("DWARF paths are Go's: a promoted field is an alias, a named struct field is not promoted", "[gostructs][dwarf]") {
+    auto d = read_dwarf_layouts(gostart::test::env_path("GO_HELLO"));
+    REQUIRE(d);
+    // m embeds mOS: Go selects m.mOS.profileTimer as m.profileTimer too.
+    auto full = d->field("m", "mOS.profileTimer"), promoted = d->field("m", "profileTimer");
+    REQUIRE(full);
+    REQUIRE(promoted);
+    CHECK(promoted->offset == full->offset);
+    CHECK(d->all_fields().count("m.mOS.profileTimer") == 1);
+    CHECK(d->all_fields().count("m.profileTimer") == 0);
+    CHECK(d->aliases().count("m.profileTimer") == 1);
+    // gFree, disable and their lists are named fields: their members are reached only through them
+    // (Go's linker marks every member with DW_AT_go_embedded_field, 0 for these).
+    CHECK(d->field("schedt", "gFree.stack.head"));
+    for (const char* not_go : {"stack.head", "runnable.head", "gFree.key", "gFree.head", "noStack.head", "key"}) {
+        INFO(not_go);
+        CHECK_FALSE(d->field("schedt", not_go));
+    }
+}
+
+namespace {
+
+std::set<std::string> paths(const StructLayouts& l) {
+    std::set<std::string> out;
+    for (const auto& [path, f] : l.all_fields()) out.insert(path);
+    return out;
+}
+
+}  // namespace
+
+// The same path means the same field with or without DWARF: the fields DWARF gives are exactly those
+// tools/layoutgen computed from the release's sources (what a stripped binary gets).
+TEST_CASE("DWARF and the go1.19 table name the same fields", "[gostructs][table][dwarf]") {
+    auto t = table_layouts(19);
+    REQUIRE(t);
+    for (const char* var : {"GO_HELLO", "GO_GOROUTINES"}) {
+        auto d = read_dwarf_layouts(gostart::test::env_path(var));
+        REQUIRE(d);
+        auto dp = paths(*d), tp = paths(*t);
+        std::vector<std::string> only_dwarf, only_table;
+        std::set_difference(dp.begin(), dp.end(), tp.begin(), tp.end(), std::back_inserter(only_dwarf));
+        std::set_difference(tp.begin(), tp.end(), dp.begin(), dp.end(), std::back_inserter(only_table));
+        INFO(var);
+        CHECK(only_dwarf == std::vector<std::string>{});
+        CHECK(only_table == std::vector<std::string>{});
+        CHECK(dp.size() > 250);  // every field of the six structures, not only the model's
+    }
 }
 
 namespace {
@@ -63,6 +115,9 @@ TEST_CASE("the go1.14 table equals the DWARF of esbuild 0.6.0 (go1.14.2, corpus)
         return;
     }
     check_table_against_dwarf(14, path);
+    auto d = read_dwarf_layouts(path);
+    REQUIRE(d);
+    CHECK(paths(*d) == paths(*table_layouts(14)));
 }
 
 TEST_CASE("every version table holds every field the model needs", "[gostructs][table]") {

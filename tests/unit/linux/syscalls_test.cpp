@@ -3,8 +3,10 @@
 #include "linux/strace_format.h"
 #include "linux/syscall_table.h"
 #include "tests/unit/linux/guest.h"
+#include "tests/unit/temp_dir.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <fcntl.h>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -28,21 +31,15 @@ namespace {
 
 // A fresh directory tree under /tmp: allowed/, outside/, and allowed/link -> ../outside.
 struct TempTree {
-    fs::path root, allowed, outside;
+    gostart::test::TempDir tmp{"gostart-linux-test"};
+    fs::path root = tmp.path, allowed, outside;
     TempTree() {
-        char tmpl[] = "/tmp/gostart-linux-test-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        root = tmpl;
         allowed = root / "allowed";
         outside = root / "outside";
         fs::create_directory(allowed);
         fs::create_directory(outside);
         fs::create_directory_symlink(outside, allowed / "link");
         std::ofstream(outside / "readme.txt") << "read me";
-    }
-    ~TempTree() {
-        std::error_code ec;
-        fs::remove_all(root, ec);
     }
 };
 
@@ -300,13 +297,55 @@ TEST_CASE("The strace line of openat, mmap and futex", "[linux][strace]") {
     g.exit_group(0);
     REQUIRE(g.run().status == 0);
     std::string want =
-        "[1000] openat(AT_FDCWD, \"/nonexistent-gostart/x\", O_RDONLY|O_CLOEXEC, 0x0)"
+        "[1000] openat(AT_FDCWD, \"/nonexistent-gostart/x\", O_RDONLY|O_CLOEXEC)"
         " = -1 ENOENT (No such file or directory)\n"
-        "[1000] mmap(0x0, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0) = 0x7effffffe000\n"
+        "[1000] mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7effffffe000\n"
         "[1000] futex(0x600100, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) = 0\n"
         "[1000] syscall_400(0x1, 0x2, 0x3, ...) = -1 ENOSYS (Function not implemented) (not implemented)\n"
         "[1000] exit_group(0) = ?\n";
     CHECK(g.trace.str() == want);
+}
+
+TEST_CASE("strace lines: buffers as strace shows them, -s bytes of them, constants by name", "[linux][strace]") {
+    gostart::linux::ProcessOptions o;
+    o.strace_string_limit = 8;
+    Guest g(o, true);
+    uint64_t fds = g.alloc(8), buf = g.alloc(32);
+    g.sys(SYS_pipe2, {fds, O_CLOEXEC | O_NONBLOCK});
+    g.sys(SYS_write, {m32(fds + 4), g.str("hello, world\n"), 13});
+    g.sys(SYS_read, {m32(fds), buf, 32});
+    g.sys(SYS_write, {m32(fds + 4), g.str("a\tb"), 3});
+    g.sys(SYS_read, {m32(fds), buf, 32});
+    g.sys(SYS_read, {m32(fds), buf, 32});  // empty: EAGAIN, and the buffer is only a pointer
+    g.sys(SYS_getrlimit, {RLIMIT_NOFILE, g.alloc(16)});
+    g.sys(SYS_prlimit64, {0, RLIMIT_STACK, 0, g.alloc(16)});
+    g.sys(SYS_madvise, {Guest::kData, 4096, MADV_HUGEPAGE});
+    g.sys(SYS_mmap, {0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_DENYWRITE, -1, 0});
+    g.sys(SYS_openat, {AT_FDCWD, g.str("/nonexistent-gostart/y"), O_WRONLY | O_CREAT, 0644});
+    g.sys(SYS_faccessat, {AT_FDCWD, g.str("/"), R_OK | X_OK});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    std::string t = g.trace.str();
+    INFO(t);
+    CHECK_THAT(t, Catch::Contains(", O_NONBLOCK|O_CLOEXEC) = 0\n"));
+    CHECK_THAT(t, Catch::Contains("] write(4, \"hello, w\"..., 13) = 13\n"));
+    CHECK_THAT(t, Catch::Contains("] read(3, \"hello, w\"..., 32) = 13\n"));
+    CHECK_THAT(t, Catch::Contains("] read(3, \"a\\tb\", 32) = 3\n"));
+    CHECK_THAT(t, Catch::Contains(fmt::format("] read(3, {:#x}, 32) = -1 EAGAIN", buf)));
+    CHECK_THAT(t, Catch::Contains("] getrlimit(RLIMIT_NOFILE, 0x"));
+    CHECK_THAT(t, Catch::Contains("] prlimit64(0, RLIMIT_STACK, NULL, 0x"));
+    CHECK_THAT(t, Catch::Contains("] madvise(0x600000, 4096, MADV_HUGEPAGE) = 0\n"));
+    CHECK_THAT(t, Catch::Contains("] mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_DENYWRITE, -1, 0) = 0x"));
+    CHECK_THAT(t, Catch::Contains("\"/nonexistent-gostart/y\", O_WRONLY|O_CREAT, 0644) = -1 EACCES"));
+    CHECK_THAT(t, Catch::Contains("] faccessat(AT_FDCWD, \"/\", R_OK|X_OK) = 0\n"));
+}
+
+TEST_CASE("strace quotes bytes as strace does: C escapes, octal for the rest, then ...", "[linux][strace]") {
+    using gostart::linux::strace_quote;
+    CHECK(strace_quote(std::string("a\0b\x7f\n\"\\", 7), 32) == "\"a\\0b\\177\\n\\\"\\\\\"");
+    CHECK(strace_quote(std::string("\0" "1", 2), 32) == "\"\\0001\"");  // three digits before a digit
+    CHECK(strace_quote("\xc3\xa9", 32) == "\"\\303\\251\"");
+    CHECK(strace_quote("abcdef", 4) == "\"abcd\"...");
 }
 
 TEST_CASE("a blocking futex wait is traced as unfinished, then resumed with its error", "[linux][strace]") {

@@ -1,6 +1,7 @@
 // ElfImage::open on good and hostile files: every bad input is a LoadError with a precise reason.
 #include "loader/elf_image.h"
 #include "loader/load_error.h"
+#include "tests/unit/temp_dir.h"
 
 #include <catch2/catch.hpp>
 
@@ -33,16 +34,8 @@ std::vector<uint8_t> slurp(const std::string& path) {
 
 // A scratch directory for the hostile files, removed at the end of each test.
 struct Scratch {
-    fs::path dir;
-    Scratch() {
-        char tmpl[] = "/tmp/gostart-loader-test-XXXXXX";
-        REQUIRE(::mkdtemp(tmpl) != nullptr);
-        dir = tmpl;
-    }
-    ~Scratch() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
+    gostart::test::TempDir tmp{"gostart-loader-test"};
+    fs::path dir = tmp.path;
     std::string write(const std::string& name, const std::vector<uint8_t>& bytes) {
         fs::path p = dir / name;
         std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
