@@ -1,6 +1,7 @@
 #include "linux/process.h"
 
 #include "cpu/prot.h"
+#include "linux/cpu_traps.h"
 #include "linux/strace_format.h"
 #include "linux/syscall_table.h"
 
@@ -272,17 +273,15 @@ void Process::handle_stop(const StopReason& r) {
         case StopReason::Kind::fault:
             handle_fault(r);
             break;
-        case StopReason::Kind::interrupt: {
-            // int3 (Go's abort/breakpoint) is SIGTRAP; #DE divide error SIGFPE; #UD SIGILL; the rest SIGSEGV,
-            // with the si_code Linux gives each (arch/x86/kernel/traps.c).
-            int sig = r.vector == 3 ? SIGTRAP : r.vector == 0 ? SIGFPE : r.vector == 6 ? SIGILL : SIGSEGV;
-            int code = sig == SIGTRAP ? 0x80 /*SI_KERNEL*/ : sig == SIGFPE ? 1 /*FPE_INTDIV*/
-                     : sig == SIGILL ? 2 /*ILL_ILLOPN*/ : 0x80;
-            deliver_signal(t, sig, code, r.pc);
+        case StopReason::Kind::interrupt:
+            if (r.software && r.vector == kIa32SyscallVector) {
+                dispatch_syscall_i386(t);
+                break;
+            }
+            deliver_trap(t, trap_signal(r.vector, r.software, r.pc, r.address));
             break;
-        }
         case StopReason::Kind::invalid_insn:
-            deliver_signal(t, SIGILL, 1 /*ILL_ILLOPC*/, r.pc);
+            deliver_trap(t, trap_signal(6 /*#UD*/, false, r.pc, r.pc));
             break;
     }
 }

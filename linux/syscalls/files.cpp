@@ -48,6 +48,14 @@ std::optional<std::string> resolve(SyscallCall& c, int dirfd, const std::string&
 
 std::optional<std::string> path_arg(SyscallCall& c, int i) { return read_cstring(c.proc.cpu(), c.a[i], PATH_MAX); }
 
+// The mode of a file or directory the guest creates: its umask applied, and never set-user-ID,
+// set-group-ID or sticky. chmod is refused everywhere, so creating with those bits must be too: a guest
+// run as root would otherwise leave a set-user-ID root program in DIR. (The host's own umask applies on
+// top, as for any file the user's processes create.)
+mode_t creation_mode(SyscallCall& c, uint64_t mode) { return static_cast<mode_t>(mode & 0777 & ~c.proc.umask()); }
+
+bool creates(uint32_t flags) { return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE; }
+
 int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, uint32_t mode) {
     auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
     if (!p) return -EFAULT;
@@ -67,7 +75,7 @@ int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, u
     bool sink = *full == "/dev/null" && !(flags & (O_CREAT | O_TRUNC));
     if ((flags & kWriteIntent) && !sink && !c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
     int host_flags = static_cast<int>((flags & ~(O_NONBLOCK | O_ASYNC)) | O_CLOEXEC);
-    int hfd = ::open(full->c_str(), host_flags, mode);
+    int hfd = ::open(full->c_str(), host_flags, creates(flags) ? creation_mode(c, mode) : 0);
     if (hfd < 0) return host_errno();
     f->kind = OpenFile::Kind::host;
     f->host_fd = hfd;
@@ -375,13 +383,24 @@ int64_t unlinkat(SyscallCall& c) {
     return ::unlinkat(AT_FDCWD, full->c_str(), c.iarg(2)) == 0 ? 0 : host_errno();
 }
 
-int64_t mkdirat(SyscallCall& c) {
-    auto p = path_arg(c, 1);
+namespace {
+int64_t do_mkdir(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t mode) {
+    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
     if (!p) return -EFAULT;
-    auto full = resolve(c, c.iarg(0), *p);
+    auto full = resolve(c, dirfd, *p);
     if (!full) return -EBADF;
     if (!c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
-    return ::mkdir(full->c_str(), static_cast<mode_t>(c.a[2])) == 0 ? 0 : host_errno();
+    return ::mkdir(full->c_str(), creation_mode(c, mode)) == 0 ? 0 : host_errno();
+}
+}  // namespace
+
+int64_t mkdirat(SyscallCall& c) { return do_mkdir(c, c.iarg(0), c.a[1], c.a[2]); }
+int64_t mkdir(SyscallCall& c) { return do_mkdir(c, AT_FDCWD, c.a[0], c.a[1]); }
+int64_t creat(SyscallCall& c) { return do_open(c, AT_FDCWD, c.a[0], O_CREAT | O_WRONLY | O_TRUNC, static_cast<uint32_t>(c.a[1])); }
+int64_t umask(SyscallCall& c) {
+    uint32_t old = c.proc.umask();
+    c.proc.set_umask(static_cast<uint32_t>(c.a[0]));
+    return old;
 }
 
 int64_t renameat(SyscallCall& c) {

@@ -46,6 +46,9 @@ int64_t refuse_path_change(SyscallCall&);   // unlink, rename, mkdir, chmod ... 
 int64_t refuse_fd_change(SyscallCall&);     // ftruncate, fchmod ... on descriptors
 int64_t unlinkat(SyscallCall&);
 int64_t mkdirat(SyscallCall&);
+int64_t mkdir(SyscallCall&);
+int64_t creat(SyscallCall&);
+int64_t umask(SyscallCall&);
 int64_t renameat(SyscallCall&);
 
 // poll.cpp
