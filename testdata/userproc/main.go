@@ -9,11 +9,14 @@
 //	userproc int80-enosys          an i386 call whose arguments differ from the 64-bit ABI's
 //	userproc jump0 [handled]       a call through a nil function pointer
 //	userproc sigreturn0            rt_sigreturn to a saved rip of 0
+//	userproc create DIR            files and directories created with set-user-ID, set-group-ID and
+//	                               sticky bits, under the default umask and then umask 077
 package main
 
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 	"unsafe"
 )
@@ -99,8 +102,68 @@ func main() {
 		defaultActions()
 		sigreturnToZero()
 		fmt.Println("returned from rt_sigreturn")
+	case "create":
+		create(os.Args[2])
 	default:
 		fmt.Fprintln(os.Stderr, "unknown case", os.Args[1])
 		os.Exit(2)
 	}
+}
+
+func cstr(s string) uintptr {
+	b, _ := syscall.BytePtrFromString(s)
+	return uintptr(unsafe.Pointer(b))
+}
+
+// result prints a raw syscall's result: the value, or the errno's name.
+func result(name string, r uintptr, e syscall.Errno) {
+	if e != 0 {
+		fmt.Printf("%s: %v\n", name, e)
+	} else {
+		fmt.Printf("%s: %d\n", name, int(r))
+	}
+}
+
+func mode(name, path string) {
+	var st syscall.Stat_t
+	if err := syscall.Lstat(path, &st); err != nil {
+		fmt.Printf("%s: %v\n", name, err)
+		return
+	}
+	fmt.Printf("%s: %#o\n", name, st.Mode&07777)
+}
+
+// create makes every kind of file the guest may make, asking for the bits it must not get.
+func create(dir string) {
+	old := syscall.Umask(022)
+	fmt.Printf("umask at start: %#o\n", old)
+	p := filepath.Join(dir, "setuid")
+	fd, _, e := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(^uint(99)) /*AT_FDCWD*/, cstr(p),
+		syscall.O_CREAT|syscall.O_WRONLY, 06755, 0, 0)
+	result("openat O_CREAT 06755", fd, e)
+	mode("  mode", p)
+	p = filepath.Join(dir, "creat")
+	fd, _, e = syscall.RawSyscall(syscall.SYS_CREAT, cstr(p), 04777, 0)
+	result("creat 04777", fd, e)
+	mode("  mode", p)
+	p = filepath.Join(dir, "open")
+	fd, _, e = syscall.RawSyscall(syscall.SYS_OPEN, cstr(p), syscall.O_CREAT|syscall.O_RDWR, 02775)
+	result("open O_CREAT 02775", fd, e)
+	mode("  mode", p)
+	p = filepath.Join(dir, "sticky")
+	_, _, e = syscall.RawSyscall6(syscall.SYS_MKDIRAT, uintptr(^uint(99)), cstr(p), 07777, 0, 0, 0)
+	result("mkdirat 07777", 0, e)
+	mode("  mode", p)
+	p = filepath.Join(dir, "mkdir")
+	_, _, e = syscall.RawSyscall(syscall.SYS_MKDIR, cstr(p), 01777, 0)
+	result("mkdir 01777", 0, e)
+	mode("  mode", p)
+	_, _, e = syscall.RawSyscall(syscall.SYS_MKNOD, cstr(filepath.Join(dir, "fifo")), syscall.S_IFIFO|0666, 0)
+	result("mknod fifo", 0, e)
+	old = syscall.Umask(077)
+	fmt.Printf("umask was: %#o\n", old)
+	p = filepath.Join(dir, "private")
+	fd, _, e = syscall.RawSyscall(syscall.SYS_OPEN, cstr(p), syscall.O_CREAT|syscall.O_WRONLY, 0666)
+	result("open O_CREAT 0666 under umask 077", fd, e)
+	mode("  mode", p)
 }

@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 GP = "signal 11 (Segmentation fault): general protection fault in thread 1000 at 0x"
 
@@ -65,6 +66,13 @@ CASES = {
               "report": ["signal 11 (Segmentation fault) accessing 0x0 (nothing mapped) in thread 1000 at 0x0"]},
     "jump0-handled": {"args": ["jump0", "handled"], "status": 2, "native": True, "same_stderr_lines": 2,
                       "max_insns": True, "report": []},
+    # Under --allow-write: no set-user-ID, set-group-ID or sticky bit on anything created, and the guest's
+    # own umask (022 at start). The emulator runs with the host umask 0, so only the guest's applies; the
+    # modes are read from the host's files, not from the guest's output.
+    "create": {"args": ["create", "@DIR@"], "status": 0, "native": False, "allow_write": True,
+               "stdout_has": ["umask at start: 022", "umask was: 022", "mknod fifo: permission denied"],
+               "modes": {"setuid": 0o755, "creat": 0o755, "open": 0o755, "sticky": 0o755, "mkdir": 0o755,
+                         "private": 0o600}, "report": []},
     "sigreturn0": {"args": ["sigreturn0"], "status": 139, "native": True, "max_insns": True,
                    "report": ["signal 11 (Segmentation fault) accessing 0x0 (nothing mapped) in thread 1000 at 0x0"]},
 }
@@ -74,9 +82,10 @@ def status_of(returncode):
     return 128 - returncode if returncode < 0 else returncode
 
 
-def run(cmd, timeout=60):
+def run(cmd, timeout=60, umask=None):
     try:
-        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
+                           preexec_fn=None if umask is None else (lambda: os.umask(umask)))
     except subprocess.TimeoutExpired:
         return None, "", "(hung: no exit within %d s)" % timeout
     return status_of(r.returncode), r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
@@ -110,11 +119,27 @@ def main(argv):
     p.add_argument("--source", required=True, help="testdata/userproc, for the line numbers of the instructions")
     o = p.parse_args(argv)
     c = CASES[o.case]
+    with tempfile.TemporaryDirectory(prefix="gostart-userproc-") as tmp:
+        return check(o, c, tmp)
+
+
+def check(o, c, tmp):
     problems = []
     emu_args = [o.emu]
     if c.get("max_insns"):
         emu_args += ["--max-insns", "50000000"]  # a hang would end with 125, not the expected status
-    status, out, err = run(emu_args + ["-q", o.userproc] + c["args"])
+    if c.get("allow_write"):
+        emu_args += ["--allow-write", tmp]
+    args = [a.replace("@DIR@", tmp) for a in c["args"]]
+    status, out, err = run(emu_args + ["-q", o.userproc] + args, umask=0)
+    for text in c.get("stdout_has", []):
+        if text not in out:
+            problems.append("stdout lacks %r" % text)
+    for name, want in c.get("modes", {}).items():
+        path = os.path.join(tmp, name)
+        got = os.lstat(path).st_mode & 0o7777 if os.path.lexists(path) else None
+        if got != want:
+            problems.append("%s has mode %s, want %#o" % (name, "(none)" if got is None else "%#o" % got, want))
     if status != c["status"]:
         problems.append("exit status %s, want %d" % (status, c["status"]))
     for text in c["report"]:
@@ -129,7 +154,7 @@ def main(argv):
     if "stdout" in c and out != c["stdout"]:
         problems.append("stdout %r, want %r" % (out, c["stdout"]))
     if c["native"]:
-        n_status, n_out, n_err = run([o.userproc] + c["args"])
+        n_status, n_out, n_err = run([o.userproc] + args)
         if n_status != c["status"]:
             problems.append("natively the status is %s, not the expected %d: the expectation is wrong" % (n_status, c["status"]))
         if c.get("same_stdout") and n_out != out:
@@ -141,12 +166,12 @@ def main(argv):
             if ours != theirs:
                 problems.append("the guest's stderr differs from the native run's:\n  %r\n  natively %r" % (ours, theirs))
     if problems:
-        print("FAIL: %s (%s)" % (o.case, " ".join(c["args"])))
+        print("FAIL: %s" % " ".join(c["args"]))
         for x in problems:
             print("  " + x)
         print("--- stdout ---\n" + out[-2000:] + "\n--- stderr ---\n" + err[-3000:])
         return 1
-    print("ok: %s -> %d" % (o.case, status))
+    print("ok: %s -> %d" % (" ".join(c["args"]), status))
     return 0
 
 
