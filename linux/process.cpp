@@ -2,6 +2,7 @@
 
 #include "cpu/prot.h"
 #include "linux/cpu_traps.h"
+#include "linux/rlimits.h"
 #include "linux/strace_format.h"
 #include "linux/syscall_table.h"
 
@@ -16,7 +17,8 @@ using cpu::Reg;
 using cpu::StopReason;
 
 Process::Process(cpu::GuestCpu& cpu, ProcessOptions opts)
-    : cpu_(cpu), opts_(std::move(opts)), memory_(cpu, opts_.max_memory), clock_(opts_.clock), random_(opts_.seed) {
+    : cpu_(cpu), opts_(std::move(opts)), memory_(cpu, opts_.max_memory), clock_(opts_.clock), random_(opts_.seed),
+      rlimits_(default_rlimits()) {
     // stdio: the host's, borrowed. Their status flags are what Go must see: blocking, so that it does
     // not hand them to its network poller.
     for (int fd = 0; fd < 3; ++fd) {
@@ -27,6 +29,10 @@ Process::Process(cpu::GuestCpu& cpu, ProcessOptions opts)
         f->path = fd == 0 ? "<stdin>" : fd == 1 ? "<stdout>" : "<stderr>";
         fds_.put(fd, f, false);
     }
+}
+
+int Process::open_fd(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd) {
+    return fds_.add(std::move(f), cloexec, fd_limit(), min_fd);
 }
 
 std::string Process::fmt_addr(uint64_t pc) { return fmt::format("{:#x}", pc); }

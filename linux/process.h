@@ -126,6 +126,10 @@ public:
     const std::map<int, std::unique_ptr<Thread>>& threads() const { return threads_; }
     std::array<SigAction, 65>& sigactions() { return sigactions_; }
     std::vector<rlimit>& rlimits() { return rlimits_; }
+    // RLIMIT_NOFILE's soft limit: descriptors are below it.
+    uint64_t fd_limit() const { return rlimits_[RLIMIT_NOFILE].rlim_cur; }
+    // A new descriptor for `f`: the lowest free one at or above `min_fd`, or -EMFILE.
+    int open_fd(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd = 0);
     uint64_t now_ns() const { return clock_.monotonic_ns(cpu_.instructions()); }
     uint64_t realtime_ns() const { return clock_.realtime_ns(cpu_.instructions()); }
     std::ostream* strace() const { return quiet_ ? nullptr : opts_.strace; }

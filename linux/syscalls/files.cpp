@@ -69,7 +69,7 @@ int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, u
         if (flags & kWriteIntent) return -EACCES;
         f->kind = OpenFile::Kind::virtual_file;
         f->content = content;
-        return c.proc.fds().add(f, cloexec);
+        return c.proc.open_fd(f, cloexec);
     }
     // /dev/null takes writes and keeps nothing: os/exec opens it for a child's unused stdout.
     bool sink = *full == "/dev/null" && !(flags & (O_CREAT | O_TRUNC));
@@ -80,7 +80,7 @@ int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, u
     f->kind = OpenFile::Kind::host;
     f->host_fd = hfd;
     f->owns_host_fd = true;
-    return c.proc.fds().add(f, cloexec);
+    return c.proc.open_fd(f, cloexec);  // -EMFILE closes the host descriptor again (~OpenFile)
 }
 
 OpenFile* file_of(SyscallCall& c, int fd) {
@@ -300,8 +300,13 @@ int64_t fcntl(SyscallCall& c) {
     FdEntry* e = c.proc.fds().get(c.iarg(0));
     if (!e) return -EBADF;
     switch (c.iarg(1)) {
-        case F_DUPFD: return c.proc.fds().add(e->file, false, c.iarg(2));
-        case F_DUPFD_CLOEXEC: return c.proc.fds().add(e->file, true, c.iarg(2));
+        case F_DUPFD:
+        case F_DUPFD_CLOEXEC: {
+            // The minimum is an unsigned int to Linux: a negative one is past the limit, EINVAL.
+            uint32_t from = static_cast<uint32_t>(c.a[2]);
+            if (from >= c.proc.fd_limit()) return -EINVAL;
+            return c.proc.open_fd(e->file, c.iarg(1) == F_DUPFD_CLOEXEC, static_cast<int>(from));
+        }
         case F_GETFD: return e->cloexec ? FD_CLOEXEC : 0;
         case F_SETFD: e->cloexec = c.a[2] & FD_CLOEXEC; return 0;
         case F_GETFL: return e->file->status_flags;
@@ -317,21 +322,26 @@ int64_t ioctl(SyscallCall& c) { return file_of(c, c.iarg(0)) ? -ENOTTY : -EBADF;
 
 int64_t dup(SyscallCall& c) {
     FdEntry* e = c.proc.fds().get(c.iarg(0));
-    return e ? c.proc.fds().add(e->file, false) : -EBADF;
+    return e ? c.proc.open_fd(e->file, false) : -EBADF;
 }
-int64_t dup3(SyscallCall& c) {
+
+namespace {
+// dup2 and dup3 as Linux's ksys_dup3 checks them, in its order: flags, the same descriptor twice, a
+// target at or past RLIMIT_NOFILE (descriptors are unsigned there: a negative one too), then the source.
+int64_t dup_to(SyscallCall& c, uint32_t flags, bool dup3) {
+    uint32_t oldfd = static_cast<uint32_t>(c.a[0]), newfd = static_cast<uint32_t>(c.a[1]);
+    if (flags & ~uint32_t(O_CLOEXEC)) return -EINVAL;
+    if (oldfd == newfd) return dup3 ? -EINVAL : c.proc.fds().get(c.iarg(0)) ? c.iarg(1) : -EBADF;
+    if (newfd >= c.proc.fd_limit()) return -EBADF;
     FdEntry* e = c.proc.fds().get(c.iarg(0));
     if (!e) return -EBADF;
-    if (c.iarg(0) == c.iarg(1)) return -EINVAL;
-    c.proc.fds().put(c.iarg(1), e->file, c.a[2] & O_CLOEXEC);
-    return c.iarg(1);
+    c.proc.fds().put(static_cast<int>(newfd), e->file, flags & O_CLOEXEC);
+    return newfd;
 }
-int64_t dup2(SyscallCall& c) {
-    FdEntry* e = c.proc.fds().get(c.iarg(0));
-    if (!e) return -EBADF;
-    if (c.iarg(0) != c.iarg(1)) c.proc.fds().put(c.iarg(1), e->file, false);
-    return c.iarg(1);
-}
+}  // namespace
+
+int64_t dup3(SyscallCall& c) { return dup_to(c, static_cast<uint32_t>(c.a[2]), true); }
+int64_t dup2(SyscallCall& c) { return dup_to(c, 0, false); }
 
 int64_t getdents64(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
