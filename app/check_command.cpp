@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/gdb_attach.h"
+#include "app/host_fds.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/startup_checker.h"
@@ -55,6 +56,7 @@ int check_command(CheckOptions& o) {
     std::string go_version = program->go->version;
     std::unique_ptr<GdbAttach> gdb;
     if (!o.run.gdb.empty()) gdb = std::make_unique<GdbAttach>(o.run.gdb);
+    HostFdReserve reserve;  // for the report files, whatever the guest opened (app/host_fds.h)
     // With --json the report is one JSON document: the emulator's diagnostics and strace go to stderr.
     Session session(o.run, std::move(program), o.json ? std::cerr : out);
     StartupChecker checker(session, std::move(layouts), o.debug);
@@ -78,6 +80,7 @@ int check_command(CheckOptions& o) {
         bool colour = o.run.output.empty() && ::isatty(2);
         write_check_table(out, s, colour);
     }
+    reserve.release();
     if (!o.junit.empty()) {
         std::ofstream f(o.junit, std::ios::trunc);
         if (!f) throw std::runtime_error(o.junit + ": cannot open for writing");

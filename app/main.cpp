@@ -2,6 +2,7 @@
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
 #include "app/commands.h"
 #include "app/heap_setup.h"
+#include "app/host_fds.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
 
@@ -29,6 +30,7 @@ int usage_error(const std::string& what) {
 int main(int argc, char** argv) {
     using namespace gostart;
     app::set_up_heap();  // before anything allocates much (app/heap_setup.h says why)
+    app::raise_host_fd_limit();
     std::vector<std::string> words(argv + 1, argv + argc);
     // `gostart-emu [OPTIONS] PROGRAM`: without a subcommand the words are run's.
     bool wants_help = !words.empty() && (words[0] == "-h" || words[0] == "--help");

@@ -11,6 +11,9 @@
 //	userproc sigreturn0            rt_sigreturn to a saved rip of 0
 //	userproc create DIR            files and directories created with set-user-ID, set-group-ID and
 //	                               sticky bits, under the default umask and then umask 077
+//	userproc fds                   descriptors at and past RLIMIT_NOFILE (1024 here, set first)
+//	userproc eventfds N            N eventfds, as fast as the emulator can allocate descriptors
+//	userproc exhaust               opens /dev/null until it cannot, and keeps them open
 package main
 
 import (
@@ -104,6 +107,28 @@ func main() {
 		fmt.Println("returned from rt_sigreturn")
 	case "create":
 		create(os.Args[2])
+	case "fds":
+		fds()
+	case "exhaust":
+		n := 0
+		for {
+			_, _, e := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(^uint(99)), cstr("/dev/null"), syscall.O_RDONLY, 0, 0, 0)
+			if e != 0 {
+				fmt.Printf("opened %d, then %v\n", n, e)
+				break
+			}
+			n++
+		}
+	case "eventfds":
+		var n int
+		fmt.Sscan(os.Args[2], &n)
+		for i := 0; i < n; i++ {
+			if _, _, e := syscall.RawSyscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC, 0); e != 0 {
+				fmt.Println("eventfd", i, e)
+				os.Exit(1)
+			}
+		}
+		fmt.Println(n, "eventfds")
 	default:
 		fmt.Fprintln(os.Stderr, "unknown case", os.Args[1])
 		os.Exit(2)
@@ -166,4 +191,89 @@ func create(dir string) {
 	fd, _, e = syscall.RawSyscall(syscall.SYS_OPEN, cstr(p), syscall.O_CREAT|syscall.O_WRONLY, 0666)
 	result("open O_CREAT 0666 under umask 077", fd, e)
 	mode("  mode", p)
+}
+
+func setNofile(soft uint64) {
+	var l syscall.Rlimit
+	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l)
+	l.Cur = soft
+	_, _, e := syscall.RawSyscall(syscall.SYS_SETRLIMIT, syscall.RLIMIT_NOFILE, uintptr(unsafe.Pointer(&l)), 0)
+	result(fmt.Sprintf("setrlimit(NOFILE, %d)", soft), 0, e)
+}
+
+func eventfd() (uintptr, syscall.Errno) {
+	r, _, e := syscall.RawSyscall(syscall.SYS_EVENTFD2, 0, syscall.O_CLOEXEC, 0)
+	return r, e
+}
+
+// fds: every way to ask for a descriptor at or past the limit, and the limit moved both ways. Go's
+// os package raised the soft limit to the hard one at start (go1.19): set 1024 first, as a shell gives.
+func fds() {
+	setNofile(1024)
+	r, _, e := syscall.RawSyscall(syscall.SYS_DUP3, 1, 0x7fffffff, 0)
+	result("dup3(1, INT_MAX)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_FCNTL, 1, syscall.F_DUPFD, 0x7fffffff)
+	result("fcntl(1, F_DUPFD, INT_MAX)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_FCNTL, 1, syscall.F_DUPFD, ^uintptr(0))
+	result("fcntl(1, F_DUPFD, -1)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_FCNTL, 1, syscall.F_DUPFD, 1024)
+	result("fcntl(1, F_DUPFD, 1024)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_FCNTL, 1, syscall.F_DUPFD_CLOEXEC, 1023)
+	result("fcntl(1, F_DUPFD_CLOEXEC, 1023)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_FCNTL, 1, syscall.F_DUPFD, 1023)
+	result("fcntl(1, F_DUPFD, 1023) again", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP2, 1, ^uintptr(4), 0)
+	result("dup2(1, -5)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP2, 1, 1024, 0)
+	result("dup2(1, 1024)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP2, 1, 1, 0)
+	result("dup2(1, 1)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP2, ^uintptr(4), ^uintptr(4), 0)
+	result("dup2(-5, -5)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP3, 1, 1, 0)
+	result("dup3(1, 1)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP3, 1, 5, 0x40)
+	result("dup3(1, 5, 0x40)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP3, 99, 5, 0)
+	result("dup3(99, 5)", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_CLOSE, 1023, 0, 0)
+	result("close(1023)", r, e)
+	var opened []uintptr
+	for {
+		fd, e := eventfd()
+		if e != 0 {
+			fmt.Printf("eventfds until the limit: %d, then %v\n", len(opened), e)
+			break
+		}
+		opened = append(opened, fd)
+	}
+	var p [2]int32
+	r, _, e = syscall.RawSyscall(syscall.SYS_PIPE2, uintptr(unsafe.Pointer(&p)), 0, 0)
+	result("pipe2 at the limit", r, e)
+	fd, _, e := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(^uint(99)), cstr("/dev/null"), syscall.O_RDONLY, 0, 0, 0)
+	result("openat at the limit", fd, e)
+	setNofile(1025)
+	r, _, e = syscall.RawSyscall(syscall.SYS_PIPE2, uintptr(unsafe.Pointer(&p)), 0, 0)
+	result("pipe2 with one descriptor free", r, e)
+	fd, e = eventfd()
+	result("eventfd with one free", fd, e)
+	var l syscall.Rlimit
+	syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l)
+	bad := syscall.Rlimit{Cur: l.Max + 1, Max: l.Max}
+	_, _, e = syscall.RawSyscall(syscall.SYS_SETRLIMIT, syscall.RLIMIT_NOFILE, uintptr(unsafe.Pointer(&bad)), 0)
+	result("setrlimit(NOFILE, soft above hard)", 0, e)
+	setNofile(100)
+	fd, e = eventfd()
+	result("eventfd under a limit of 100", fd, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_DUP2, 1, 150, 0)
+	result("dup2(1, 150) under a limit of 100", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_FCNTL, 1, syscall.F_DUPFD, 150)
+	result("fcntl(1, F_DUPFD, 150) under a limit of 100", r, e)
+	r, _, e = syscall.RawSyscall(syscall.SYS_WRITE, 1000, uintptr(unsafe.Pointer(&message[0])), 1)
+	result("write(1000) still open above the limit", r, e)
+	for _, fd := range opened[:10] {
+		syscall.RawSyscall(syscall.SYS_CLOSE, fd, 0, 0)
+	}
+	fd, e = eventfd()
+	result("eventfd after closing ten", fd, e)
 }

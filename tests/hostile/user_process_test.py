@@ -11,9 +11,11 @@ Standard library only."""
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 
 GP = "signal 11 (Segmentation fault): general protection fault in thread 1000 at 0x"
 
@@ -73,6 +75,19 @@ CASES = {
                "stdout_has": ["umask at start: 022", "umask was: 022", "mknod fifo: permission denied"],
                "modes": {"setuid": 0o755, "creat": 0o755, "open": 0o755, "sticky": 0o755, "mkdir": 0o755,
                          "private": 0o600}, "report": []},
+    # RLIMIT_NOFILE as Linux enforces it: EBADF, EINVAL and EMFILE where Linux gives them (dup3 to INT_MAX
+    # and F_DUPFD from INT_MAX were a signed overflow), the limit moved down and up; natively the same.
+    "fds": {"args": ["fds"], "status": 0, "native": True, "same_stdout": True, "report": [],
+            "stdout_has": ["eventfds until the limit: 1021, then too many open files"]},
+    # Allocating descriptors is about linear: 50,000 eventfds took 26.6 s when each search started at 0.
+    "eventfds-50000": {"args": ["eventfds", "50000"], "status": 0, "native": False, "stdout": "50000 eventfds\n",
+                       "seconds": 15, "report": []},
+    # A guest that uses up the host's descriptors (the emulator runs under a hard limit of 256 here) does
+    # not leave check without the one it needs to write its JUnit report.
+    "exhaust-host-fds": {"args": ["exhaust"], "status": 0, "native": False, "host_nofile": 256,
+                         "emu_command": ["check", "--junit", "@DIR@/report.xml"],
+                         "stdout_has": ["then too many open files"], "files": {"report.xml": "<testcase "},
+                         "report": []},
     "sigreturn0": {"args": ["sigreturn0"], "status": 139, "native": True, "max_insns": True,
                    "report": ["signal 11 (Segmentation fault) accessing 0x0 (nothing mapped) in thread 1000 at 0x0"]},
 }
@@ -82,10 +97,14 @@ def status_of(returncode):
     return 128 - returncode if returncode < 0 else returncode
 
 
-def run(cmd, timeout=60, umask=None):
+def run(cmd, timeout=60, umask=None, nofile=None):
+    def limits():
+        if umask is not None:
+            os.umask(umask)
+        if nofile is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
     try:
-        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
-                           preexec_fn=None if umask is None else (lambda: os.umask(umask)))
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, preexec_fn=limits)
     except subprocess.TimeoutExpired:
         return None, "", "(hung: no exit within %d s)" % timeout
     return status_of(r.returncode), r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
@@ -125,16 +144,24 @@ def main(argv):
 
 def check(o, c, tmp):
     problems = []
-    emu_args = [o.emu]
+    emu_args = [o.emu] + [a.replace("@DIR@", tmp) for a in c.get("emu_command", [])]
     if c.get("max_insns"):
         emu_args += ["--max-insns", "50000000"]  # a hang would end with 125, not the expected status
     if c.get("allow_write"):
         emu_args += ["--allow-write", tmp]
     args = [a.replace("@DIR@", tmp) for a in c["args"]]
-    status, out, err = run(emu_args + ["-q", o.userproc] + args, umask=0)
+    started = time.monotonic()
+    status, out, err = run(emu_args + ["-q", o.userproc] + args, umask=0, nofile=c.get("host_nofile"))
+    took = time.monotonic() - started
+    if "seconds" in c and took > c["seconds"]:
+        problems.append("took %.1f s, more than %d s" % (took, c["seconds"]))
     for text in c.get("stdout_has", []):
         if text not in out:
             problems.append("stdout lacks %r" % text)
+    for name, text in c.get("files", {}).items():
+        path = os.path.join(tmp, name)
+        if not os.path.exists(path) or text not in open(path, errors="replace").read():
+            problems.append("%s was not written, or lacks %r" % (name, text))
     for name, want in c.get("modes", {}).items():
         path = os.path.join(tmp, name)
         got = os.lstat(path).st_mode & 0o7777 if os.path.lexists(path) else None
