@@ -50,6 +50,8 @@ int64_t mkdir(SyscallCall&);
 int64_t creat(SyscallCall&);
 int64_t umask(SyscallCall&);
 int64_t renameat(SyscallCall&);
+int64_t renameat2(SyscallCall&);
+int64_t rename(SyscallCall&);
 
 // poll.cpp
 int64_t pipe2(SyscallCall&);

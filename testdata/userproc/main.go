@@ -14,6 +14,11 @@
 //	userproc fds                   descriptors at and past RLIMIT_NOFILE (1024 here, set first)
 //	userproc eventfds N            N eventfds, as fast as the emulator can allocate descriptors
 //	userproc exhaust               opens /dev/null until it cannot, and keeps them open
+//	userproc stdout-seek           writes its stdout, seeks it, pwrites at 0 and at 1 TiB, writes again
+//	userproc readfault             reads a file and a pipe into a buffer it cannot write, then for real
+//	userproc longpath              paths of PATH_MAX - 1 and PATH_MAX bytes
+//	userproc rename DIR            renameat2 with RENAME_NOREPLACE, RENAME_EXCHANGE and bad flags
+//	userproc sleep-max             nanosleep of INT64_MAX seconds
 package main
 
 import (
@@ -109,6 +114,28 @@ func main() {
 		create(os.Args[2])
 	case "fds":
 		fds()
+	case "readfault":
+		readfault()
+	case "longpath":
+		longpath()
+	case "rename":
+		rename(os.Args[2])
+	case "sleep-max":
+		ts := syscall.Timespec{Sec: 1<<63 - 1}
+		_, _, e := syscall.Syscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&ts)), 0, 0)
+		fmt.Println("nanosleep(INT64_MAX) returned:", e)
+	case "stdout-seek":
+		first, last, x := []byte("first\n"), []byte("last\n"), []byte("X")
+		syscall.Write(1, first)
+		r, _, e := syscall.RawSyscall(syscall.SYS_LSEEK, 1, 0, 0 /*SEEK_SET*/)
+		fmt.Fprintf(os.Stderr, "lseek(1, 0, SEEK_SET): %d %v\n", int(r), e)
+		r, _, e = syscall.RawSyscall6(syscall.SYS_PWRITE64, 1, uintptr(unsafe.Pointer(&x[0])), 1, 0, 0, 0)
+		fmt.Fprintf(os.Stderr, "pwrite(1, X, 1, 0): %d %v\n", int(r), e)
+		r, _, e = syscall.RawSyscall6(syscall.SYS_PWRITE64, 1, uintptr(unsafe.Pointer(&x[0])), 1, 1<<40, 0, 0)
+		fmt.Fprintf(os.Stderr, "pwrite(1, X, 1, 1 TiB): %d %v\n", int(r), e)
+		r, _, e = syscall.RawSyscall(syscall.SYS_FTRUNCATE, 1, 0, 0)
+		fmt.Fprintf(os.Stderr, "ftruncate(1, 0): %d %v\n", int(r), e)
+		syscall.Write(1, last)
 	case "exhaust":
 		n := 0
 		for {
@@ -276,4 +303,79 @@ func fds() {
 	}
 	fd, e = eventfd()
 	result("eventfd after closing ten", fd, e)
+}
+
+// readfault: a read whose buffer faults consumes nothing, from a file (the offset stays) or a pipe.
+func readfault() {
+	bad, err := syscall.Mmap(-1, 0, 4096, syscall.PROT_NONE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		fmt.Println("mmap:", err)
+		return
+	}
+	badp := uintptr(unsafe.Pointer(&bad[0]))
+	fd, err := syscall.Open(os.Args[0], syscall.O_RDONLY, 0)
+	if err != nil {
+		fmt.Println("open:", err)
+		return
+	}
+	r, _, e := syscall.Syscall(syscall.SYS_READ, uintptr(fd), badp, 4)
+	result("read(file, PROT_NONE buffer)", r, e)
+	off, _ := syscall.Seek(fd, 0, 1)
+	fmt.Println("file offset after it:", off)
+	buf := make([]byte, 4)
+	n, _ := syscall.Read(fd, buf)
+	fmt.Printf("then read: %d %q\n", n, buf[:n])
+	var p [2]int
+	syscall.Pipe(p[:])
+	syscall.Write(p[1], []byte("abc"))
+	r, _, e = syscall.Syscall(syscall.SYS_READ, uintptr(p[0]), badp, 3)
+	result("read(pipe, PROT_NONE buffer)", r, e)
+	n, _ = syscall.Read(p[0], buf)
+	fmt.Printf("then read: %d %q\n", n, buf[:n])
+}
+
+// longpath: the kernel takes paths of up to PATH_MAX bytes with the NUL; one more is ENAMETOOLONG.
+func longpath() {
+	for _, n := range []int{4095, 4096, 5000} {
+		b := make([]byte, 0, n+1)
+		for len(b) < n {
+			b = append(b, '/')
+			for i := 0; i < 200 && len(b) < n; i++ {
+				b = append(b, 'a')
+			}
+		}
+		b = append(b, 0)
+		_, _, e := syscall.Syscall6(syscall.SYS_OPENAT, uintptr(^uint(99)), uintptr(unsafe.Pointer(&b[0])), syscall.O_RDONLY, 0, 0, 0)
+		result(fmt.Sprintf("openat of a %d-byte path", n), 0, e)
+		var st syscall.Stat_t
+		_, _, e = syscall.Syscall(syscall.SYS_STAT, uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&st)), 0)
+		result(fmt.Sprintf("stat of a %d-byte path", n), 0, e)
+	}
+}
+
+func contents(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "-"
+	}
+	return string(b)
+}
+
+// rename: renameat2's flags, honoured (or refused) as Linux does them.
+func rename(dir string) {
+	a, b, c := filepath.Join(dir, "a"), filepath.Join(dir, "b"), filepath.Join(dir, "c")
+	os.WriteFile(a, []byte("A"), 0644)
+	os.WriteFile(b, []byte("B"), 0644)
+	call := func(name, from, to string, flags uintptr) {
+		_, _, e := syscall.Syscall6(316 /*renameat2*/, uintptr(^uint(99)), cstr(from), uintptr(^uint(99)), cstr(to), flags, 0)
+		result(name, 0, e)
+		fmt.Printf("  a=%s b=%s c=%s\n", contents(a), contents(b), contents(c))
+	}
+	call("RENAME_NOREPLACE a -> b (b exists)", a, b, 1)
+	call("RENAME_EXCHANGE a <-> b", a, b, 2)
+	call("RENAME_EXCHANGE a <-> c (c missing)", a, c, 2)
+	call("RENAME_NOREPLACE|RENAME_EXCHANGE", a, b, 3)
+	call("unknown flag 8", a, b, 8)
+	call("RENAME_NOREPLACE a -> c", a, c, 1)
+	call("plain b -> c (replaces)", b, c, 0)
 }
