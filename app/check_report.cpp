@@ -76,7 +76,7 @@ void write_check_json(std::ostream& out, const CheckSummary& s) {
             m["checks"].push_back({{"field", c.field}, {"expected", c.expected}, {"actual", c.actual}, {"ok", c.ok}, {"why", c.why}});
         j["milestones"].push_back(m);
     }
-    out << j.dump(2) << "\n";
+    out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";  // the binary's strings need not be UTF-8
 }
 
 void write_check_junit(std::ostream& out, const CheckSummary& s) {

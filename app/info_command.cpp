@@ -2,6 +2,7 @@
 // settings, pclntab era, where struct layouts come from, and the addresses of the start-up milestones and
 // runtime data (recovered from code when the binary is stripped). Schema: ../shared/CLI.md.
 #include "app/commands.h"
+#include "loader/printable.h"
 #include "app/gdb_script.h"
 #include "app/program.h"
 #include "loader/load_error.h"
@@ -30,6 +31,9 @@ constexpr std::string_view kData[] = {
     "runtime.mainStarted", "runtime.iscgo"};
 
 std::string hex(uint64_t v) { return fmt::format("{:#x}", v); }
+
+// Strings from the binary need not be UTF-8: JSON gets U+FFFD for such bytes rather than an exception.
+constexpr auto kReplaceBadUtf8 = nlohmann::ordered_json::error_handler_t::replace;
 
 ordered_json describe(const Program& p) {
     const auto& go = *p.go;
@@ -81,8 +85,8 @@ void print_text(const ordered_json& j, const std::string& prefix, std::ostream& 
             print_text(*it, key + ".", out);
             continue;
         }
-        std::string value = it->is_string() ? it->get<std::string>() : it->dump();
-        out << fmt::format("{:<32} {}\n", key + ":", value);
+        std::string value = it->is_string() ? it->get<std::string>() : it->dump(-1, ' ', false, kReplaceBadUtf8);
+        out << fmt::format("{:<32} {}\n", loader::printable(key) + ":", loader::printable(value));
     }
 }
 
@@ -109,7 +113,7 @@ Command register_info(CLI::App& app) {
         if (!gdb_script->empty()) write_gdb_script(*prog, *gdb_script);
         auto j = describe(*prog);
         if (*json)
-            std::cout << j.dump(2) << "\n";
+            std::cout << j.dump(2, ' ', false, kReplaceBadUtf8) << "\n";  // JSON escapes control characters
         else
             print_text(j, "", std::cout);
         return 0;

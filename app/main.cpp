@@ -1,6 +1,7 @@
 // gostart-emu: the command-line entry. Subcommands per ../shared/CLI.md; `run` is the default, so
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
 #include "app/commands.h"
+#include "loader/printable.h"
 #include "app/heap_setup.h"
 #include "app/host_fds.h"
 #include "cpu/engine_error.h"
@@ -63,7 +64,7 @@ int main(int argc, char** argv) {
         } catch (const app::UsageError& e) {
             return usage_error(e.what());
         } catch (const loader::LoadError& e) {
-            std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
+            std::cerr << fmt::format("gostart-emu: {}: {}\n", loader::printable(e.path()), e.what());
             return e.exit_status();
         } catch (const cpu::EngineError& e) {
             std::cerr << fmt::format("gostart-emu: {}emulator error: {}\n", named(program()), e.what());
