@@ -74,7 +74,8 @@ std::string Process::fatal_signal_message(Thread& t, int sig, int code, uint64_t
     else if (synchronous && (sig == SIGSEGV || sig == SIGBUS))
         what += fmt::format(" accessing {:#x} ({})", addr, code == 2 /*SEGV_ACCERR*/ ? "not permitted there" : "nothing mapped");
     if (!synchronous) what += " sent to the guest";
-    std::string msg = fmt::format("{} in thread {} at {:#x} {}", what, t.tid, pc, describe(pc));
+    std::string where = describe(pc);  // a bare address (a jump to 0) is not said twice
+    std::string msg = fmt::format("{} in thread {} at {:#x}{}", what, t.tid, pc, where == fmt_addr(pc) ? "" : " " + where);
     if (trap && trap->names_insn) msg += ": " + (opts_.describe_insn ? opts_.describe_insn(pc) : std::string("?"));
     return msg;
 }
