@@ -213,3 +213,23 @@ TEST_CASE("A port I/O instruction at the start of a block is #GP too, and leaves
     f.engine.set_reg(Reg::rip, a.addr(there) + 1);
     CHECK(f.engine.run(0).kind == StopReason::Kind::syscall);
 }
+
+TEST_CASE("A memory fault leaves nothing in flight either: the next #GP is a #GP", "[cpu][user]") {
+    EngineFixture f;
+    Asm a(EngineFixture::kCode);
+    uint64_t load = a.here();
+    a.raw({0x48, 0x8b, 0x04, 0x25, 0x10, 0x00, 0x00, 0x00});  // mov rax, [0x10]: nothing mapped there
+    uint64_t cli = a.here();
+    a.raw({0xfa});
+    f.load(a);
+    for (int i = 0; i < 3; ++i) {
+        f.engine.set_reg(Reg::rip, load);
+        StopReason r = f.engine.run(0);
+        REQUIRE(r.kind == StopReason::Kind::fault);
+        CHECK(r.address == 0x10);
+        f.engine.set_reg(Reg::rip, cli);
+        r = f.engine.run(0);
+        REQUIRE(r.kind == StopReason::Kind::interrupt);
+        CHECK(r.vector == 13);
+    }
+}
