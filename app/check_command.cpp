@@ -6,6 +6,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/gdb_attach.h"
+#include "app/host_fds.h"
 #include "app/output.h"
 #include "app/session.h"
 #include "app/startup_checker.h"
@@ -69,6 +70,7 @@ int check_command(CheckOptions& o) {
     std::string go_version = program->go->version;
     std::unique_ptr<GdbAttach> gdb;
     if (!o.run.gdb.empty()) gdb = std::make_unique<GdbAttach>(o.run.gdb);
+    HostFdReserve reserve;  // for the report files, whatever the guest opened (app/host_fds.h)
     Session session(o.run, std::move(program), diag);
     StartupChecker checker(session, std::move(layouts), o.debug);
     bool table = !o.json;
@@ -92,6 +94,7 @@ int check_command(CheckOptions& o) {
         bool colour = o.run.output.empty() && ::isatty(2);
         write_check_table(out, s, colour);
     }
+    reserve.release();
     report.flush();
     if (junit_on_stdout) {
         write_check_junit(std::cout, s);

@@ -78,7 +78,7 @@ void write_check_json(std::ostream& out, const CheckSummary& s) {
         if (!r.note.empty()) m["note"] = r.note;
         j["milestones"].push_back(m);
     }
-    out << j.dump(2) << "\n";
+    out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";  // the binary's strings need not be UTF-8
 }
 
 void write_check_junit(std::ostream& out, const CheckSummary& s) {

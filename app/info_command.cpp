@@ -3,6 +3,7 @@
 // runtime data (recovered from code when the binary is stripped). Schema: ../shared/CLI.md.
 #include "app/cli.h"
 #include "app/commands.h"
+#include "loader/printable.h"
 #include "app/gdb_script.h"
 #include "app/program.h"
 #include "loader/load_error.h"
@@ -34,6 +35,9 @@ constexpr std::string_view kData[] = {
     "runtime.mainStarted", "runtime.iscgo"};
 
 std::string hex(uint64_t v) { return fmt::format("{:#x}", v); }
+
+// Strings from the binary need not be UTF-8: JSON gets U+FFFD for such bytes rather than an exception.
+constexpr auto kReplaceBadUtf8 = nlohmann::ordered_json::error_handler_t::replace;
 
 ordered_json describe(const Program& p) {
     const auto& go = *p.go;
@@ -85,7 +89,10 @@ ordered_json describe(const Program& p) {
 // build settings, then the ELF file, the pclntab, the layouts, and the addresses start-up passes
 // through. The same facts as the JSON, from the same object.
 void print_text(const Program& p, const ordered_json& j, std::ostream& out) {
-    auto str = [](const ordered_json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+    // Every value may come from the binary: escaped for the terminal (loader/printable.h).
+    auto str = [](const ordered_json& v) {
+        return loader::printable(v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, kReplaceBadUtf8));
+    };
     auto row = [&out](std::string_view key, const std::string& value) { out << fmt::format("  {:<26} {}\n", key, value); };
     static const std::map<std::string, std::string> kSource = {
         {"buildinfo", "from its build info"}, {"buildversion", "from runtime.buildVersion"},
@@ -93,18 +100,18 @@ void print_text(const Program& p, const ordered_json& j, std::ostream& out) {
     auto src = kSource.find(str(j["version_source"]));
     out << fmt::format("{}: {} ({})\n", str(j["path"]), str(j["go_version"]),
                        src == kSource.end() ? str(j["version_source"]) : src->second);
-    for (const auto& [k, v] : j["build_settings"].items()) row("build", k + "=" + str(v));
+    for (const auto& [k, v] : j["build_settings"].items()) row("build", loader::printable(k) + "=" + str(v));
     if (!j["build_settings"].contains("GOAMD64")) row("GOAMD64", str(j["goamd64"]));
 
     out << "\nELF file\n";
-    row("entry", fmt::format("{} ({})", str(j["entry"]), p.describe(p.entry())));
+    row("entry", fmt::format("{} ({})", str(j["entry"]), loader::printable(p.describe(p.entry()))));
     bool pie = j["pie"].get<bool>();
     row("linked", fmt::format("{}{}{}", j["static"].get<bool>() ? "statically" : "dynamically",
                               pie ? ", position-independent (PIE)" : "",
                               pie ? ", runs at load bias " + str(j["load_bias"]) : ""));
     if (j["interpreter"].is_string())
         row("interpreter", str(j["interpreter"]) + (j.value("interpreter_on_host", false) ? "" : " (not on this host)"));
-    if (!j["needed"].empty()) row("needed", fmt::format("{}", fmt::join(j["needed"].get<std::vector<std::string>>(), " ")));
+    if (!j["needed"].empty()) row("needed", loader::printable(fmt::format("{}", fmt::join(j["needed"].get<std::vector<std::string>>(), " "))));
     row("cgo", j["cgo"].get<bool>() ? "yes (links runtime/cgo)" : "no");
     row("symbol table", j["symtab"].get<bool>() ? "yes, " + p.describe_function_count() : "no (stripped)");
     row("DWARF", j["dwarf"].get<bool>() ? (j.contains("dwarf_error") ? "unreadable: " + str(j["dwarf_error"]) : "yes")
@@ -167,7 +174,7 @@ Command register_info(CLI::App& app) {
         }
         auto j = describe(*prog);
         if (*json)
-            std::cout << j.dump(2) << "\n";
+            std::cout << j.dump(2, ' ', false, kReplaceBadUtf8) << "\n";  // JSON escapes control characters
         else
             print_text(*prog, j, std::cout);
         return 0;

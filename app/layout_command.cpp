@@ -3,6 +3,7 @@
 // to -o FILE or stderr; --svg also writes it as SVG. The run stops once the picture is taken.
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/host_fds.h"
 #include "app/layout_capture.h"
 #include "app/output.h"
 #include "gostructs/layouts_for.h"
@@ -33,9 +34,11 @@ int layout_command(const LayoutOptions& o) {
     warn_about_program(*program, out);
     if (!program->go) throw std::runtime_error("not a Go binary");
     auto layouts = program->require_layouts();
+    HostFdReserve reserve;  // for the SVG file, whatever the guest opened (app/host_fds.h)
     Session session(run, std::move(program), out);
     LayoutCapture capture(session, layouts, o.at, true);
     linux::ExitInfo exit = session.run();
+    reserve.release();
     if (!capture.picture())
         throw std::runtime_error(fmt::format("the run ended (status {}) before {}{}", exit.exit_status(), o.at,
                                              exit.message.empty() ? "" : ": " + exit.message));

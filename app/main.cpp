@@ -2,7 +2,9 @@
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
 #include "app/cli.h"
 #include "app/commands.h"
+#include "loader/printable.h"
 #include "app/heap_setup.h"
+#include "app/host_fds.h"
 #include "cpu/engine.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
@@ -32,6 +34,7 @@ int usage_error(const std::string& what, bool hint = true) {
 int main(int argc, char** argv) {
     using namespace gostart;
     app::set_up_heap();  // before anything allocates much (app/heap_setup.h says why)
+    app::raise_host_fd_limit();
     std::vector<std::string> words(argv + 1, argv + argc);
     // `gostart-emu [OPTIONS] PROGRAM`: without a subcommand the words are run's.
     bool wants_help = !words.empty() && (words[0] == "-h" || words[0] == "--help");
@@ -71,7 +74,7 @@ int main(int argc, char** argv) {
         } catch (const app::UsageError& e) {
             return usage_error(e.what(), e.hint);
         } catch (const loader::LoadError& e) {
-            std::cerr << fmt::format("gostart-emu: {}: {}\n", e.path(), e.what());
+            std::cerr << fmt::format("gostart-emu: {}: {}\n", loader::printable(e.path()), e.what());
             return e.exit_status();
         } catch (const cpu::EngineError& e) {
             std::cerr << fmt::format("gostart-emu: {}emulator error: {}\n", named(program()), e.what());

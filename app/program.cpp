@@ -1,4 +1,5 @@
 #include "app/program.h"
+#include "loader/printable.h"
 
 #include "gostructs/layouts_for.h"
 #include "loader/go/go_format_error.h"
@@ -9,6 +10,8 @@
 #include <fmt/ranges.h>
 
 #include <set>
+
+#include <unistd.h>
 
 namespace gostart::app {
 
@@ -22,7 +25,7 @@ std::string Program::source_line(uint64_t pc) const {
         std::string_view file = l->file;
         auto slash = file.find_last_of('/');
         if (slash != std::string_view::npos) file.remove_prefix(slash + 1);
-        return fmt::format("{}:{}", file, l->line);
+        return fmt::format("{}:{}", loader::printable(file), l->line);
     } catch (const loader::GoFormatError&) {
         return {};
     }
@@ -104,13 +107,13 @@ void open_interpreter(Program& p) {
     } catch (const LoadError& e) {
         throw LoadError(LoadError::Kind::cannot_run, path,
                         e.kind() == LoadError::Kind::not_found
-                            ? fmt::format("dynamically linked, but its interpreter {} is not on this host", interp)
-                            : fmt::format("dynamically linked, but its interpreter {} cannot be loaded: {}", interp, e.what()));
+                            ? fmt::format("dynamically linked, but its interpreter {} is not on this host", loader::printable(interp))
+                            : fmt::format("dynamically linked, but its interpreter {} cannot be loaded: {}", loader::printable(interp), e.what()));
     }
     if (!p.interpreter->is_pie() || p.interpreter->is_dynamic())
         throw LoadError(LoadError::Kind::cannot_run, path,
                         fmt::format("dynamically linked, but its interpreter {} is not a self-contained shared object "
-                                    "(ET_DYN without PT_INTERP), as Linux requires", interp));
+                                    "(ET_DYN without PT_INTERP), as Linux requires", loader::printable(interp)));
     p.interpreter_bias = loader::interpreter_load_bias(p.interpreter->view());
 }
 
@@ -119,6 +122,9 @@ void open_interpreter(Program& p) {
 std::unique_ptr<Program> open_program(const std::string& path, bool require_runnable, Knowledge knowledge) {
     auto p = std::make_unique<Program>();
     p->image = std::make_unique<loader::ElfImage>(loader::ElfImage::open(path));
+    // execve needs the execute permission, and a shell says 126 without it: so do we, for running it.
+    if (require_runnable && ::access(path.c_str(), X_OK) != 0)
+        throw LoadError(LoadError::Kind::cannot_run, path, "permission denied: the file is not executable (no execute bit)");
     const auto& view = p->image->view();
     p->has_symtab = !view.symbols.empty();
     p->has_dwarf = view.section(".debug_info") || view.section(".zdebug_info");
@@ -160,7 +166,7 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
         const std::string& level = p->go->goamd64;
         if (level == "v2" || level == "v3" || level == "v4")
             throw LoadError(LoadError::Kind::cannot_run, path,
-                            fmt::format("built for GOAMD64={}; the emulated CPU is x86-64-v1 (rebuild with GOAMD64=v1)", level));
+                            fmt::format("built for GOAMD64={}; the emulated CPU is x86-64-v1 (rebuild with GOAMD64=v1)", loader::printable(level)));
         if (p->image->is_dynamic()) open_interpreter(*p);
     }
     return p;
@@ -168,7 +174,7 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
 
 void warn_about_program(const Program& p, std::ostream& out) {
     if (!p.dwarf_error.empty())
-        out << fmt::format("gostart-emu: {}: unreadable DWARF ({}); struct layouts from {}\n", p.path(), p.dwarf_error,
+        out << fmt::format("gostart-emu: {}: unreadable DWARF ({}); struct layouts from {}\n", p.path(), loader::printable(p.dwarf_error),
                            p.layouts ? "the Go release's table" : "nowhere");
 }
 

@@ -1,4 +1,5 @@
 #include "app/run_command.h"
+#include "loader/printable.h"
 
 #include "app/cli.h"
 #include "app/commands.h"
@@ -24,7 +25,7 @@ int run_command(const RunOptions& opts) {
     std::ostream& out = output.stream();
     auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
     warn_about_program(*program, out);
-    std::string go_version = program->go ? program->go->version : "?";
+    std::string go_version = program->go ? loader::printable(program->go->version) : "?";
     std::unique_ptr<GdbAttach> gdb;
     if (!opts.gdb.empty()) gdb = std::make_unique<GdbAttach>(opts.gdb);
     Session session(run, std::move(program), out);

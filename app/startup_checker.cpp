@@ -1,4 +1,5 @@
 #include "app/startup_checker.h"
+#include "loader/printable.h"
 
 #include "cpu/engine.h"
 #include "linux/exec.h"
@@ -72,7 +73,7 @@ void require_model_support(const Program& prog) {
     const std::string& path = prog.image->view().path;
     if (!prog.go || !prog.go->number || !model::model_supports(*prog.go->number))
         throw loader::LoadError(loader::LoadError::Kind::cannot_run, path,
-                                fmt::format("the runtime model does not support {}", prog.go ? prog.go->version : "this program"));
+                                fmt::format("the runtime model does not support {}", prog.go ? loader::printable(prog.go->version) : "this program"));
     if (prog.cgo && !model::rules_for(*prog.go->number).cgo_modelled)
         throw loader::LoadError(loader::LoadError::Kind::cannot_run, path,
                                 fmt::format("a cgo program of {}: the runtime model knows the cgo start-up "

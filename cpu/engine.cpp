@@ -85,6 +85,9 @@ Engine::Engine() {
     csh cs = 0;
     if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) throw EngineError("cannot open Capstone");
     disasm_ = reinterpret_cast<void*>(static_cast<uintptr_t>(cs));
+    // Before the hooks, which must not see the set-up code run; after any choice of CPU model, since
+    // this runs the CPU (engine_user_mode.cpp).
+    enter_user_mode();
 
     uc_hook h;
     check(uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&Engine::on_block), this, 1, 0),
@@ -183,6 +186,7 @@ void Engine::forget_code(uint64_t begin, uint64_t end) {
         }
     }
     if (!any) return;
+    forget_gp_insns(begin, end);
     for (auto& slot : block_cache_)
         if (slot.addr >= begin && slot.addr < end) slot = BlockCount{};
     uc_ctl_remove_cache(uc_, begin, end);
@@ -299,7 +303,10 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
         const uint8_t* code = buf;
         uint64_t a = addr;
         cs_insn* insn = cs_malloc(cs);
-        while (len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn)) ++n;
+        while (len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn)) {
+            if (needs_gp_check(insn->id)) gp_insns_.emplace(addr, n);  // emplace keeps the first
+            ++n;
+        }
         cs_free(insn, 1);
     }
     if (n == 0) n = 1;
@@ -331,6 +338,7 @@ void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     auto* self = static_cast<Engine*>(p);
     if (self->stop_pending_) return;
     uint32_t n = self->count_block(addr, size);
+    if (!self->gp_insns_.empty()) self->stop_before_gp_insn(addr);  // engine_user_mode.cpp
     // An exact stop in this block: stop before it runs. At its first instruction that is the stop;
     // further in, run() translates the block again with a hook at the stopping instruction.
     if (auto target = self->exact_stop(); target && !self->step_hook_ && *target >= self->insns_ &&
@@ -429,6 +437,7 @@ void Engine::on_interrupt(uc_struct* uc, uint32_t intno, void* p) {
     self->stop_ = {StopReason::Kind::interrupt};
     self->stop_.vector = intno;
     self->stop_.pc = self->reg(Reg::rip);
+    self->stop_.software = self->software_interrupt(intno, self->stop_.pc, self->stop_.address);
     self->stop_pending_ = true;
     uc_emu_stop(uc);
 }
@@ -564,8 +573,15 @@ void Engine::finish_stop() {
             stop_.pc = reg(Reg::rip);
             stopped_inside(stop_.pc);
             break;
+        case StopReason::Kind::interrupt:
+            // A software interrupt ends its block, whose count is whole. An exception leaves rip at the
+            // faulting instruction, which did not complete: count what ran before it.
+            if (stop_.software) break;
+            forget_exception();
+            if (in_block(stop_.pc)) insns_ = instructions_before(stop_.pc);
+            break;
         default:
-            break;  // syscall, interrupt: the block ended there, its count is whole
+            break;  // syscall: the block ended there, its count is whole
     }
 }
 
@@ -597,7 +613,7 @@ StopReason Engine::run(uint64_t budget) { return run_until(budget ? insns_ + bud
 StopReason Engine::run_until(uint64_t end) {
     have_stop_ = end != 0;
     stop_at_ = end;
-    StopReason r = run_exact();
+    StopReason r = gp_insn_fault(run_exact());
     if (r.kind == StopReason::Kind::watch) r = step_over_watched_write();
     if (r.kind == StopReason::Kind::instruction_count && insn_stop_ && insns_ == *insn_stop_) insn_stop_.reset();
     last_stop_ = r;

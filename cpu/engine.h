@@ -144,6 +144,14 @@ private:
     static void on_code(uc_struct* uc, uint64_t addr, uint32_t size, void* hook);
     static void on_step_hook(uc_struct* uc, uint64_t addr, uint32_t size, void* self);
     static void on_watched_write(uc_struct* uc, int type, uint64_t addr, int size, int64_t value, void* watch);
+    // User mode (engine_user_mode.cpp): the guest runs at CPL 3, and exceptions leave no trace.
+    void enter_user_mode();
+    void forget_exception();
+    bool software_interrupt(uint32_t vector, uint64_t rip, uint64_t& insn);
+    static bool needs_gp_check(unsigned capstone_id);
+    void stop_before_gp_insn(uint64_t block);
+    StopReason gp_insn_fault(const StopReason& r);
+    void forget_gp_insns(uint64_t begin, uint64_t end);
     uint32_t count_block(uint64_t addr, uint32_t size);
     uint64_t address_of_insn(uint64_t block, uint32_t size, uint64_t k);
     void check(int err, const char* what) const;
@@ -168,6 +176,7 @@ private:
     HostMemory host_;  // what backs the mappings; outlives uc_, which ~Engine closes first
     std::vector<MappedRegion> sync_;  // what memory held at the last snapshot taken or restored
     uc_struct* uc_ = nullptr;
+    Context user_mode_;  // the CPU just after entering user mode: no exception in flight
     uint64_t insns_ = 0;
     uint64_t block_addr_ = 0;    // the block being executed and insns_ before it
     uint64_t block_base_ = 0;
@@ -206,6 +215,8 @@ private:
     std::vector<uint8_t> undo_bytes_;  // what the watched write overwrote, to put back before re-executing
     WatchHit watch_hit_;
     std::unordered_map<uint64_t, uint32_t> block_insns_;
+    std::unordered_map<uint64_t, uint32_t> gp_insns_;  // blocks holding in/out, sysret ...: index of the first
+    bool gp_insn_stop_ = false;  // internal_stop_ is the #GP of such an instruction
     struct BlockCount {
         uint64_t addr = ~uint64_t(0);
         uint32_t size = 0, insns = 0;

@@ -29,6 +29,8 @@ struct StopReason {
     Access access = Access::none;
     bool unmapped = false;  // fault: nothing mapped there (else: protection)
     uint32_t vector = 0;    // interrupt
+    bool software = false;  // interrupt: raised by an `int n`/`int3` instruction (pc is past it, address
+                            // is where it starts), not a CPU exception (pc is the faulting instruction)
     uint64_t pc = 0;        // the instruction that stopped (syscall: the syscall itself; watch: the writer)
     int watch_id = 0;       // watch: which write watch fired
 };

@@ -1,5 +1,7 @@
 #include "linux/fd_table.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <fcntl.h>
 #include <stdexcept>
 #include <unistd.h>
@@ -15,21 +17,53 @@ OpenFile::~OpenFile() {
     }
 }
 
-int FdTable::add(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd) {
-    int fd = min_fd;
-    for (auto it = fds_.lower_bound(fd); it != fds_.end() && it->first == fd; ++it) ++fd;  // lowest free, as Linux
-    fds_[fd] = FdEntry{std::move(f), cloexec};
+int FdTable::lowest_free(uint64_t from, uint64_t limit) const {
+    from = std::max<uint64_t>(from, full_below_ * 64);
+    for (uint64_t w = from / 64; w * 64 < limit; ++w) {
+        uint64_t bits = w < used_.size() ? used_[w] : 0;
+        if (w == from / 64) bits |= (uint64_t(1) << (from % 64)) - 1;  // below `from`: as if used
+        if (~bits == 0) continue;
+        uint64_t fd = w * 64 + static_cast<uint64_t>(__builtin_ctzll(~bits));
+        return fd < limit ? static_cast<int>(fd) : -1;
+    }
+    return -1;
+}
+
+void FdTable::mark(int fd) {
+    size_t w = static_cast<size_t>(fd) / 64;
+    if (w >= used_.size()) used_.resize(w + 1, 0);
+    used_[w] |= uint64_t(1) << (fd % 64);
+    while (full_below_ < used_.size() && ~used_[full_below_] == 0) ++full_below_;
+}
+
+void FdTable::unmark(int fd) {
+    size_t w = static_cast<size_t>(fd) / 64;
+    used_[w] &= ~(uint64_t(1) << (fd % 64));
+    full_below_ = std::min(full_below_, w);
+}
+
+int FdTable::add(std::shared_ptr<OpenFile> f, bool cloexec, uint64_t limit, int min_fd) {
+    int fd = min_fd < 0 ? -1 : lowest_free(static_cast<uint64_t>(min_fd), limit);
+    if (fd < 0) return -EMFILE;
+    put(fd, std::move(f), cloexec);
     return fd;
 }
 
-void FdTable::put(int fd, std::shared_ptr<OpenFile> f, bool cloexec) { fds_[fd] = FdEntry{std::move(f), cloexec}; }
+void FdTable::put(int fd, std::shared_ptr<OpenFile> f, bool cloexec) {
+    fds_[fd] = FdEntry{std::move(f), cloexec};
+    mark(fd);
+}
 
 FdEntry* FdTable::get(int fd) {
     auto it = fds_.find(fd);
     return it == fds_.end() ? nullptr : &it->second;
 }
 
-bool FdTable::close(int fd) { return fds_.erase(fd) != 0; }
+bool FdTable::close(int fd) {
+    if (fds_.erase(fd) == 0) return false;
+    unmark(fd);
+    return true;
+}
 
 FdTable FdTable::copy(bool for_checkpoint) const {
     FdTable out;
@@ -68,7 +102,7 @@ FdTable FdTable::copy(bool for_checkpoint) const {
                 }
             }
         }
-        out.fds_[fd] = FdEntry{f, entry.cloexec};
+        out.put(fd, f, entry.cloexec);
     }
     return out;
 }

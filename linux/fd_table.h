@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace gostart::linux {
 
@@ -50,9 +51,15 @@ struct FdEntry {
     bool cloexec = false;
 };
 
+// Descriptors are allocated as Linux allocates them — the lowest free one at or above a minimum, below
+// the process's RLIMIT_NOFILE — from a bitmap of the used ones with a hint where the first free one may
+// be, as the kernel's fdtable does: opening n descriptors costs about n, not n² (a search from 0 over an
+// ordered map was quadratic: 50,000 eventfds took 26 s).
 class FdTable {
 public:
-    int add(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd = 0);
+    // The lowest free descriptor in [min_fd, limit) now names `f`; -EMFILE when there is none.
+    int add(std::shared_ptr<OpenFile> f, bool cloexec, uint64_t limit, int min_fd = 0);
+    // `fd` (0 <= fd, below the limit: the caller checks, as dup2 does) names `f`, replacing what it named.
     void put(int fd, std::shared_ptr<OpenFile> f, bool cloexec);
     FdEntry* get(int fd);
     bool close(int fd);
@@ -66,7 +73,13 @@ public:
     FdTable copy(bool for_checkpoint) const;
 
 private:
+    int lowest_free(uint64_t from, uint64_t limit) const;
+    void mark(int fd);
+    void unmark(int fd);
+
     std::map<int, FdEntry> fds_;
+    std::vector<uint64_t> used_;  // bit fd % 64 of word fd / 64: fd is open
+    size_t full_below_ = 0;       // every word below this index is full (all 64 descriptors open)
 };
 
 }  // namespace gostart::linux

@@ -25,8 +25,11 @@ bool write_guest(cpu::GuestCpu& cpu, uint64_t addr, const T& v) {
     return cpu.try_write_user(addr, &v, sizeof v);
 }
 
-// A NUL-terminated string of at most `max` bytes; nullopt when unreadable or too long.
-inline std::optional<std::string> read_cstring(const cpu::GuestCpu& cpu, uint64_t addr, size_t max = 4096) {
+// A NUL-terminated string of at most `max` bytes; nullopt when unreadable or too long (then
+// `*too_long` says which).
+inline std::optional<std::string> read_cstring(const cpu::GuestCpu& cpu, uint64_t addr, size_t max = 4096,
+                                               bool* too_long = nullptr) {
+    if (too_long) *too_long = false;
     std::string s;
     char buf[64];
     while (s.size() < max) {
@@ -40,7 +43,26 @@ inline std::optional<std::string> read_cstring(const cpu::GuestCpu& cpu, uint64_
         if (n < sizeof buf) return std::nullopt;
         s.append(buf, n);
     }
+    if (too_long) *too_long = true;
     return std::nullopt;
+}
+
+// A path argument as the kernel's getname() takes it: the bytes before the NUL, or why not —
+// -EFAULT when memory ends first, -ENAMETOOLONG when PATH_MAX (4096) bytes hold no NUL.
+struct GuestPath {
+    std::string path;
+    int64_t error = 0;
+    explicit operator bool() const { return error == 0; }
+    const std::string& operator*() const { return path; }
+    const std::string* operator->() const { return &path; }
+};
+
+inline GuestPath read_guest_path(const cpu::GuestCpu& cpu, uint64_t addr) {
+    constexpr size_t kPathMax = 4096;
+    bool too_long = false;
+    auto s = read_cstring(cpu, addr, kPathMax, &too_long);
+    if (!s) return {{}, too_long ? -ENAMETOOLONG : -EFAULT};
+    return {std::move(*s), 0};
 }
 
 }  // namespace gostart::linux

@@ -1,6 +1,8 @@
 #include "linux/process.h"
 
 #include "cpu/prot.h"
+#include "linux/cpu_traps.h"
+#include "linux/rlimits.h"
 #include "linux/strace_format.h"
 #include "linux/syscall_table.h"
 
@@ -15,7 +17,8 @@ using cpu::Reg;
 using cpu::StopReason;
 
 Process::Process(cpu::GuestCpu& cpu, ProcessOptions opts)
-    : cpu_(cpu), opts_(std::move(opts)), memory_(cpu, opts_.max_memory), clock_(opts_.clock), random_(opts_.seed) {
+    : cpu_(cpu), opts_(std::move(opts)), memory_(cpu, opts_.max_memory), clock_(opts_.clock), random_(opts_.seed),
+      rlimits_(default_rlimits()) {
     // stdio: the host's, borrowed. Their status flags are what Go must see: blocking, so that it does
     // not hand them to its network poller. The guest's stdout is the host's stderr while a report owns
     // the host's stdout.
@@ -27,6 +30,10 @@ Process::Process(cpu::GuestCpu& cpu, ProcessOptions opts)
         f->path = fd == 0 ? "<stdin>" : fd == 1 ? "<stdout>" : "<stderr>";
         fds_.put(fd, f, false);
     }
+}
+
+int Process::open_fd(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd) {
+    return fds_.add(std::move(f), cloexec, fd_limit(), min_fd);
 }
 
 std::string Process::fmt_addr(uint64_t pc) { return fmt::format("{:#x}", pc); }
@@ -274,17 +281,15 @@ void Process::handle_stop(const StopReason& r) {
         case StopReason::Kind::fault:
             handle_fault(r);
             break;
-        case StopReason::Kind::interrupt: {
-            // int3 (Go's abort/breakpoint) is SIGTRAP; #DE divide error SIGFPE; #UD SIGILL; the rest SIGSEGV,
-            // with the si_code Linux gives each (arch/x86/kernel/traps.c).
-            int sig = r.vector == 3 ? SIGTRAP : r.vector == 0 ? SIGFPE : r.vector == 6 ? SIGILL : SIGSEGV;
-            int code = sig == SIGTRAP ? 0x80 /*SI_KERNEL*/ : sig == SIGFPE ? 1 /*FPE_INTDIV*/
-                     : sig == SIGILL ? 2 /*ILL_ILLOPN*/ : 0x80;
-            deliver_signal(t, sig, code, r.pc);
+        case StopReason::Kind::interrupt:
+            if (r.software && r.vector == kIa32SyscallVector) {
+                dispatch_syscall_i386(t);
+                break;
+            }
+            deliver_trap(t, trap_signal(r.vector, r.software, r.pc, r.address));
             break;
-        }
         case StopReason::Kind::invalid_insn:
-            deliver_signal(t, SIGILL, 1 /*ILL_ILLOPC*/, r.pc);
+            deliver_trap(t, trap_signal(6 /*#UD*/, false, r.pc, r.pc));
             break;
     }
 }

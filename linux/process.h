@@ -11,9 +11,11 @@
 
 #include "cpu/guest_cpu.h"
 #include "linux/clock.h"
+#include "linux/cpu_traps.h"
 #include "linux/fd_table.h"
 #include "linux/guest_memory.h"
 #include "linux/path_policy.h"
+#include "linux/syscall_table.h"
 #include "linux/thread.h"
 
 #include <array>
@@ -86,6 +88,7 @@ struct ProcessSnapshot {
     std::vector<rlimit> rlimits;
     std::map<int, Thread> threads;
     std::string cwd;
+    uint32_t umask = 0;
     int current_tid = 0, next_tid = 0;
     bool exited = false, yield_requested = false, resume_slice = false;
     uint64_t slice_used = 0;
@@ -125,12 +128,20 @@ public:
         opts_.on_run = std::move(on_run);
         opts_.before_stdio_output = std::move(before_stdio_output);
     }
+    // The guest's file mode creation mask (umask): its own, not the emulator's. 022 at start, as a
+    // login shell leaves it.
+    uint32_t umask() const { return umask_; }
+    void set_umask(uint32_t mask) { umask_ = mask & 0777; }
     Thread& current() { return *threads_.at(current_tid_); }
     int current_tid() const { return current_tid_; }
     int pid() const { return kPid; }
     const std::map<int, std::unique_ptr<Thread>>& threads() const { return threads_; }
     std::array<SigAction, 65>& sigactions() { return sigactions_; }
     std::vector<rlimit>& rlimits() { return rlimits_; }
+    // RLIMIT_NOFILE's soft limit: descriptors are below it.
+    uint64_t fd_limit() const { return rlimits_[RLIMIT_NOFILE].rlim_cur; }
+    // A new descriptor for `f`: the lowest free one at or above `min_fd`, or -EMFILE.
+    int open_fd(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd = 0);
     uint64_t now_ns() const { return clock_.monotonic_ns(cpu_.instructions()); }
     uint64_t realtime_ns() const { return clock_.realtime_ns(cpu_.instructions()); }
     std::ostream* strace() const { return quiet_ ? nullptr : opts_.strace; }
@@ -164,16 +175,19 @@ private:
     void handle_fault(const cpu::StopReason& r);
     bool emulate_vsyscall(Thread& t, uint64_t addr);
     bool deliver_pending_signals(Thread& t);
-    void deliver_signal(Thread& t, int sig, int code, uint64_t addr);
-    std::string fatal_signal_message(Thread& t, int sig, int code, uint64_t addr) const;
+    void deliver_signal(Thread& t, int sig, int code, uint64_t addr, const TrapSignal* trap = nullptr);
+    void deliver_trap(Thread& t, const TrapSignal& trap);  // a CPU exception, at the pc Linux's frame shows
+    std::string fatal_signal_message(Thread& t, int sig, int code, uint64_t addr, const TrapSignal* trap) const;
     std::string deadlock_report() const;
     std::string thread_waits() const;  // "; thread 1000 on futex 0x... at main.main+0x12 (main.go:9)" per thread
     void note_host_io(int nr, const std::array<uint64_t, 6>& args, int64_t result);
+    void run_syscall(Thread& t, int nr, const SyscallDef* def, const std::string& i386, const std::array<uint64_t, 6>& args);
     void expire_deadlines();
 
 public:
     void sigreturn(Thread& t);  // rt_sigreturn (signals.cpp)
     void dispatch_syscall(Thread& t);  // syscall_table.cpp
+    void dispatch_syscall_i386(Thread& t);  // int 0x80
 
 private:
     // Every member from opts_.cwd down to exit_ that the guest can observe is in ProcessSnapshot:
@@ -187,7 +201,9 @@ private:
     Random random_;
     std::array<SigAction, 65> sigactions_{};
     std::vector<rlimit> rlimits_;
+    uint32_t umask_ = 022;
     std::set<int> warned_syscalls_;
+    std::set<int> warned_i386_syscalls_;
     std::set<uint64_t> warned_illegal_pcs_;
     std::map<int, std::unique_ptr<Thread>> threads_;
     int current_tid_ = 0;

@@ -11,6 +11,7 @@ ProcessSnapshot Process::snapshot() const {
     s.rlimits = rlimits_;
     for (const auto& [tid, t] : threads_) s.threads.emplace(tid, *t);
     s.cwd = opts_.cwd;
+    s.umask = umask_;
     s.current_tid = current_tid_;
     s.next_tid = next_tid_;
     s.exited = exited_;
@@ -31,6 +32,7 @@ void Process::restore(const ProcessSnapshot& s) {
     threads_.clear();
     for (const auto& [tid, t] : s.threads) threads_.emplace(tid, std::make_unique<Thread>(t));
     opts_.cwd = s.cwd;
+    umask_ = s.umask;
     current_tid_ = s.current_tid;
     next_tid_ = s.next_tid;
     exited_ = s.exited;

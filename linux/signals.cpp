@@ -63,35 +63,44 @@ bool Process::deliver_pending_signals(Thread& t) {
 }
 
 // "signal 11 (Segmentation fault) accessing 0x10 (nothing mapped) in thread 1000 at 0x4356a0
-// runtime.schedinit+0x0 (proc.go:653)": what a shell would only say as "Segmentation fault".
-std::string Process::fatal_signal_message(Thread& t, int sig, int code, uint64_t addr) const {
+// runtime.schedinit+0x0 (proc.go:653)": what a shell would only say as "Segmentation fault". A fault
+// Linux reports without an address (SI_KERNEL: a privileged instruction's #GP) says what it was instead,
+// and names the instruction: "signal 11 (Segmentation fault): general protection fault in thread ...: hlt".
+std::string Process::fatal_signal_message(Thread& t, int sig, int code, uint64_t addr, const TrapSignal* trap) const {
     bool synchronous = code > 0;
     uint64_t pc = cpu_.reg(Reg::rip);
     std::string what = fmt::format("signal {} ({})", sig, strsignal(sig));
-    if (synchronous && (sig == SIGSEGV || sig == SIGBUS))
+    if (trap && code == kSiKernel) what += fmt::format(": {}", trap->what);
+    else if (synchronous && (sig == SIGSEGV || sig == SIGBUS))
         what += fmt::format(" accessing {:#x} ({})", addr, code == 2 /*SEGV_ACCERR*/ ? "not permitted there" : "nothing mapped");
     if (!synchronous) what += " sent to the guest";
-    std::string msg = fmt::format("{} in thread {} at {:#x} {}", what, t.tid, pc, describe(pc));
-    if (sig == SIGILL && synchronous) msg += ": " + (opts_.describe_insn ? opts_.describe_insn(pc) : std::string("?"));
+    std::string where = describe(pc);  // a bare address (a jump to 0) is not said twice
+    std::string msg = fmt::format("{} in thread {} at {:#x}{}", what, t.tid, pc, where == fmt_addr(pc) ? "" : " " + where);
+    if (trap && trap->names_insn) msg += ": " + (opts_.describe_insn ? opts_.describe_insn(pc) : std::string("?"));
     return msg;
 }
 
-void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr) {
+void Process::deliver_trap(Thread& t, const TrapSignal& trap) {
+    cpu_.set_reg(Reg::rip, trap.pc);
+    deliver_signal(t, trap.sig, trap.code, trap.addr, &trap);
+}
+
+void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr, const TrapSignal* trap) {
     SigAction& a = sigactions_[sig];
     bool synchronous = code > 0;  // a fault, not a queued signal
     bool blocked = t.sigmask & bit(sig);
     if (a.handler == 1 /*SIG_IGN*/ && !synchronous) return;
     if (a.handler == 0 /*SIG_DFL*/ || (synchronous && (blocked || a.handler == 1))) {
         if (a.handler == 0 && default_ignored(sig) && !synchronous) return;
-        kill(sig, fatal_signal_message(t, sig, code, addr));
+        kill(sig, fatal_signal_message(t, sig, code, addr, trap));
         return;
     }
-    // The guest handles an illegal instruction itself (Go prints its own crash): still say, once per
-    // place, which instruction it was, since that is what the user will want to know.
-    if (sig == SIGILL && synchronous && opts_.diag && warned_illegal_pcs_.insert(addr).second)
-        *opts_.diag << fmt::format("gostart-emu: {}: illegal instruction in thread {} at {:#x} {}: {}\n",
-                                   opts_.exe_path, t.tid, addr, describe(addr),
-                                   opts_.describe_insn ? opts_.describe_insn(addr) : "?");
+    // The guest handles an illegal or privileged instruction itself (Go prints its own crash): still
+    // say, once per place, which instruction it was, since that is what the user will want to know.
+    uint64_t pc = cpu_.reg(Reg::rip);
+    if (trap && trap->names_insn && opts_.diag && warned_illegal_pcs_.insert(pc).second)
+        *opts_.diag << fmt::format("gostart-emu: {}: {} in thread {} at {:#x} {}: {}\n", opts_.exe_path, trap->what,
+                                   t.tid, pc, describe(pc), opts_.describe_insn ? opts_.describe_insn(pc) : "?");
 
     cpu::RegisterFile rf = cpu_.regs();
     if (strace())
@@ -112,8 +121,10 @@ void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr) {
     f.uc.uc_stack.ss_size = t.altstack.size;
     f.uc.uc_stack.ss_flags = t.altstack.flags == kSsDisable ? kSsDisable : (on_alt ? kSsOnstack : 0);
     to_sigcontext(rf, f.uc.uc_mcontext);
-    f.uc.uc_mcontext.trapno = sig == SIGSEGV ? 14 : 0;
-    f.uc.uc_mcontext.cr2 = sig == SIGSEGV ? addr : 0;
+    // A page fault's trap number and address, or the exception's with its error code.
+    f.uc.uc_mcontext.trapno = trap ? static_cast<uint64_t>(trap->trapno) : sig == SIGSEGV ? 14 : 0;
+    f.uc.uc_mcontext.err = trap ? trap->error_code : 0;
+    f.uc.uc_mcontext.cr2 = !trap && sig == SIGSEGV ? addr : 0;
     f.uc.uc_mcontext.oldmask = t.sigmask;
     f.uc.uc_sigmask = t.sigmask;
     f.info.si_signo = sig;

@@ -49,10 +49,25 @@ struct SyscallDef {
     std::array<Arg, 6> args;
     Handler handler;       // nullptr: not implemented (-ENOSYS)
     std::string_view doc;  // one line for docs/syscalls.md: what we do
+    // The i386 syscall that is this same call through `int 0x80` (Linux runs the 32-bit ABI there in a
+    // 64-bit process too): its name in asm/unistd_32.h, given only when every argument means the same in
+    // both ABIs (ints, descriptors, flags, pointers to bytes or to structs laid out alike). Empty: the
+    // i386 call (if any) answers -ENOSYS.
+    std::string_view i386 = {};
 };
 
 std::span<const SyscallDef> syscall_table();
 const SyscallDef* find_syscall(int nr);
 std::string_view syscall_name(int nr);  // also for syscalls outside the table ("syscall_123" if unknown)
+
+// int 0x80: the row an i386 syscall number runs (nullptr: -ENOSYS), and any i386 syscall's name.
+const SyscallDef* find_syscall_i386(int nr);
+std::string_view syscall_name_i386(int nr);
+// Every i386 name of the system's asm/unistd_32.h, by number (for the check that each row's names one).
+struct SyscallName {
+    int nr;
+    const char* name;
+};
+std::span<const SyscallName> i386_syscall_names();
 
 }  // namespace gostart::linux

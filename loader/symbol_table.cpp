@@ -1,4 +1,5 @@
 #include "loader/symbol_table.h"
+#include "loader/printable.h"
 
 #include <fmt/format.h>
 
@@ -51,8 +52,8 @@ const Symbol* SymbolTable::function_at(uint64_t addr) const {
 std::string SymbolTable::describe(uint64_t addr) const {
     const Symbol* s = function_at(addr);
     if (!s) return fmt::format("{:#x}", addr);
-    auto name = plain_name(s->name);
-    if (addr == s->addr) return std::string(name);
+    std::string name = printable(plain_name(s->name));  // for messages: no raw bytes of the binary's
+    if (addr == s->addr) return name;
     return fmt::format("{}+{:#x}", name, addr - s->addr);
 }
 

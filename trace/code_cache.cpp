@@ -1,4 +1,5 @@
 #include "trace/code_cache.h"
+#include "loader/printable.h"
 
 #include "cpu/engine.h"
 
@@ -49,11 +50,13 @@ InsnInfo CodeCache::decode(uint64_t pc) {
     }
     info.function = code_.function_id(pc);
     auto line = code_.line(pc);
-    std::string where = line ? fmt::format("{}:{}", line->file, line->line) : std::string(code_.function_name(info.function));
+    // The binary's names and files, escaped for the terminal (loader/printable.h); the JSON keeps them whole.
+    std::string where = line ? fmt::format("{}:{}", loader::printable(line->file), line->line)
+                             : loader::printable(code_.function_name(info.function));
     std::string assembly = d.operands.empty() ? d.mnemonic : d.mnemonic + " " + d.operands;
     // objdump's habit: name a direct call's target, as dlv's `call $runtime.settls` does.
     std::string callee;
-    if (info.flow == Flow::call && info.target) callee = fmt::format(" <{}>", code_.function_name(code_.function_id(info.target)));
+    if (info.flow == Flow::call && info.target) callee = fmt::format(" <{}>", loader::printable(code_.function_name(code_.function_id(info.target))));
     info.text = fmt::format("{:<20}  ", where);
     info.code_at = info.text.size();
     info.text += fmt::format("{:#x}  {:<20}  {}{}\n", pc, d.bytes_hex, assembly, callee);
@@ -66,7 +69,7 @@ InsnInfo CodeCache::decode(uint64_t pc) {
     j["line"] = line ? line->line : 0;
     j["bytes"] = d.bytes_hex;
     j["asm"] = assembly;
-    std::string s = j.dump();
+    std::string s = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);  // names need not be UTF-8
     info.json = s.substr(1);  // `"pc":…}`: spliced after the event's own fields
     return info;
 }

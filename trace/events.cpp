@@ -1,4 +1,5 @@
 #include "trace/events.h"
+#include "loader/printable.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -71,7 +72,7 @@ void EventWriter::unreturned(int tid, std::string_view callee, uint64_t insns, i
 
 void EventWriter::header(std::string_view func, std::string_view file) {
     if (format_ == Format::jsonl) return;  // the instruction events carry func and file
-    sink_.put(fmt::format("TEXT {}(SB) {}\n", func, file));
+    sink_.put(fmt::format("TEXT {}(SB) {}\n", loader::printable(func), loader::printable(file)));
 }
 
 void EventWriter::milestone(std::string_view name, uint64_t n, int tid) {

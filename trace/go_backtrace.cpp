@@ -1,4 +1,5 @@
 #include "trace/go_backtrace.h"
+#include "loader/printable.h"
 
 #include <fmt/format.h>
 
@@ -44,8 +45,8 @@ std::string format_frame(size_t depth, const BacktraceFrame& f) {
     std::string note = f.switched_from_goroutine
                            ? fmt::format("    (switched from goroutine {}'s stack)\n", *f.switched_from_goroutine)
                            : "";
-    return note + fmt::format("#{:<2} {:#x} in {}{}", depth, f.pc, f.function,
-                       f.line ? fmt::format(" at {}:{}", f.line->file, f.line->line) : "");
+    return note + fmt::format("#{:<2} {:#x} in {}{}", depth, f.pc, loader::printable(f.function),
+                       f.line ? fmt::format(" at {}:{}", loader::printable(f.line->file), f.line->line) : "");
 }
 
 }  // namespace gostart::trace

@@ -47,11 +47,19 @@ std::optional<std::string> resolve(SyscallCall& c, int dirfd, const std::string&
     return path.empty() ? base : base + "/" + path;
 }
 
-std::optional<std::string> path_arg(SyscallCall& c, int i) { return read_cstring(c.proc.cpu(), c.a[i], PATH_MAX); }
+GuestPath path_arg(SyscallCall& c, int i) { return read_guest_path(c.proc.cpu(), c.a[i]); }
+
+// The mode of a file or directory the guest creates: its umask applied, and never set-user-ID,
+// set-group-ID or sticky. chmod is refused everywhere, so creating with those bits must be too: a guest
+// run as root would otherwise leave a set-user-ID root program in DIR. (The host's own umask applies on
+// top, as for any file the user's processes create.)
+mode_t creation_mode(SyscallCall& c, uint64_t mode) { return static_cast<mode_t>(mode & 0777 & ~c.proc.umask()); }
+
+bool creates(uint32_t flags) { return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE; }
 
 int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, uint32_t mode) {
-    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
-    if (!p) return -EFAULT;
+    auto p = read_guest_path(c.proc.cpu(), path_addr);
+    if (!p) return p.error;
     auto full = resolve(c, dirfd, *p);
     if (!full) return -EBADF;
     bool cloexec = flags & O_CLOEXEC;
@@ -62,62 +70,78 @@ int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, u
         if (flags & kWriteIntent) return -EACCES;
         f->kind = OpenFile::Kind::virtual_file;
         f->content = content;
-        return c.proc.fds().add(f, cloexec);
+        return c.proc.open_fd(f, cloexec);
     }
     // /dev/null takes writes and keeps nothing: os/exec opens it for a child's unused stdout.
     bool sink = *full == "/dev/null" && !(flags & (O_CREAT | O_TRUNC));
     if ((flags & kWriteIntent) && !sink && !c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
     int host_flags = static_cast<int>((flags & ~(O_NONBLOCK | O_ASYNC)) | O_CLOEXEC);
-    int hfd = ::open(full->c_str(), host_flags, mode);
+    int hfd = ::open(full->c_str(), host_flags, creates(flags) ? creation_mode(c, mode) : 0);
     if (hfd < 0) return host_errno();
     f->kind = OpenFile::Kind::host;
     f->host_fd = hfd;
     f->owns_host_fd = true;
-    return c.proc.fds().add(f, cloexec);
+    return c.proc.open_fd(f, cloexec);  // -EMFILE closes the host descriptor again (~OpenFile)
 }
+
+// The host's stdin, stdout and stderr (and the guest's duplicates of them) are streams to the guest,
+// whatever the user redirected them to: it reads and writes them where they are, and cannot seek,
+// pread or pwrite them (ESPIPE, as for a pipe), nor truncate them. A guest with `> FILE` as its stdout
+// can so only append to what it wrote, as a program writing a pipe would: not rewrite the user's file
+// from its start, nor grow it sparse to any size.
+bool borrowed_stdio(const OpenFile& f) { return f.kind == OpenFile::Kind::host && !f.owns_host_fd; }
 
 OpenFile* file_of(SyscallCall& c, int fd) {
     FdEntry* e = c.proc.fds().get(fd);
     return e ? e->file.get() : nullptr;
 }
 
+// What a read takes reaches the guest only when its buffer accepts it; a read that faults on the buffer
+// consumes nothing, as Linux's: EFAULT, with the file offset, the pipe's bytes and the eventfd's counter
+// as they were. (A host pipe or terminal cannot be given its bytes back: those are lost.)
 int64_t read_into_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len, std::optional<int64_t> pos) {
     std::vector<uint8_t> tmp(std::min<uint64_t>(len, 1 << 20));
+    auto to_guest = [&](ssize_t n) { return n <= 0 || c.proc.cpu().try_write_user(buf, tmp.data(), static_cast<size_t>(n)); };
     ssize_t n = 0;
     switch (f.kind) {
         case OpenFile::Kind::host:
             if ((f.status_flags & O_ACCMODE) == O_WRONLY && f.host_fd > 2) return -EBADF;
             n = pos ? ::pread(f.host_fd, tmp.data(), tmp.size(), *pos) : ::read(f.host_fd, tmp.data(), tmp.size());
             if (n < 0) return host_errno();
-            break;
+            if (!to_guest(n)) {
+                if (!pos) ::lseek(f.host_fd, -static_cast<off_t>(n), SEEK_CUR);
+                return -EFAULT;
+            }
+            return n;
         case OpenFile::Kind::virtual_file: {
             uint64_t off = pos ? static_cast<uint64_t>(*pos) : f.offset;
             if (off < f.content.size()) {
                 n = static_cast<ssize_t>(std::min<uint64_t>(tmp.size(), f.content.size() - off));
                 std::memcpy(tmp.data(), f.content.data() + off, static_cast<size_t>(n));
             }
+            if (!to_guest(n)) return -EFAULT;
             if (!pos) f.offset = off + static_cast<uint64_t>(n);
-            break;
+            return n;
         }
         case OpenFile::Kind::eventfd:
             if (len < 8) return -EINVAL;
             if (f.counter == 0) return -EAGAIN;
             std::memcpy(tmp.data(), &f.counter, 8);
+            if (!to_guest(8)) return -EFAULT;
             f.counter = 0;
-            n = 8;
-            break;
-        case OpenFile::Kind::pipe_read:
-            if (f.pipe->bytes.empty()) return f.pipe->write_closed ? 0 : -EAGAIN;
-            while (static_cast<size_t>(n) < tmp.size() && !f.pipe->bytes.empty()) {
-                tmp[static_cast<size_t>(n++)] = f.pipe->bytes.front();
-                f.pipe->bytes.pop_front();
-            }
-            break;
+            return 8;
+        case OpenFile::Kind::pipe_read: {
+            auto& bytes = f.pipe->bytes;
+            if (bytes.empty()) return f.pipe->write_closed ? 0 : -EAGAIN;
+            n = static_cast<ssize_t>(std::min(tmp.size(), bytes.size()));
+            std::copy_n(bytes.begin(), n, tmp.begin());
+            if (!to_guest(n)) return -EFAULT;
+            bytes.erase(bytes.begin(), bytes.begin() + n);
+            return n;
+        }
         default:
             return -EINVAL;
     }
-    if (n > 0 && !c.proc.cpu().try_write_user(buf, tmp.data(), static_cast<size_t>(n))) return -EFAULT;
-    return n;
 }
 
 int64_t write_from_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len, std::optional<int64_t> pos) {
@@ -174,8 +198,8 @@ int64_t fill_stat(SyscallCall& c, OpenFile& f, uint64_t out) {
 }
 
 int64_t stat_path(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t out, int flags) {
-    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
-    if (!p) return -EFAULT;
+    auto p = read_guest_path(c.proc.cpu(), path_addr);
+    if (!p) return p.error;
     if (p->empty() && (flags & AT_EMPTY_PATH)) {
         OpenFile* f = file_of(c, dirfd);
         return f ? fill_stat(c, *f, out) : -EBADF;
@@ -212,8 +236,8 @@ int64_t vector_io(SyscallCall& c) {
 }
 
 int64_t readlink_common(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t buf, uint64_t size) {
-    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
-    if (!p) return -EFAULT;
+    auto p = read_guest_path(c.proc.cpu(), path_addr);
+    if (!p) return p.error;
     std::string target;
     if (*p == "/proc/self/exe" || *p == "/proc/" + std::to_string(c.proc.pid()) + "/exe") {
         target = c.proc.options().exe_path;
@@ -230,8 +254,8 @@ int64_t readlink_common(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t 
 }
 
 int64_t access_common(SyscallCall& c, int dirfd, uint64_t path_addr, int mode) {
-    auto p = read_cstring(c.proc.cpu(), path_addr, PATH_MAX);
-    if (!p) return -EFAULT;
+    auto p = read_guest_path(c.proc.cpu(), path_addr);
+    if (!p) return p.error;
     auto full = resolve(c, dirfd, *p);
     if (!full) return -EBADF;
     if (virtual_file(*full)) return (mode & W_OK) ? -EACCES : 0;
@@ -251,11 +275,13 @@ int64_t write(SyscallCall& c) {
 }
 int64_t pread64(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
-    return f ? read_into_guest(c, *f, c.a[1], c.a[2], c.sarg(3)) : -EBADF;
+    if (!f) return -EBADF;
+    return borrowed_stdio(*f) ? -ESPIPE : read_into_guest(c, *f, c.a[1], c.a[2], c.sarg(3));
 }
 int64_t pwrite64(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
-    return f ? write_from_guest(c, *f, c.a[1], c.a[2], c.sarg(3)) : -EBADF;
+    if (!f) return -EBADF;
+    return borrowed_stdio(*f) ? -ESPIPE : write_from_guest(c, *f, c.a[1], c.a[2], c.sarg(3));
 }
 int64_t readv(SyscallCall& c) { return vector_io<false>(c); }
 int64_t writev(SyscallCall& c) { return vector_io<true>(c); }
@@ -276,7 +302,7 @@ int64_t lseek(SyscallCall& c) {
         f->offset = static_cast<uint64_t>(pos);
         return pos;
     }
-    if (f->kind != OpenFile::Kind::host) return -ESPIPE;
+    if (f->kind != OpenFile::Kind::host || borrowed_stdio(*f)) return -ESPIPE;
     off_t r = ::lseek(f->host_fd, c.sarg(1), c.iarg(2));
     return r < 0 ? host_errno() : r;
 }
@@ -293,8 +319,13 @@ int64_t fcntl(SyscallCall& c) {
     FdEntry* e = c.proc.fds().get(c.iarg(0));
     if (!e) return -EBADF;
     switch (c.iarg(1)) {
-        case F_DUPFD: return c.proc.fds().add(e->file, false, c.iarg(2));
-        case F_DUPFD_CLOEXEC: return c.proc.fds().add(e->file, true, c.iarg(2));
+        case F_DUPFD:
+        case F_DUPFD_CLOEXEC: {
+            // The minimum is an unsigned int to Linux: a negative one is past the limit, EINVAL.
+            uint32_t from = static_cast<uint32_t>(c.a[2]);
+            if (from >= c.proc.fd_limit()) return -EINVAL;
+            return c.proc.open_fd(e->file, c.iarg(1) == F_DUPFD_CLOEXEC, static_cast<int>(from));
+        }
         case F_GETFD: return e->cloexec ? FD_CLOEXEC : 0;
         case F_SETFD: e->cloexec = c.a[2] & FD_CLOEXEC; return 0;
         case F_GETFL: return e->file->status_flags;
@@ -310,21 +341,26 @@ int64_t ioctl(SyscallCall& c) { return file_of(c, c.iarg(0)) ? -ENOTTY : -EBADF;
 
 int64_t dup(SyscallCall& c) {
     FdEntry* e = c.proc.fds().get(c.iarg(0));
-    return e ? c.proc.fds().add(e->file, false) : -EBADF;
+    return e ? c.proc.open_fd(e->file, false) : -EBADF;
 }
-int64_t dup3(SyscallCall& c) {
+
+namespace {
+// dup2 and dup3 as Linux's ksys_dup3 checks them, in its order: flags, the same descriptor twice, a
+// target at or past RLIMIT_NOFILE (descriptors are unsigned there: a negative one too), then the source.
+int64_t dup_to(SyscallCall& c, uint32_t flags, bool dup3) {
+    uint32_t oldfd = static_cast<uint32_t>(c.a[0]), newfd = static_cast<uint32_t>(c.a[1]);
+    if (flags & ~uint32_t(O_CLOEXEC)) return -EINVAL;
+    if (oldfd == newfd) return dup3 ? -EINVAL : c.proc.fds().get(c.iarg(0)) ? c.iarg(1) : -EBADF;
+    if (newfd >= c.proc.fd_limit()) return -EBADF;
     FdEntry* e = c.proc.fds().get(c.iarg(0));
     if (!e) return -EBADF;
-    if (c.iarg(0) == c.iarg(1)) return -EINVAL;
-    c.proc.fds().put(c.iarg(1), e->file, c.a[2] & O_CLOEXEC);
-    return c.iarg(1);
+    c.proc.fds().put(static_cast<int>(newfd), e->file, flags & O_CLOEXEC);
+    return newfd;
 }
-int64_t dup2(SyscallCall& c) {
-    FdEntry* e = c.proc.fds().get(c.iarg(0));
-    if (!e) return -EBADF;
-    if (c.iarg(0) != c.iarg(1)) c.proc.fds().put(c.iarg(1), e->file, false);
-    return c.iarg(1);
-}
+}  // namespace
+
+int64_t dup3(SyscallCall& c) { return dup_to(c, static_cast<uint32_t>(c.a[2]), true); }
+int64_t dup2(SyscallCall& c) { return dup_to(c, 0, false); }
 
 int64_t getdents64(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
@@ -348,7 +384,7 @@ int64_t getcwd(SyscallCall& c) {
 
 int64_t chdir(SyscallCall& c) {
     auto p = path_arg(c, 0);
-    if (!p) return -EFAULT;
+    if (!p) return p.error;
     auto full = resolve(c, AT_FDCWD, *p);
     char buf[PATH_MAX];
     if (!full || !::realpath(full->c_str(), buf)) return -ENOENT;
@@ -398,30 +434,56 @@ int64_t flock(SyscallCall& c) {
 
 int64_t unlinkat(SyscallCall& c) {
     auto p = path_arg(c, 1);
-    if (!p) return -EFAULT;
+    if (!p) return p.error;
     auto full = resolve(c, c.iarg(0), *p);
     if (!full) return -EBADF;
     if (!c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
     return ::unlinkat(AT_FDCWD, full->c_str(), c.iarg(2)) == 0 ? 0 : host_errno();
 }
 
-int64_t mkdirat(SyscallCall& c) {
-    auto p = path_arg(c, 1);
-    if (!p) return -EFAULT;
-    auto full = resolve(c, c.iarg(0), *p);
+namespace {
+int64_t do_mkdir(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t mode) {
+    auto p = read_guest_path(c.proc.cpu(), path_addr);
+    if (!p) return p.error;
+    auto full = resolve(c, dirfd, *p);
     if (!full) return -EBADF;
     if (!c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
-    return ::mkdir(full->c_str(), static_cast<mode_t>(c.a[2])) == 0 ? 0 : host_errno();
+    return ::mkdir(full->c_str(), creation_mode(c, mode)) == 0 ? 0 : host_errno();
+}
+}  // namespace
+
+int64_t mkdirat(SyscallCall& c) { return do_mkdir(c, c.iarg(0), c.a[1], c.a[2]); }
+int64_t mkdir(SyscallCall& c) { return do_mkdir(c, AT_FDCWD, c.a[0], c.a[1]); }
+int64_t creat(SyscallCall& c) { return do_open(c, AT_FDCWD, c.a[0], O_CREAT | O_WRONLY | O_TRUNC, static_cast<uint32_t>(c.a[1])); }
+int64_t umask(SyscallCall& c) {
+    uint32_t old = c.proc.umask();
+    c.proc.set_umask(static_cast<uint32_t>(c.a[0]));
+    return old;
 }
 
-int64_t renameat(SyscallCall& c) {
-    auto from = path_arg(c, 1), to = path_arg(c, 3);
-    if (!from || !to) return -EFAULT;
-    auto f = resolve(c, c.iarg(0), *from), t = resolve(c, c.iarg(2), *to);
+namespace {
+// rename(2)'s family: both ends below an --allow-write directory. renameat2's flags are the host's to
+// honour — RENAME_NOREPLACE and RENAME_EXCHANGE are atomic there, and a filesystem that cannot do them
+// answers EINVAL itself — after Linux's own checks of the flags; RENAME_WHITEOUT makes a device node
+// (a whiteout), which an unprivileged process may not: EPERM, as Linux says without CAP_MKNOD.
+int64_t do_rename(SyscallCall& c, int olddir, uint64_t oldpath, int newdir, uint64_t newpath, uint32_t flags) {
+    constexpr uint32_t kNoReplace = 1, kExchange = 2, kWhiteout = 4;
+    if (flags & ~(kNoReplace | kExchange | kWhiteout)) return -EINVAL;
+    if ((flags & (kNoReplace | kWhiteout)) && (flags & kExchange)) return -EINVAL;
+    auto from = read_guest_path(c.proc.cpu(), oldpath), to = read_guest_path(c.proc.cpu(), newpath);
+    if (!from) return from.error;
+    if (!to) return to.error;
+    auto f = resolve(c, olddir, *from), t = resolve(c, newdir, *to);
     if (!f || !t) return -EBADF;
     const auto& cwd = c.proc.options().cwd;
     if (!c.proc.paths().may_write(*f, cwd) || !c.proc.paths().may_write(*t, cwd)) return -EACCES;
-    return ::rename(f->c_str(), t->c_str()) == 0 ? 0 : host_errno();
+    if (flags & kWhiteout) return -EPERM;
+    return ::syscall(SYS_renameat2, AT_FDCWD, f->c_str(), AT_FDCWD, t->c_str(), flags) == 0 ? 0 : host_errno();
 }
+}  // namespace
+
+int64_t renameat(SyscallCall& c) { return do_rename(c, c.iarg(0), c.a[1], c.iarg(2), c.a[3], 0); }
+int64_t renameat2(SyscallCall& c) { return do_rename(c, c.iarg(0), c.a[1], c.iarg(2), c.a[3], static_cast<uint32_t>(c.a[4])); }
+int64_t rename(SyscallCall& c) { return do_rename(c, AT_FDCWD, c.a[0], AT_FDCWD, c.a[1], 0); }
 
 }  // namespace gostart::linux::sys

@@ -49,7 +49,12 @@ int64_t fdatasync(SyscallCall&);
 int64_t flock(SyscallCall&);
 int64_t unlinkat(SyscallCall&);
 int64_t mkdirat(SyscallCall&);
+int64_t mkdir(SyscallCall&);
+int64_t creat(SyscallCall&);
+int64_t umask(SyscallCall&);
 int64_t renameat(SyscallCall&);
+int64_t renameat2(SyscallCall&);
+int64_t rename(SyscallCall&);
 
 // poll.cpp
 int64_t pipe2(SyscallCall&);

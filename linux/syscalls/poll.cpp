@@ -71,8 +71,13 @@ int64_t make_pipe(SyscallCall& c, uint64_t out, uint32_t flags) {
     w->status_flags = O_WRONLY | (flags & O_NONBLOCK);
     r->path = w->path = "pipe";
     bool cloexec = flags & O_CLOEXEC;
-    int fds[2] = {c.proc.fds().add(r, cloexec), 0};
-    fds[1] = c.proc.fds().add(w, cloexec);
+    int fds[2] = {c.proc.open_fd(r, cloexec), -1};
+    if (fds[0] < 0) return fds[0];
+    fds[1] = c.proc.open_fd(w, cloexec);
+    if (fds[1] < 0) {
+        c.proc.fds().close(fds[0]);
+        return fds[1];
+    }
     if (!c.proc.cpu().try_write_user(out, fds, sizeof fds)) {
         c.proc.fds().close(fds[0]);
         c.proc.fds().close(fds[1]);
@@ -92,14 +97,14 @@ int64_t eventfd2(SyscallCall& c) {
     f->counter = static_cast<uint32_t>(c.a[0]);
     f->status_flags = O_RDWR | (static_cast<uint32_t>(c.a[1]) & O_NONBLOCK);
     f->path = "anon_inode:[eventfd]";
-    return c.proc.fds().add(f, c.a[1] & O_CLOEXEC);
+    return c.proc.open_fd(f, c.a[1] & O_CLOEXEC);
 }
 
 int64_t epoll_create1(SyscallCall& c) {
     auto f = std::make_shared<OpenFile>();
     f->kind = OpenFile::Kind::epoll;
     f->path = "anon_inode:[eventpoll]";
-    return c.proc.fds().add(f, c.a[0] & O_CLOEXEC);
+    return c.proc.open_fd(f, c.a[0] & O_CLOEXEC);
 }
 
 int64_t epoll_create(SyscallCall& c) {

@@ -5,6 +5,7 @@
 #include "linux/exec.h"
 #include "linux/guest_io.h"
 #include "linux/process.h"
+#include "linux/rlimits.h"
 
 #include <asm/prctl.h>
 #include <cerrno>
@@ -48,39 +49,20 @@ int64_t getrandom(SyscallCall& c) {
 
 namespace {
 
-// Limits are the process's own: setting them changes what the guest reads back, nothing on the host.
-rlimit& limit(Process& p, unsigned resource) {
-    static constexpr rlimit kDefaults[RLIM_NLIMITS] = {
-        {RLIM_INFINITY, RLIM_INFINITY},  // CPU
-        {RLIM_INFINITY, RLIM_INFINITY},  // FSIZE
-        {RLIM_INFINITY, RLIM_INFINITY},  // DATA
-        {kStackReserve, RLIM_INFINITY},  // STACK: what exec reserved; glibc sizes pthread stacks from it
-        {0, RLIM_INFINITY},              // CORE
-        {RLIM_INFINITY, RLIM_INFINITY},  // RSS
-        {63704, 63704},                  // NPROC
-        {1024, 524288},                  // NOFILE
-        {8 << 20, 8 << 20},              // MEMLOCK
-        {RLIM_INFINITY, RLIM_INFINITY},  // AS
-        {RLIM_INFINITY, RLIM_INFINITY},  // LOCKS
-        {63704, 63704},                  // SIGPENDING
-        {819200, 819200},                // MSGQUEUE
-        {0, 0},                          // NICE
-        {0, 0},                          // RTPRIO
-        {RLIM_INFINITY, RLIM_INFINITY},  // RTTIME
-    };
-    auto& table = p.rlimits();
-    if (table.empty()) table.assign(std::begin(kDefaults), std::end(kDefaults));
-    return table[resource];
-}
-
+// Limits are the process's own: setting them changes what the guest reads back and what it may do
+// (RLIMIT_NOFILE: how many descriptors it may open), nothing on the host. The checks are Linux's
+// do_prlimit: a soft limit above the hard one is EINVAL; raising a hard limit (an unprivileged
+// process) or RLIMIT_NOFILE past fs.nr_open is EPERM.
 int64_t do_prlimit(SyscallCall& c, unsigned resource, uint64_t new_addr, uint64_t old_addr) {
     if (resource >= RLIM_NLIMITS) return -EINVAL;
-    rlimit& l = limit(c.proc, resource);
+    rlimit& l = c.proc.rlimits()[resource];
     rlimit old = l;
     if (new_addr) {
         auto n = read_guest<rlimit>(c.proc.cpu(), new_addr);
         if (!n) return -EFAULT;
-        if (n->rlim_cur > n->rlim_max || n->rlim_max > old.rlim_max) return -EPERM;
+        if (n->rlim_cur > n->rlim_max) return -EINVAL;
+        if (resource == RLIMIT_NOFILE && n->rlim_max > kNrOpen) return -EPERM;
+        if (n->rlim_max > old.rlim_max) return -EPERM;
         l = *n;
     }
     if (old_addr && !write_guest(c.proc.cpu(), old_addr, old)) return -EFAULT;

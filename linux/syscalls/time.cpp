@@ -5,13 +5,22 @@
 #include "linux/guest_io.h"
 #include "linux/process.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <ctime>
 #include <sys/time.h>
 
 namespace gostart::linux::sys {
 
 namespace {
+
+// The latest deadline. A sleep of INT64_MAX seconds is a sleep: it ends at this, which no run reaches
+// (the idle limit stops a guest that waits so long with nothing else to do), and the clocks stay within
+// a signed 64-bit nanosecond count when time jumps towards it.
+constexpr uint64_t kForever = INT64_MAX - Clock::kVirtualEpochNs;
+
+uint64_t later(uint64_t now, uint64_t ns) { return ns >= kForever - std::min(now, kForever) ? kForever : now + ns; }
 
 timespec to_timespec(uint64_t ns) {
     return timespec{static_cast<time_t>(ns / 1000000000ull), static_cast<long>(ns % 1000000000ull)};
@@ -34,6 +43,7 @@ std::optional<uint64_t> clock_ns(Process& p, int id) {
 }
 
 int64_t sleep_until(SyscallCall& c, uint64_t deadline) {
+    deadline = std::min(deadline, kForever);
     if (deadline <= c.proc.now_ns()) return 0;
     Wait w{Wait::Kind::sleep};
     w.deadline_ns = deadline;
@@ -44,6 +54,7 @@ int64_t sleep_until(SyscallCall& c, uint64_t deadline) {
 std::optional<uint64_t> read_timespec_ns(SyscallCall& c, uint64_t addr) {
     auto ts = read_guest<timespec>(c.proc.cpu(), addr);
     if (!ts || ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) return std::nullopt;
+    if (uint64_t(ts->tv_sec) >= kForever / 1000000000ull) return kForever;  // no overflow: as good as never
     return uint64_t(ts->tv_sec) * 1000000000ull + uint64_t(ts->tv_nsec);
 }
 
@@ -77,7 +88,7 @@ int64_t time(SyscallCall& c) {
 int64_t nanosleep(SyscallCall& c) {
     auto ns = read_timespec_ns(c, c.a[0]);
     if (!ns) return -EINVAL;
-    return sleep_until(c, c.proc.now_ns() + *ns);
+    return sleep_until(c, later(c.proc.now_ns(), *ns));
 }
 
 int64_t clock_nanosleep(SyscallCall& c) {
@@ -86,10 +97,10 @@ int64_t clock_nanosleep(SyscallCall& c) {
     auto ns = read_timespec_ns(c, c.a[2]);
     if (!ns) return -EINVAL;
     bool absolute = c.iarg(1) & TIMER_ABSTIME;
-    uint64_t deadline = c.proc.now_ns() + *ns;
+    uint64_t deadline = later(c.proc.now_ns(), *ns);
     if (absolute) {
         uint64_t now = *clock_ns(c.proc, id);
-        deadline = *ns <= now ? c.proc.now_ns() : c.proc.now_ns() + (*ns - now);
+        deadline = *ns <= now ? c.proc.now_ns() : later(c.proc.now_ns(), *ns - now);
     }
     return sleep_until(c, deadline);
 }

@@ -9,6 +9,7 @@
 // The modinfo is framed by 16-byte sentinels (cmd/go's modload.infoStart/infoEnd) that we strip.
 #include "loader/go/buildinfo.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string_view>
 
@@ -114,6 +115,11 @@ BuildInfo decode_buildinfo(const BinaryView& view, uint64_t vaddr) {
         mod = read_go_string(view, mptr, ptrsize, big);
     }
     if (info.version.empty()) fail("buildinfo: empty Go version string");
+    // A Go version is a line of ASCII ("go1.19.8", "devel go1.22-1e2d3c4 Tue ..."); anything else is
+    // damage (or an attempt to send bytes to the user's terminal), reported without repeating it.
+    if (info.version.size() > 256 ||
+        !std::all_of(info.version.begin(), info.version.end(), [](char c) { return c >= 0x20 && c < 0x7f; }))
+        fail("buildinfo: the Go version is not a line of text");
     // Same framing test as debug/buildinfo: 16 bytes of sentinel each side, the text ending in '\n'.
     if (mod.size() >= 33 && mod[mod.size() - 17] == '\n') info.modinfo = mod.substr(16, mod.size() - 32);
     parse_modinfo(info);

@@ -61,6 +61,13 @@ EXPECT = {
     "pclntab-functab": every(126, "corrupt .gopclntab"),
     "buildinfo-corrupt": every(126, "corrupt .go.buildinfo"),
     "buildinfo-ptrsize": every(126, "corrupt .go.buildinfo: pointer size is neither 4 nor 8"),
+    "buildinfo-version-garbage": every(126, "corrupt .go.buildinfo: the Go version is not a line of text"),
+    # Strings of the binary that hold escape sequences are printed escaped (NO_ESCAPES, below, for all).
+    "buildinfo-setting-escape": every(0, None),
+    "symbol-escape": every(0, None),
+    # Running needs the execute permission, as execve does (a shell says 126); describing it does not.
+    "no-execute-bit": {**{c: (126, "permission denied: the file is not executable (no execute bit)")
+                          for c in RUNNING_COMMANDS}, "info": (0, None)},
 }
 
 # Unreadable DWARF is not fatal: layouts then come from the release's table. Every command still says so
@@ -96,6 +103,10 @@ def check_one(emu, case, command, path, status, reason, timeout):
         problems.append("killed by signal %d (a crash)" % -r.returncode)
     if r.returncode != status:
         problems.append("exit status %d, want %d" % (r.returncode, status))
+    # No terminal escape sequence from the file reaches the user's terminal, whatever the case.
+    for stream, data in (("stdout", r.stdout), ("stderr", r.stderr)):
+        if b"\x1b" in data:
+            problems.append("%s holds an ESC byte: %r" % (stream, data[max(0, data.index(b"\x1b") - 40):][:80]))
     for sign in CRASH_SIGNS:
         if sign in err:
             problems.append("stderr shows %r" % sign)

@@ -246,6 +246,46 @@ def make_buildinfo_corrupt(ing, out):
     elf.write(out)
 
 
+def make_buildinfo_version_garbage(ing, out):
+    # The inline version's bytes (after its 1-byte length) made newlines, control bytes and an escape
+    # sequence: once an 8-line message of raw bytes.
+    elf = Elf.read(ing.hello)
+    at = elf.section(".go.buildinfo").offset + 33
+    elf.put_bytes(at, b"\n\x01\x1b[2J\n")
+    elf.write(out)
+
+
+def make_buildinfo_setting_escape(ing, out):
+    # A build setting's value (GOOS=linux) made a terminal escape sequence of the same length.
+    elf = Elf.read(ing.hello)
+    s = elf.section(".go.buildinfo")
+    blob = bytes(elf.data[s.offset:s.offset + s.size])
+    at = blob.index(b"GOOS=linux") + len("GOOS=")
+    elf.put_bytes(s.offset + at, b"\x1b[31m")
+    elf.write(out)
+
+
+def make_symbol_escape(ing, out):
+    # The entry's name, in the symbol table and the pclntab alike, made to hold an escape sequence
+    # (ESC ] 0 ; sets a terminal's title); same length, so nothing else moves.
+    elf = Elf.read(ing.hello)
+    name, evil = b"_rt0_amd64_linux", b"_rt0\x1b]0;owned\x07xy"
+    assert len(name) == len(evil)
+    data = bytes(elf.data)
+    at = data.find(name)
+    if at < 0:
+        raise SystemExit("hello has no _rt0_amd64_linux")
+    while at >= 0:
+        elf.put_bytes(at, evil)
+        at = data.find(name, at + 1)
+    elf.write(out)
+
+
+def make_no_execute_bit(ing, out):
+    # hello as it is, without the execute permission.
+    Elf.read(ing.hello).write(out, mode=0o644)
+
+
 def make_buildinfo_ptrsize(ing, out):
     elf = Elf.read(ing.hello)
     elf.data[elf.section(".go.buildinfo").offset + 14] = 3   # pointer size neither 4 nor 8

@@ -480,3 +480,66 @@ TEST_CASE("What glibc's start-up asks: robust lists, rseq and clone3 refused on 
     // Deliberate -ENOSYS is not "unimplemented": nothing is reported.
     CHECK(g.diag.str().find("unimplemented") == std::string::npos);
 }
+
+TEST_CASE("Every row offered through int 0x80 names an i386 syscall of the system's header, once", "[linux][table][i386]") {
+    std::set<std::string_view> names32, seen;
+    for (const auto& n : gostart::linux::i386_syscall_names()) names32.insert(n.name);
+    REQUIRE(names32.count("write"));
+    size_t offered = 0;
+    for (const auto& row : gostart::linux::syscall_table()) {
+        if (row.i386.empty()) continue;
+        INFO(row.name << " -> " << row.i386);
+        ++offered;
+        CHECK(names32.count(row.i386));
+        CHECK(seen.insert(row.i386).second);
+        CHECK(row.handler != nullptr);
+    }
+    CHECK(offered > 50);
+    // i386 numbers are not x86-64's: write is 4 there, and 4 here is stat.
+    REQUIRE(gostart::linux::find_syscall_i386(4) != nullptr);
+    CHECK(gostart::linux::find_syscall_i386(4)->name == "write");
+    CHECK(gostart::linux::syscall_name_i386(4) == "write");
+    CHECK(gostart::linux::find_syscall_i386(199)->name == "getuid");  // getuid32: the 32-bit uid call
+    // Calls whose arguments differ between the ABIs are not offered: nanosleep's 32-bit timespec, mmap's
+    // argument block, rt_sigaction's 32-bit struct.
+    CHECK(gostart::linux::find_syscall_i386(162) == nullptr);
+    CHECK(gostart::linux::find_syscall_i386(90) == nullptr);
+    CHECK(gostart::linux::find_syscall_i386(174) == nullptr);
+    CHECK(gostart::linux::syscall_name_i386(162) == "nanosleep");
+    CHECK(gostart::linux::find_syscall_i386(-1) == nullptr);
+    CHECK(gostart::linux::find_syscall_i386(100000) == nullptr);
+}
+
+TEST_CASE("int 0x80 runs the i386 ABI: eax, ebx, ecx, edx; the result in rax, whole", "[linux][i386]") {
+    Guest g({}, true);
+    uint64_t msg = g.str("via int 0x80\n");
+    uint64_t fds = g.alloc(8);
+    g.sys(SYS_pipe2, {fds, 0});
+    // write(pipe, msg, 13) as i386 syscall 4, with garbage in the high halves that Linux ignores.
+    g.code.mov(gostart::test::R::rax, 0xdead000000000004);
+    g.code.mov(gostart::test::R::rbx, 0xdead000000000000);
+    uint32_t write_end = static_cast<uint32_t>(fds + 4);
+    g.code.raw({0x8b, 0x1c, 0x25});  // mov ebx, dword [write_end] (zeroes the high half)
+    for (int i = 0; i < 4; ++i) g.code.raw({static_cast<uint8_t>(write_end >> (8 * i))});
+    g.code.mov(gostart::test::R::rcx, msg);
+    g.code.mov(gostart::test::R::rdx, 13);
+    g.code.raw({0xcd, 0x80});
+    uint64_t written = g.alloc(8);
+    g.code.mov(gostart::test::R::rbx, written);
+    g.code.raw({0x48, 0x89, 0x03});  // mov [rbx], rax
+    g.code.mov(gostart::test::R::rax, 162);  // nanosleep: not offered
+    g.code.raw({0xcd, 0x80});
+    uint64_t enosys = g.alloc(8);
+    g.code.mov(gostart::test::R::rbx, enosys);
+    g.code.raw({0x48, 0x89, 0x03});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    uint64_t w = 0, e = 0;
+    g.engine.read(written, &w, 8);
+    g.engine.read(enosys, &e, 8);
+    CHECK(w == 13);
+    CHECK(static_cast<int64_t>(e) == -ENOSYS);
+    CHECK_THAT(g.trace.str(), Catch::Contains("int 0x80: write(4, \"via int 0x80\\n\", 13) = 13"));
+    CHECK_THAT(g.trace.str(), Catch::Contains("int 0x80: nanosleep("));
+    CHECK_THAT(g.diag.str(), Catch::Contains("unimplemented int 0x80 (i386) syscall nanosleep (162)"));
+}
