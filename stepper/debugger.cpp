@@ -1,5 +1,7 @@
 #include "stepper/debugger.h"
 
+#include "loader/printable.h"
+
 #include "stepper/location.h"
 
 #include <fmt/format.h>
@@ -74,11 +76,12 @@ std::string Debugger::where(uint64_t pc) {
     if (!s) {
         // Not the program's: name the file mapped there (ld.so, libc), as the exit report does.
         if (auto file = ctl_.session().process().memory().file_offset(pc))
-            return fmt::format("{}+{:#x}", file->first.substr(file->first.rfind('/') + 1), file->second);
+            return fmt::format("{}+{:#x}", loader::printable(file->first.substr(file->first.rfind('/') + 1)), file->second);
         return fmt::format("{:#x}", pc);
     }
-    std::string w = fmt::format("{}+{:#x}", loader::plain_name(s->name), pc - s->addr);
-    if (auto line = code().line(pc)) w += fmt::format(" {}:{}", line->file, line->line);
+    // Names and files come from the binary: escaped for the terminal (loader/printable.h).
+    std::string w = fmt::format("{}+{:#x}", loader::printable(loader::plain_name(s->name)), pc - s->addr);
+    if (auto line = code().line(pc)) w += fmt::format(" {}:{}", loader::printable(line->file), line->line);
     return w;
 }
 

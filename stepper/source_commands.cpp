@@ -3,6 +3,7 @@
 // (`up`, `down`) selects a frame of the backtrace for `list`. Lines come from the pclntab; the source
 // files are read from the host, at the paths the compiler recorded.
 #include "stepper/debugger.h"
+#include "loader/printable.h"
 #include "stepper/location.h"
 
 #include "cpu/disassembler.h"
@@ -107,7 +108,7 @@ void do_list(Debugger& d, std::string_view a) {
     }
     const auto& text = source_file(line->path);
     int first = std::max(1, line->line - 5), last = std::min<int>(static_cast<int>(text.size()), line->line + 5);
-    d.out() << fmt::format("{}:\n", line->file);
+    d.out() << fmt::format("{}:\n", loader::printable(line->file));
     for (int n = first; n <= last; ++n)
         d.out() << fmt::format("{}{:>5}\t{}\n", mark && *mark == n ? "=>" : "  ", n, text[static_cast<size_t>(n - 1)]);
 }
