@@ -171,6 +171,15 @@ void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
     prot_.set(addr, size, prot);
 }
 
+void Engine::discard(uint64_t addr, uint64_t size) {
+    // The host pages behind the range go back to the host; the guest reads zeros, as after Linux's
+    // MADV_DONTNEED. Memory that is not ours (there is none today) is zeroed by hand.
+    if (host_.discard(addr, size)) return;
+    static const std::vector<uint8_t> zeros(1 << 16, 0);
+    for (uint64_t p = addr; p < addr + size; p += zeros.size())
+        try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), addr + size - p));
+}
+
 void Engine::read(uint64_t addr, void* dst, size_t n) const {
     uc_err e = uc_mem_read(uc_, addr, dst, n);
     if (e != UC_ERR_OK)

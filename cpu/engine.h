@@ -41,6 +41,7 @@ public:
     void map(uint64_t addr, uint64_t size, uint32_t prot) override;
     void unmap(uint64_t addr, uint64_t size) override;
     void protect(uint64_t addr, uint64_t size, uint32_t prot) override;
+    void discard(uint64_t addr, uint64_t size) override;
 
     // Guest memory through the mappings. read/write throw EngineError when a byte is not mapped.
     void read(uint64_t addr, void* dst, size_t n) const;
