@@ -384,7 +384,8 @@ TEST_CASE("a syscall reading from or writing to PROT_NONE or read-only memory fa
     // accesses, which honour them.
     Guest g;
     constexpr uint64_t kPage = 0x700000;
-    REQUIRE(g.proc.memory().mmap(kPage, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite, true, false, "") ==
+    REQUIRE(g.proc.memory().mmap(kPage, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite,
+                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0, nullptr, {}) ==
             static_cast<int64_t>(kPage));
     REQUIRE(g.proc.memory().mprotect(kPage, 0x1000, gostart::cpu::kProtNone) == 0);
     uint64_t fds = Guest::kData;
@@ -392,7 +393,8 @@ TEST_CASE("a syscall reading from or writing to PROT_NONE or read-only memory fa
     uint64_t w = g.sys(SYS_write, {m32(fds + 4), kPage, 8});
     // The same page readable but not writable: reading into it (copy_to_user) is EFAULT, writing from it works.
     constexpr uint64_t kReadOnly = 0x710000;
-    REQUIRE(g.proc.memory().mmap(kReadOnly, 0x1000, gostart::cpu::kProtRead, true, false, "") ==
+    REQUIRE(g.proc.memory().mmap(kReadOnly, 0x1000, gostart::cpu::kProtRead, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0,
+                                 nullptr, {}) ==
             static_cast<int64_t>(kReadOnly));
     uint64_t w_ok = g.sys(SYS_write, {m32(fds + 4), kReadOnly, 8});
     uint64_t r_ro = g.sys(SYS_read, {m32(fds), kReadOnly, 8});
