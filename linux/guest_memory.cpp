@@ -391,6 +391,8 @@ int64_t GuestMemory::mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t f
         refused_bytes_ = len;
         return -ENOMEM;
     }
+    // The filesystem's mmap operation has the last word (and MAP_SYNC needs DAX).
+    if (file && (flags & MAP_SYNC) && file->refuses_sync) return -EOPNOTSUPP;
     remove_range(addr, addr + len);
     insert(v);
     merge_around(addr, addr + len);
@@ -533,8 +535,12 @@ int64_t GuestMemory::madvise(uint64_t addr, uint64_t len, int advice) {
             case MADV_WIPEONFORK:
                 if (v.file || v.shared) return -EINVAL;
                 break;
-            case 25:  // MADV_COLLAPSE: anonymous or file memory THP could back
+            case 25: {  // MADV_COLLAPSE: only a VMA that can hold an aligned huge page
+                constexpr uint64_t kHuge = 2 << 20;
+                uint64_t first = (v.start + kHuge - 1) & ~(kHuge - 1);
+                if (v.file || v.grows_down || first + kHuge > v.end || first < v.start) return -EINVAL;
                 break;
+            }
             default:
                 break;  // hints: nothing to do in an emulator
         }
@@ -580,62 +586,95 @@ int64_t GuestMemory::move(Map::iterator vma, uint64_t addr, uint64_t old_len, ui
 
 int64_t GuestMemory::mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t flags, uint64_t new_addr,
                             const MemoryLimits& limits) {
-    if (flags & ~(kMremapMayMove | kMremapFixed | kMremapDontUnmap)) return -EINVAL;
-    if ((flags & kMremapFixed) && !(flags & kMremapMayMove)) return -EINVAL;
-    if ((flags & kMremapDontUnmap) && (!(flags & kMremapMayMove) || old_len != new_len)) return -EINVAL;
-    if (addr & kPageMask) return -EINVAL;
+    // do_mremap and check_mremap_params: the lengths rounded, then the arguments alone.
     old_len = page_up(old_len);
     new_len = page_up(new_len);
+    bool fixed = flags & kMremapFixed, dont_unmap = flags & kMremapDontUnmap, may_move = flags & kMremapMayMove;
+    bool wants_addr = fixed || dont_unmap;
+    if (flags & ~(kMremapMayMove | kMremapFixed | kMremapDontUnmap)) return -EINVAL;
+    if (addr & kPageMask) return -EINVAL;
     if (new_len == 0) return -EINVAL;  // a zero old length is the "duplicate a shared mapping" case
-    auto it = vma_from(addr);
-    if (it == vmas_.end() || it->second.start > addr) return -EFAULT;
+    if (new_len > kUserTop) return -EINVAL;
+    if (wants_addr) {
+        if (new_addr > kUserTop - new_len) return -EINVAL;
+        if (new_addr & kPageMask) return -EINVAL;
+        if (!may_move) return -EINVAL;
+        if (dont_unmap && old_len != new_len) return -EINVAL;
+        if (addr + old_len > new_addr && new_addr + new_len > addr) return -EINVAL;  // overlapping
+    }
+    if (vmas_.size() + 4 >= kMaxMapCount) return -ENOMEM;
 
-    // vma_to_resize: what growing (or moving) the range needs.
-    auto resize_check = [&](Map::iterator v, uint64_t olen) -> int64_t {
-        if (!olen && !v->second.shared) return -EINVAL;
-        if (olen > v->second.end - addr) return -EFAULT;  // across VMA boundaries
-        if (new_len == olen) return 0;
-        uint64_t more = new_len - olen;
-        if (v->second.locked && (more >> 12) + (locked_vm_ >> 12) > limits.memlock >> 12) return -EAGAIN;
-        return may_expand(v->second, more, limits);
+    // check_prep_vma: what the VMA at addr allows.
+    auto prep = [&](uint64_t a, uint64_t olen, uint64_t nlen) -> int64_t {
+        auto it = vma_from(a);
+        if (it == vmas_.end() || it->second.start > a) return -EFAULT;
+        bool expands = nlen > olen;
+        if (!expands && !wants_addr) return 0;  // a shrink or no change needs nothing more
+        const Vma& v = it->second;
+        if (!olen && !v.shared) return -EINVAL;  // "duplicating" private memory makes no sense
+        uint64_t span = nlen < olen ? nlen : olen;  // a shrink may cross VMAs: only what stays counts
+        if (span > v.end - a) return -EFAULT;    // across the end of the VMA
+        if (nlen == olen) return 0;
+        if (nlen < olen) return 0;
+        uint64_t more = nlen - olen;
+        if (v.locked && (more >> 12) + (locked_vm_ >> 12) > limits.memlock >> 12) return -EAGAIN;
+        return may_expand(v, more, limits);
+    };
+    // mremap_to, for one VMA's piece.
+    auto move_to = [&](uint64_t a, uint64_t olen, uint64_t nlen, uint64_t target) -> int64_t {
+        if (fixed) {
+            if (int64_t e = munmap(target, nlen)) return e;
+            auto it = vma_from(a);
+            if (it == vmas_.end() || it->second.start > a) return -EFAULT;
+        }
+        if (olen > nlen) {
+            if (int64_t e = munmap(a + nlen, olen - nlen)) return e;
+            olen = nlen;
+        }
+        auto it = vma_from(a);
+        if (dont_unmap && may_expand(it->second, olen, limits)) return -ENOMEM;
+        int64_t at = unmapped_area(target, nlen, fixed, false);
+        if (at < 0) return at;
+        return move(it, a, olen, nlen, static_cast<uint64_t>(at), dont_unmap);
     };
 
-    bool fixed = flags & kMremapFixed, dont_unmap = flags & kMremapDontUnmap;
-    if (fixed || dont_unmap) {
-        // mremap_to
-        if (new_addr & kPageMask) return -EINVAL;
-        if (new_len > kUserTop || new_addr > kUserTop - new_len) return -EINVAL;
-        if (addr + old_len > new_addr && new_addr + new_len > addr) return -EINVAL;  // overlapping
-        if (vmas_.size() + 2 >= kMaxMapCount - 3) return -ENOMEM;
-        if (fixed) {
-            if (int64_t e = munmap(new_addr, new_len)) return e;
+    if (fixed && old_len == new_len) {
+        // remap_move: a pure move may span several VMAs; each lands at the same distance from the
+        // first as in the source, and the range must start in a VMA.
+        int64_t first = -EFAULT;
+        uint64_t end = addr + old_len, target = new_addr, cursor = addr;
+        for (bool seen = false; cursor < end;) {
+            auto it = vma_from(cursor);  // what DONTUNMAP left behind may have merged: go by position
+            if (it == vmas_.end() || it->second.start >= end) break;
+            if (!seen && it->second.start > addr) return -EFAULT;
+            uint64_t a = std::max(it->second.start, cursor), len = std::min(end, it->second.end) - a;
+            uint64_t gap = seen ? a - cursor : 0;
+            if (int64_t e = prep(a, len, len)) return e;
+            int64_t r = move_to(a, len, len, target + gap);
+            if (r < 0) return r;
+            if (!seen) first = r;
+            seen = true;
+            target = static_cast<uint64_t>(r) + len;
+            cursor = a + len;
         }
-        if (old_len > new_len) {
-            if (int64_t e = munmap(addr + new_len, old_len - new_len)) return e;
-            old_len = new_len;
-        }
-        it = vma_from(addr);
-        if (it == vmas_.end() || it->second.start > addr) return -EFAULT;
-        if (int64_t e = resize_check(it, old_len)) return e;
-        if (dont_unmap && may_expand(it->second, old_len, limits)) return -ENOMEM;
-        int64_t target = unmapped_area(new_addr, new_len, fixed, false);
-        if (target < 0) return target;
-        return move(it, addr, old_len, new_len, static_cast<uint64_t>(target), dont_unmap);
+        return first;
     }
 
-    if (old_len >= new_len) {
+    if (int64_t e = prep(addr, old_len, new_len)) return e;
+    if (wants_addr) return move_to(addr, old_len, new_len, new_addr);
+    if (old_len == new_len) return static_cast<int64_t>(addr);
+    if (old_len > new_len) {
         // Always allowed: shrinking just unmaps the tail (whatever is mapped there).
-        if (old_len == new_len) return static_cast<int64_t>(addr);
         if (int64_t e = munmap(addr + new_len, old_len - new_len)) return e;
         return static_cast<int64_t>(addr);
     }
-    if (int64_t e = resize_check(it, old_len)) return e;
+    auto it = vma_from(addr);
     const Vma& v = it->second;
     uint64_t grow_end = v.end + (new_len - old_len);
     if (old_len == v.end - addr && grow_end > v.end && is_free(v.end, grow_end) &&
         unmapped_area(v.start, grow_end - v.start, true, false) >= 0) {
         // Grows in place.
-        if ((v.in_engine) && over_cap(grow_end - v.end)) return -ENOMEM;
+        if (v.in_engine && over_cap(grow_end - v.end)) return -ENOMEM;
         Vma ext = v;
         ext.start = v.end;
         ext.end = grow_end;
@@ -643,7 +682,7 @@ int64_t GuestMemory::mremap(uint64_t addr, uint64_t old_len, uint64_t new_len, u
         merge_around(addr, grow_end);
         return static_cast<int64_t>(addr);
     }
-    if (!(flags & kMremapMayMove)) return -ENOMEM;
+    if (!may_move) return -ENOMEM;
     int64_t target = unmapped_area(0, new_len, false, false);
     if (target < 0) return target;
     return move(it, addr, old_len, new_len, static_cast<uint64_t>(target), false);
@@ -767,7 +806,7 @@ int64_t GuestMemory::mlock(uint64_t addr, uint64_t len, uint64_t flags, const Me
     int64_t error = 0;
     for (uint64_t at = addr; at < end;) {
         it = vma_from(at);
-        if (it == vmas_.end() || it->second.start != at) {
+        if (it == vmas_.end() || it->second.start > at) {
             error = -ENOMEM;
             break;
         }
@@ -796,7 +835,7 @@ int64_t GuestMemory::munlock(uint64_t addr, uint64_t len) {
     int64_t error = 0;
     for (uint64_t at = addr; at < end;) {
         it = vma_from(at);
-        if (it == vmas_.end() || it->second.start != at) {
+        if (it == vmas_.end() || it->second.start > at) {
             error = -ENOMEM;
             break;
         }

@@ -50,6 +50,7 @@ struct MappedFile {
     bool writable = false;  // ... and for writing (FMODE_WRITE)
     bool noexec = false;    // on a filesystem mounted noexec
     bool mappable = true;   // a regular file: it has an mmap operation (else ENODEV)
+    bool refuses_sync = false;  // its filesystem's mmap refuses MAP_SYNC (ext4, xfs without DAX)
 };
 
 // Who changed the address space: the syscall being handled (set by the Process before each one), so

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -26,6 +27,8 @@ std::optional<MappedFile> mapped_file(const OpenFile& f) {
     m.readable = mode == O_RDONLY || mode == O_RDWR;
     m.writable = mode == O_WRONLY || mode == O_RDWR;
     m.mappable = false;  // pipes, eventfds, epoll, virtual files: no mmap operation
+    // ...and they live on the kernel's pseudo-filesystems, which are noexec (SB_I_NOEXEC).
+    m.noexec = true;
     if (f.kind != OpenFile::Kind::host) return m;
     struct stat st {};
     if (::fstat(f.host_fd, &st) != 0) return m;
@@ -33,6 +36,10 @@ std::optional<MappedFile> mapped_file(const OpenFile& f) {
     m.mappable = S_ISREG(st.st_mode);
     struct statvfs vfs {};
     m.noexec = ::fstatvfs(f.host_fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC);
+    // ext4's and xfs's mmap refuse MAP_SYNC unless the file is on DAX (persistent memory); the
+    // guest never sees DAX.
+    struct statfs fs {};
+    m.refuses_sync = ::fstatfs(f.host_fd, &fs) == 0 && (fs.f_type == 0xEF53 || fs.f_type == 0x58465342);
     return m;
 }
 

@@ -184,6 +184,10 @@ TEST_CASE("A shared mapping of a file is never writable: the bytes are a private
     CHECK(m.mem.mmap(0, 0x1000, kRW, shared, 0, &rw, m.limits) == -EACCES);  // the sandbox's
     CHECK(m.mem.mmap(0, 0x1000, kProtRead, MAP_PRIVATE, 0, &wo, m.limits) == -EACCES);
     CHECK(m.mem.mmap(0, 0x1000, kProtRead, MAP_SHARED_VALIDATE | 0x80000 /*MAP_SYNC*/, 0, &ro, m.limits) == -EOPNOTSUPP);
+    MappedFile ext4{"/some/file", true, false, false, true, true};
+    CHECK(m.mem.mmap(0, 0x1000, kProtRead, MAP_PRIVATE | 0x80000, 0, &ext4, m.limits) == -EOPNOTSUPP);
+    CHECK(m.mem.mmap(0, 0x1000, kProtRead, MAP_PRIVATE | 0x80000, 0, &ro, m.limits) > 0);  // tmpfs's does not
+    CHECK(m.map(0, 0x1000, kProtRead, kPriv | 0x80000) > 0);  // nor does anonymous memory
     MappedFile dir{"/some/dir", true, false, false, false};
     CHECK(m.mem.mmap(0, 0x1000, kProtRead, MAP_PRIVATE, 0, &dir, m.limits) == -ENODEV);
     int64_t a = m.mem.mmap(0, 0x1000, kProtRead, shared, 0, &ro, m.limits);
@@ -417,6 +421,12 @@ TEST_CASE("madvise refuses advice that does not fit the mapping", "[linux][memor
     CHECK(m.mem.madvise(kArena, 0x1000, MADV_DONTNEED) == -EINVAL);  // locked
     CHECK(m.mem.madvise(kArena, 0x1000, 24 /*MADV_DONTNEED_LOCKED*/) == 0);
     CHECK(m.mem.madvise(kArena, 0x1000, MADV_COLD) == -EINVAL);
+    // MADV_COLLAPSE needs a VMA that can hold a 2 MiB-aligned huge page.
+    CHECK(m.mem.madvise(fa, 0x1000, 25) == -EINVAL);
+    REQUIRE(m.fixed(0x40000000 - 0x1000, 0x202000, kRW) > 0);
+    CHECK(m.mem.madvise(0x40000000 - 0x1000, 0x1000, 25) == 0);
+    REQUIRE(m.fixed(0x50000000, 0x1ff000, kRW) > 0);
+    CHECK(m.mem.madvise(0x50000000, 0x1000, 25) == -EINVAL);
 }
 
 // --------------------------------------------------------------------------------------- brk
@@ -520,6 +530,26 @@ TEST_CASE("mremap shrinks, grows in place, and moves with the bytes", "[linux][m
     CHECK(m.peek(kArena + 0x10010) == 0);
 }
 
+TEST_CASE("A fixed move of the same length may span VMAs, and keeps their gaps", "[linux][memory]") {
+    Mem m;
+    REQUIRE(m.fixed(kArena, 0x1000, kRW) > 0);
+    REQUIRE(m.fixed(kArena + 0x2000, 0x1000, kProtRead) > 0);
+    m.poke(kArena, 1);
+    m.engine.try_write(kArena + 0x2000, "\x02", 1);
+    constexpr uint64_t kTo = kArena + 0x100000;
+    CHECK(m.mem.mremap(kArena, 0x3000, 0x3000, MREMAP_MAYMOVE | MREMAP_FIXED, kTo, m.limits) == static_cast<int64_t>(kTo));
+    CHECK(m.peek(kTo) == 1);
+    CHECK(m.mem.find(kTo + 0x1000) == nullptr);  // the hole moved with them
+    CHECK(m.peek(kTo + 0x2000) == 2);
+    CHECK(m.mem.find(kTo + 0x2000)->prot == kProtRead);
+    CHECK(m.mem.find(kArena) == nullptr);
+    // It must start in a VMA; and with MREMAP_DONTUNMAP the source stays, emptied.
+    CHECK(m.mem.mremap(kTo + 0x1000, 0x2000, 0x2000, MREMAP_MAYMOVE | MREMAP_FIXED, kArena, m.limits) == -EFAULT);
+    CHECK(m.mem.mremap(kTo, 0x1000, 0x1000, MREMAP_MAYMOVE | MREMAP_FIXED | 4, kArena, m.limits) == static_cast<int64_t>(kArena));
+    CHECK(m.peek(kArena) == 1);
+    CHECK(m.peek(kTo) == 0);
+}
+
 TEST_CASE("mremap refuses what the kernel refuses", "[linux][memory]") {
     Mem m;
     REQUIRE(m.fixed(kArena, 0x2000, kRW) > 0);
@@ -530,6 +560,7 @@ TEST_CASE("mremap refuses what the kernel refuses", "[linux][memory]") {
     CHECK(m.mem.mremap(kArena + 1, 0x1000, 0x2000, 0, 0, m.limits) == -EINVAL);
     CHECK(m.mem.mremap(kArena, 0x1000, 0, 0, 0, m.limits) == -EINVAL);
     CHECK(m.mem.mremap(kArena, 0x1000, kAll, 0, 0, m.limits) == -EINVAL);  // rounds up to zero
+    CHECK(m.mem.mremap(kArena + 0x8000, 0x1000, kTop + 0x1000, 0, 0, m.limits) == -EINVAL);  // before the VMA lookup
     CHECK(m.mem.mremap(kArena + 0x8000, 0x1000, 0x2000, 0, 0, m.limits) == -EFAULT);  // nothing mapped there
     CHECK(m.mem.mremap(kArena, 0x3000, 0x4000, MREMAP_MAYMOVE, 0, m.limits) == -EFAULT);  // across two VMAs
     CHECK(m.mem.mremap(kArena, 0, 0x1000, MREMAP_MAYMOVE, 0, m.limits) == -EINVAL);  // duplicating private memory
@@ -583,6 +614,10 @@ TEST_CASE("mlock is bounded by RLIMIT_MEMLOCK and stops at holes", "[linux][memo
     CHECK(m.mem.mlock(kArena, kAll, 0, m.limits) == 0);    // the length rounds up to zero
     CHECK(m.mem.mlock(kArena, 0x1000, 2, m.limits) == -EINVAL);  // mlock2: only MLOCK_ONFAULT
     CHECK(m.mem.munlock(kArena, 0x4000) == 0);
+    CHECK(m.mem.locked_bytes() == 0);
+    CHECK(m.mem.mlock(kArena + 0x1000, 0xfff, 0, m.limits) == 0);  // inside a mapping
+    CHECK(m.mem.locked_bytes() == 0x1000);
+    CHECK(m.mem.munlock(kArena + 0x1000, 0x2000) == 0);
     CHECK(m.mem.locked_bytes() == 0);
     CHECK(m.mem.munlock(kArena, 0x9000) == -ENOMEM);  // runs past the end
     CHECK(m.mem.munlock(kArena + 0x10000, 0x1000) == -ENOMEM);
