@@ -337,8 +337,9 @@ int64_t GuestMemory::mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t f
     if (v.locked && (len >> 12) + (locked_vm_ >> 12) > limits.memlock >> 12) return -EAGAIN;
 
     if (file) {
-        constexpr uint64_t kMaxFileSize = INT64_MAX;  // file_mmap_ok for a regular file
-        if (len > kMaxFileSize || pgoff > (kMaxFileSize - len) >> 12) return -EOVERFLOW;
+        // file_mmap_ok: a regular file's offsets stop at MAX_LFS_FILESIZE; other files' do not.
+        uint64_t max_size = file->mappable ? uint64_t(INT64_MAX) : ~uint64_t(0);
+        if (len > max_size || pgoff > (max_size - len) >> 12) return -EOVERFLOW;
         switch (flags & MAP_TYPE) {
             case MAP_SHARED:
                 flags &= kLegacyMapMask;  // plain MAP_SHARED ignores unknown flags

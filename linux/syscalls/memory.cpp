@@ -58,10 +58,17 @@ int64_t mmap(SyscallCall& c) {
         if (file) of = e->file.get();
         else flags |= MAP_ANONYMOUS;
     } else if (flags & MAP_HUGETLB) {
-        // A huge page size the CPU has (2 MiB, 1 GiB), else EINVAL; the pool is empty, as by default.
+        // Anonymous huge pages: a size the emulated CPU has (2 MiB: it has no 1 GiB pages), else
+        // EINVAL; the length rounds up to it; a fixed address and the offset must be aligned to it
+        // (hugetlbfs); and then the pool is empty, as it is by default: ENOMEM.
         uint64_t size_log = (flags >> MAP_HUGE_SHIFT) & MAP_HUGE_MASK;
-        if (size_log != 0 && size_log != 21 && size_log != 30) return -EINVAL;
+        if (size_log != 0 && size_log != 21) return -EINVAL;
+        constexpr uint64_t kHuge = 2 << 20;
+        len = (len + kHuge - 1) & ~(kHuge - 1);
         if (len == 0) return -EINVAL;
+        if (len > GuestMemory::kUserTop) return -ENOMEM;
+        if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & (kHuge - 1))) return -EINVAL;
+        if (off & (kHuge - 1)) return -EINVAL;
         return -ENOMEM;
     }
     int64_t r = c.proc.memory().mmap(addr, len, prot, flags, off, file ? &*file : nullptr, memory_limits(c.proc));

@@ -108,6 +108,16 @@ def newer(ctx):
     return m and (int(m.group(1)), int(m.group(2))) > (6, 1)
 
 
+def r_gigantic(c, n, e, ctx):
+    flags = (c.args + [0] * 4)[3]
+    return (c.name == "mmap" and flags & C.MAP_HUGETLB and (flags >> 26) & 0x3F == 30 and err(e, "EINVAL")
+            and ctx.host["gigantic_pages"])
+
+
+def r_hugetlb_pool(c, n, e, ctx):
+    return c.name == "mmap" and (c.args + [0] * 4)[3] & C.MAP_HUGETLB and err(e, "ENOMEM")
+
+
 def r_droppable(c, n, e, ctx):
     return (newer(ctx) and c.name == "mmap" and (c.args + [0] * 4)[3] & 0x0F == C.MAP_DROPPABLE
             and err(e, "EINVAL"))
@@ -156,6 +166,8 @@ RULES = [
     ("design", "sandbox refusal", "the syscall table refuses the call: the guest cannot change the host", r_refused),
     ("design", "not implemented", "a row without a handler: ENOSYS, named on the emulator's output", r_no_handler),
     ("design", "ENOSYS on purpose", "the C library copes (no rseq, no clone3)", r_not_provided),
+    ("design", "no huge pages", "MAP_HUGETLB meets an empty huge-page pool: ENOMEM (natively MAP_NORESERVE maps "
+     "memory that raises SIGBUS when touched, or the host has a pool)", r_hugetlb_pool),
     ("design", "shared file mapping", "file mappings are private copies, so a writable shared one is refused (EACCES)",
      r_shared_write),
     ("design", "no terminal", "every ioctl is ENOTTY: the guest sees no terminal and no device (syscall table)",
@@ -170,6 +182,8 @@ RULES = [
      "natively the page maps, emulated it is EPERM", r_mmap_min_addr),
     ("host", "no CONFIG_MEMORY_FAILURE", "the host kernel has no memory-failure injection (EINVAL); the guest's "
      "Linux has it (EPERM without CAP_SYS_ADMIN)", r_memory_failure),
+    ("host", "1 GiB pages", "the host CPU has 1 GiB pages; the emulated one has none (no pdpe1gb): EINVAL",
+     r_gigantic),
     ("host", "MAP_DROPPABLE", "a 6.11 mapping type; the guest's Linux is 6.1 (EINVAL)", r_droppable),
     ("host", "MADV_GUARD_*", "6.13 advice; the guest's Linux is 6.1 (EINVAL)", r_guard),
     ("host", "mremap before 6.17", "the host kernel predates 6.17's mremap (argument checks before the VMA lookup, "
@@ -182,6 +196,9 @@ RULES = [
      family({"open", "openat"}, shape("oe", "eo", "ee"),
             lambda c, n, e: (lambda f: f & 0o10000000 or f & 0o20000000 or f & 3 == 3 or (f & 3 == 0 and f & 0o2000))(
                 c.args[1 if c.name == "open" else 2]))),
+    ("known", "O_NOATIME", "O_NOATIME is checked against the emulator's own user, not the guest's (natively "
+     "EPERM for a file one does not own)", family({"open", "openat"}, lambda n, e: err(n, "EPERM") and ok(e),
+                                                   lambda c, n, e: c.args[1 if c.name == "open" else 2] & 0o1000000)),
     ("known", "empty path", "an empty path is taken as the working directory (Linux: ENOENT) (files.cpp)",
      family(PATH_CALLS, lambda n, e: err(n, "ENOENT") and ok(e), lambda c, n, e: any(v == b"\0" for v in c.mem.values()))),
     ("known", "renameat2 flags", "renameat2 ignores its flags: RENAME_NOREPLACE, RENAME_EXCHANGE, unknown bits "

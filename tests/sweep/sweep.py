@@ -66,6 +66,7 @@ def host_facts():
         "mmap_min_addr": int(read("/proc/sys/vm/mmap_min_addr", "65536")),
         "release": os.uname().release,
         "memory_failure": os.path.exists("/proc/sys/vm/memory_failure_early_kill"),
+        "gigantic_pages": os.path.exists("/sys/kernel/mm/hugepages/hugepages-1048576kB"),
         "root": os.geteuid() == 0,
     }
 

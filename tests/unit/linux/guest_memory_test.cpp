@@ -190,6 +190,9 @@ TEST_CASE("A shared mapping of a file is never writable: the bytes are a private
     CHECK(m.map(0, 0x1000, kProtRead, kPriv | 0x80000) > 0);  // nor does anonymous memory
     MappedFile dir{"/some/dir", true, false, false, false};
     CHECK(m.mem.mmap(0, 0x1000, kProtRead, MAP_PRIVATE, 0, &dir, m.limits) == -ENODEV);
+    // Offsets past MAX_LFS_FILESIZE are EOVERFLOW for a regular file only; the type is checked first.
+    CHECK(m.mem.mmap(0, 0x1000, kProtRead, MAP_PRIVATE, uint64_t(1) << 63, &dir, m.limits) == -ENODEV);
+    CHECK(m.mem.mmap(0, 0x1000, kProtRead, 0, uint64_t(1) << 63, &dir, m.limits) == -EINVAL);
     int64_t a = m.mem.mmap(0, 0x1000, kProtRead, shared, 0, &ro, m.limits);
     REQUIRE(a > 0);
     CHECK(m.mem.mprotect(static_cast<uint64_t>(a), 0x1000, kRW) == -EACCES);

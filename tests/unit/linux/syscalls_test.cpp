@@ -443,3 +443,22 @@ TEST_CASE("What glibc's start-up asks: robust lists, rseq and clone3 refused on 
     // Deliberate -ENOSYS is not "unimplemented": nothing is reported.
     CHECK(g.diag.str().find("unimplemented") == std::string::npos);
 }
+
+TEST_CASE("mmap(MAP_HUGETLB) checks the size, the alignment and finds no huge pages", "[linux][memory]") {
+    Guest g;
+    constexpr uint64_t kAnon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB;
+    uint64_t ok2m = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon, -1, 0});
+    uint64_t gig = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon | (uint64_t(30) << MAP_HUGE_SHIFT), -1, 0});
+    uint64_t odd = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon | (uint64_t(12) << MAP_HUGE_SHIFT), -1, 0});
+    uint64_t zero = g.sys(SYS_mmap, {0, 0, PROT_READ, kAnon, -1, 0});
+    uint64_t fixed = g.sys(SYS_mmap, {0x40001000, 0x1000, PROT_READ, kAnon | MAP_FIXED, -1, 0});
+    uint64_t offset = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon, -1, 0x1000});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(ok2m) == -ENOMEM);   // an empty pool, as by default
+    CHECK(g.result(gig) == -EINVAL);    // the emulated CPU has no 1 GiB pages
+    CHECK(g.result(odd) == -EINVAL);
+    CHECK(g.result(zero) == -EINVAL);
+    CHECK(g.result(fixed) == -EINVAL);  // not on a 2 MiB boundary
+    CHECK(g.result(offset) == -EINVAL);
+}
