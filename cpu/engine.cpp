@@ -151,6 +151,8 @@ void Engine::unmap(uint64_t addr, uint64_t size) {
 // Code that ran in [begin, end) is gone: another library may be mapped there next (dlopen, dlclose),
 // so its instruction counts and Unicorn's translations of it must not be reused.
 void Engine::forget_code(uint64_t begin, uint64_t end) {
+    // Most unmapping is of data (heaps, stacks): nothing to look through unless code ran in the range.
+    if (end <= code_lo_ || begin >= code_hi_) return;
     bool any = false;
     for (auto it = block_insns_.begin(); it != block_insns_.end();) {
         if (it->first >= begin && it->first < end) {
@@ -291,6 +293,8 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     }
     if (n == 0) n = 1;
     block_insns_.emplace(addr, n);
+    code_lo_ = std::min(code_lo_, addr);
+    code_hi_ = std::max(code_hi_, addr + size);
     slot = {addr, size, n};
     return n;
 }

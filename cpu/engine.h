@@ -203,6 +203,7 @@ private:
     std::vector<uint8_t> undo_bytes_;  // what the watched write overwrote, to put back before re-executing
     WatchHit watch_hit_;
     std::unordered_map<uint64_t, uint32_t> block_insns_;
+    uint64_t code_lo_ = ~uint64_t(0), code_hi_ = 0;  // where the blocks of block_insns_ lie
     struct BlockCount {
         uint64_t addr = ~uint64_t(0);
         uint32_t size = 0, insns = 0;
