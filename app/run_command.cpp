@@ -64,8 +64,10 @@ int run_command(const RunOptions& opts) {
     std::cout.flush();
     write_exit_report(out, session, exit, opts.program);
     if (!opts.quiet)
-        out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
-                           session.engine().instructions(), session.process().threads().size());
+        out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads, {:.1f} MiB of guest memory "
+                           "at most\n", exit.exit_status(), session.engine().instructions(),
+                           session.process().threads().size(),
+                           double(session.process().memory().peak_committed_bytes()) / (1 << 20));
     out.flush();
     exit_without_teardown(exit.exit_status());
     return exit.exit_status();
