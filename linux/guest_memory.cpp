@@ -347,9 +347,6 @@ int64_t GuestMemory::mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t f
             case MAP_SHARED_VALIDATE:
                 if (flags & ~kLegacyMapMask) return -EOPNOTSUPP;
                 if ((prot & PROT_WRITE) && !file->writable) return -EACCES;
-                // The sandbox: the mapping is a private copy, so a shared one may never be written
-                // (that would have to reach the host file).
-                if (prot & PROT_WRITE) return -EACCES;
                 v.shared = true;
                 v.max_prot &= ~uint32_t(cpu::kProtWrite);
                 [[fallthrough]];
@@ -361,6 +358,9 @@ int64_t GuestMemory::mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t f
                 }
                 if (!file->mappable) return -ENODEV;
                 if (v.grows_down) return -EINVAL;
+                // The sandbox: the mapping is a private copy, so a shared one may never be written
+                // (that would have to reach the host file).
+                if (v.shared && (prot & PROT_WRITE)) return -EACCES;
                 break;
             default:
                 return -EINVAL;

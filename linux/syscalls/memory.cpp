@@ -29,7 +29,14 @@ std::optional<MappedFile> mapped_file(const OpenFile& f) {
     m.mappable = false;  // pipes, eventfds, epoll, virtual files: no mmap operation
     // ...and they live on the kernel's pseudo-filesystems, which are noexec (SB_I_NOEXEC).
     m.noexec = true;
-    if (f.kind != OpenFile::Kind::host) return m;
+    switch (f.kind) {  // the modes Linux opens them with
+        case OpenFile::Kind::eventfd:
+        case OpenFile::Kind::epoll: m.readable = m.writable = true; return m;
+        case OpenFile::Kind::pipe_read: m.readable = true, m.writable = false; return m;
+        case OpenFile::Kind::pipe_write: m.readable = false, m.writable = true; return m;
+        case OpenFile::Kind::virtual_file: m.readable = true, m.writable = false; return m;
+        case OpenFile::Kind::host: break;
+    }
     struct stat st {};
     if (::fstat(f.host_fd, &st) != 0) return m;
     if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 5)) return std::nullopt;  // /dev/zero
