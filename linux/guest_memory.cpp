@@ -798,50 +798,37 @@ int64_t GuestMemory::mlock(uint64_t addr, uint64_t len, uint64_t flags, const Me
         locked -= already >> 12;
     }
     if (locked > limit) return -ENOMEM;
-    uint64_t end = addr + len;
-    if (end < addr) return -EINVAL;
-    if (end == addr) return 0;
-    auto it = vma_from(addr);
-    if (it == vmas_.end() || it->second.start > addr) return -ENOMEM;
     bool on_fault = flags & kOnFault;
-    int64_t error = 0;
-    for (uint64_t at = addr; at < end;) {
-        it = vma_from(at);
-        if (it == vmas_.end() || it->second.start > at) {
-            error = -ENOMEM;
-            break;
-        }
-        uint64_t stop = std::min(end, it->second.end);
-        modify(at, stop, [on_fault](Vma& m) {
-            m.locked = true;
-            m.lock_on_fault = on_fault;
-        });
-        at = stop;
-    }
-    merge_around(addr, end);
-    if (error) return error;
+    if (int64_t e = set_locked(addr, len, true, on_fault)) return e;
     // Faulting the pages in fails at a PROT_NONE piece (EFAULT, which mlock reports as ENOMEM).
-    if (!on_fault && pages_in(addr, end, [](const Vma& v) { return v.prot == cpu::kProtNone; })) return -ENOMEM;
+    if (!on_fault && pages_in(addr, addr + len, [](const Vma& v) { return v.prot == cpu::kProtNone; })) return -ENOMEM;
     return 0;
 }
 
 int64_t GuestMemory::munlock(uint64_t addr, uint64_t len) {
     len = page_up(len + (addr & kPageMask));
     addr &= ~kPageMask;
+    return set_locked(addr, len, false, false);
+}
+
+int64_t GuestMemory::set_locked(uint64_t addr, uint64_t len, bool locked, bool on_fault) {
+    // apply_vma_lock_flags: VMA by VMA from one that holds addr; a hole ends it with ENOMEM, what was
+    // done so far kept.
     uint64_t end = addr + len;
     if (end < addr) return -EINVAL;
     if (end == addr) return 0;
-    auto it = vma_from(addr);
-    if (it == vmas_.end() || it->second.start > addr) return -ENOMEM;
     int64_t error = 0;
     for (uint64_t at = addr; at < end;) {
-        it = vma_from(at);
+        auto it = vma_from(at);
         if (it == vmas_.end() || it->second.start > at) {
             error = -ENOMEM;
             break;
         }
         uint64_t stop = std::min(end, it->second.end);
-        modify(at, stop, [](Vma& m) { m.locked = m.lock_on_fault = false; });
+        modify(at, stop, [locked, on_fault](Vma& m) {
+            m.locked = locked;
+            m.lock_on_fault = locked && on_fault;
+        });
         at = stop;
     }
     merge_around(addr, end);

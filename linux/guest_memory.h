@@ -152,6 +152,7 @@ private:
     uint64_t pages_in(uint64_t start, uint64_t end, bool (*which)(const Vma&)) const;
     int64_t may_expand(const Vma& attrs, uint64_t more, const MemoryLimits& limits) const;
     void discard(const Vma& v, uint64_t start, uint64_t end);  // MADV_DONTNEED: reads back as zeros
+    int64_t set_locked(uint64_t addr, uint64_t len, bool locked, bool on_fault);  // mlock and munlock
     int64_t move(Map::iterator vma, uint64_t addr, uint64_t old_len, uint64_t new_len, uint64_t new_addr,
                  bool dont_unmap);
 
