@@ -68,8 +68,10 @@ int run_command(const RunOptions& opts) {
     std::cout.flush();
     write_exit_report(out, session, exit, opts.program);
     if (!opts.quiet)
-        out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads\n", exit.exit_status(),
-                           session.engine().instructions(), session.process().threads().size());
+        out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads, {:.1f} MiB of guest memory "
+                           "at most\n", exit.exit_status(), session.engine().instructions(),
+                           session.process().threads().size(),
+                           double(session.process().memory().peak_committed_bytes()) / (1 << 20));
     out.flush();
     session.stop_progress();
     if (!opts.output.empty() && !opts.quiet) announce_written(opts.output, "the summary");

@@ -176,6 +176,8 @@ void Engine::unmap(uint64_t addr, uint64_t size) {
 // Code that ran in [begin, end) is gone: another library may be mapped there next (dlopen, dlclose),
 // so its instruction counts and Unicorn's translations of it must not be reused.
 void Engine::forget_code(uint64_t begin, uint64_t end) {
+    // Most unmapping is of data (heaps, stacks): nothing to look through unless code ran in the range.
+    if (end <= code_lo_ || begin >= code_hi_) return;
     bool any = false;
     for (auto it = block_insns_.begin(); it != block_insns_.end();) {
         if (it->first >= begin && it->first < end) {
@@ -195,6 +197,15 @@ void Engine::forget_code(uint64_t begin, uint64_t end) {
 void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
     check(uc_mem_protect(uc_, addr, size, uc_prot(prot)), "protecting guest memory");
     prot_.set(addr, size, prot);
+}
+
+void Engine::discard(uint64_t addr, uint64_t size) {
+    // The host pages behind the range go back to the host; the guest reads zeros, as after Linux's
+    // MADV_DONTNEED. Memory that is not ours (there is none today) is zeroed by hand.
+    if (host_.discard(addr, size)) return;
+    static const std::vector<uint8_t> zeros(1 << 16, 0);
+    for (uint64_t p = addr; p < addr + size; p += zeros.size())
+        try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), addr + size - p));
 }
 
 void Engine::read(uint64_t addr, void* dst, size_t n) const {
@@ -311,6 +322,8 @@ uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
     }
     if (n == 0) n = 1;
     block_insns_.emplace(addr, n);
+    code_lo_ = std::min(code_lo_, addr);
+    code_hi_ = std::max(code_hi_, addr + size);
     slot = {addr, size, n};
     return n;
 }

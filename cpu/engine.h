@@ -45,6 +45,7 @@ public:
     void map(uint64_t addr, uint64_t size, uint32_t prot) override;
     void unmap(uint64_t addr, uint64_t size) override;
     void protect(uint64_t addr, uint64_t size, uint32_t prot) override;
+    void discard(uint64_t addr, uint64_t size) override;
 
     // Guest memory through the mappings. read/write throw EngineError when a byte is not mapped.
     void read(uint64_t addr, void* dst, size_t n) const;
@@ -217,6 +218,7 @@ private:
     std::unordered_map<uint64_t, uint32_t> block_insns_;
     std::unordered_map<uint64_t, uint32_t> gp_insns_;  // blocks holding in/out, sysret ...: index of the first
     bool gp_insn_stop_ = false;  // internal_stop_ is the #GP of such an instruction
+    uint64_t code_lo_ = ~uint64_t(0), code_hi_ = 0;  // where the blocks of block_insns_ lie
     struct BlockCount {
         uint64_t addr = ~uint64_t(0);
         uint32_t size = 0, insns = 0;

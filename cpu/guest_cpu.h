@@ -69,6 +69,9 @@ public:
     virtual void map(uint64_t addr, uint64_t size, uint32_t prot) = 0;
     virtual void unmap(uint64_t addr, uint64_t size) = 0;
     virtual void protect(uint64_t addr, uint64_t size, uint32_t prot) = 0;
+    // [addr, addr + size) (page-aligned, mapped) reads back as zeros from now on, and the host may take
+    // its memory back (MADV_DONTNEED on private anonymous memory).
+    virtual void discard(uint64_t addr, uint64_t size) = 0;
 
     // The debugger's view: any mapped byte, whatever its protection (loading, inspecting, signal set-up).
     virtual bool try_read(uint64_t addr, void* dst, size_t n) const = 0;

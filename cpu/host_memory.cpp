@@ -92,6 +92,26 @@ void HostMemory::release(uint64_t guest, uint64_t size) {
     }
 }
 
+bool HostMemory::discard(uint64_t guest, uint64_t size) {
+    uint64_t end = guest + size;
+    for (uint64_t at = guest; at < end;) {  // all of it first: nothing changes unless all is ours
+        auto it = blocks_.upper_bound(at);
+        if (it == blocks_.begin() || std::prev(it)->second.end <= at) return false;
+        at = std::prev(it)->second.end;
+    }
+    for (uint64_t at = guest; at < end;) {
+        auto it = std::prev(blocks_.upper_bound(at));
+        Block& b = it->second;
+        uint64_t stop = std::min(end, b.end);
+        if (::madvise(b.host + (at - it->first), stop - at, MADV_DONTNEED) != 0)
+            throw EngineError("cannot give guest memory back to the host");
+        for (uint64_t pg = (at - it->first) / kPageSize; pg < (stop - it->first) / kPageSize; ++pg)
+            b.dirty[pg / 64] |= uint64_t(1) << (pg % 64);
+        at = stop;
+    }
+    return true;
+}
+
 uint8_t* HostMemory::host(uint64_t guest) const {
     auto it = blocks_.upper_bound(guest);
     if (it == blocks_.begin()) return nullptr;

@@ -26,6 +26,10 @@ public:
     uint8_t* allocate(uint64_t guest, uint64_t size);
     // Frees what backs [guest, guest + size) (any part of one or more blocks).
     void release(uint64_t guest, uint64_t size);
+    // [guest, guest + size) (page-aligned) reads back as zeros and its host pages are given back
+    // (MADV_DONTNEED); false, and nothing done, unless blocks hold all of it. While tracking, the pages
+    // count as written.
+    bool discard(uint64_t guest, uint64_t size);
     // The host address of a guest byte, or nullptr when no block holds it.
     uint8_t* host(uint64_t guest) const;
 

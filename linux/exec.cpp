@@ -3,6 +3,7 @@
 #include "cpu/prot.h"
 #include "loader/load_bias.h"
 
+#include <algorithm>
 #include <elf.h>
 #include <stdexcept>
 
@@ -44,7 +45,15 @@ uint64_t map_segments(Process& proc, const loader::ElfImage& image, uint64_t bia
 loader::InitialStack exec_program(Process& proc, const ExecImages& images, const ExecInputs& in) {
     const loader::ElfImage& image = *images.program;
     uint64_t brk = map_segments(proc, image, images.program_bias);
-    proc.memory().set_brk_base(brk);
+    // RLIMIT_DATA counts the break and the data segment, as load_elf_binary measures it: from the
+    // highest segment's start to the end of its file bytes.
+    uint64_t start_data = 0, end_data = 0;
+    for (const auto& seg : image.view().segments) {
+        if (seg.type != PT_LOAD) continue;
+        start_data = std::max(start_data, seg.vaddr);
+        end_data = std::max(end_data, seg.vaddr + seg.filesz);
+    }
+    proc.memory().set_brk_base(brk, end_data > start_data ? end_data - start_data : 0);
     uint64_t start_pc = image.entry() + images.program_bias;
     uint64_t interp_base = 0;
     if (images.interpreter) {

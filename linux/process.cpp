@@ -260,6 +260,12 @@ void Process::handle_stop(const StopReason& r) {
     Thread& t = current();
     switch (r.kind) {
         case StopReason::Kind::syscall:
+            // Whatever the call takes away from the address space is remembered with it, for the
+            // report if the guest dies of it (the pc is the syscall instruction, 2 bytes back).
+            memory_.set_actor(MemoryActor{static_cast<int>(cpu_.reg(Reg::rax)),
+                                          {cpu_.reg(Reg::rdi), cpu_.reg(Reg::rsi), cpu_.reg(Reg::rdx), cpu_.reg(Reg::r10),
+                                           cpu_.reg(Reg::r8), cpu_.reg(Reg::r9)},
+                                          t.tid, cpu_.reg(Reg::rip) - 2});
             dispatch_syscall(t);
             if (memory_.limit_reached() && !exited_) {
                 // The guest would see ENOMEM and die of it somewhere else; stop where the cause is.

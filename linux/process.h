@@ -178,6 +178,7 @@ private:
     void deliver_signal(Thread& t, int sig, int code, uint64_t addr, const TrapSignal* trap = nullptr);
     void deliver_trap(Thread& t, const TrapSignal& trap);  // a CPU exception, at the pc Linux's frame shows
     std::string fatal_signal_message(Thread& t, int sig, int code, uint64_t addr, const TrapSignal* trap) const;
+    std::string access_cause(uint64_t addr) const;  // "(nothing mapped: ... was unmapped by munmap(...) ...)"
     std::string deadlock_report() const;
     std::string thread_waits() const;  // "; thread 1000 on futex 0x... at main.main+0x12 (main.go:9)" per thread
     void note_host_io(int nr, const std::array<uint64_t, 6>& args, int64_t result);
@@ -217,6 +218,7 @@ private:
     bool idle_limit_hit_ = false;
     ExitInfo exit_;
     bool quiet_ = false;
+    std::string frame_failure_;  // while a signal whose frame failed is turned into a SIGSEGV: why
 };
 
 }  // namespace gostart::linux

@@ -1,9 +1,12 @@
 // Signal delivery and return: the parts of Process that build and unwind signal frames.
+#include "cpu/prot.h"
 #include "linux/process.h"
 #include "linux/signal_frame.h"
+#include "linux/syscall_table.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 
@@ -62,6 +65,25 @@ bool Process::deliver_pending_signals(Thread& t) {
     return true;
 }
 
+// Why the guest cannot touch `addr`: "(nothing mapped: 0x400000-0x4a0000 was unmapped by munmap(0x400000,
+// 0xa0000) in thread 1000 at main.main+0x2f (main.go:12))" — when the guest took it away itself, the
+// call that did it, since that is where the bug is, not where the process died.
+std::string Process::access_cause(uint64_t addr) const {
+    const Vma* v = memory_.find(addr);
+    std::string what = !v ? "nothing mapped" : "not permitted there";
+    const MemoryChange* c = memory_.change_at(addr);
+    if (!c || (v && c->unmapped)) return "(" + what + ")";
+    const SyscallDef* def = find_syscall(c->by.nr);
+    std::string name(syscall_name(c->by.nr));
+    size_t nargs = 6;
+    if (def) nargs = static_cast<size_t>(std::count_if(def->args.begin(), def->args.end(), [](Arg a) { return a != Arg::none; }));
+    std::string args;
+    for (size_t i = 0; i < nargs; ++i) args += fmt::format("{}{:#x}", i ? ", " : "", c->by.args[i]);
+    return fmt::format("({}: {:#x}-{:#x} was {} by {}({}) in thread {} at {})", what, c->start, c->end,
+                       c->unmapped ? "unmapped" : "left with less access", name.empty() ? "syscall" : name, args,
+                       c->by.tid, describe(c->by.pc));
+}
+
 // "signal 11 (Segmentation fault) accessing 0x10 (nothing mapped) in thread 1000 at 0x4356a0
 // runtime.schedinit+0x0 (proc.go:653)": what a shell would only say as "Segmentation fault". A fault
 // Linux reports without an address (SI_KERNEL: a privileged instruction's #GP) says what it was instead,
@@ -72,7 +94,7 @@ std::string Process::fatal_signal_message(Thread& t, int sig, int code, uint64_t
     std::string what = fmt::format("signal {} ({})", sig, strsignal(sig));
     if (trap && code == kSiKernel) what += fmt::format(": {}", trap->what);
     else if (synchronous && (sig == SIGSEGV || sig == SIGBUS))
-        what += fmt::format(" accessing {:#x} ({})", addr, code == 2 /*SEGV_ACCERR*/ ? "not permitted there" : "nothing mapped");
+        what += fmt::format(" accessing {:#x} {}", addr, access_cause(addr));
     if (!synchronous) what += " sent to the guest";
     std::string where = describe(pc);  // a bare address (a jump to 0) is not said twice
     std::string msg = fmt::format("{} in thread {} at {:#x}{}", what, t.tid, pc, where == fmt_addr(pc) ? "" : " " + where);
@@ -92,7 +114,8 @@ void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr, const 
     if (a.handler == 1 /*SIG_IGN*/ && !synchronous) return;
     if (a.handler == 0 /*SIG_DFL*/ || (synchronous && (blocked || a.handler == 1))) {
         if (a.handler == 0 && default_ignored(sig) && !synchronous) return;
-        kill(sig, fatal_signal_message(t, sig, code, addr, trap));
+        kill(sig, frame_failure_.empty() ? fatal_signal_message(t, sig, code, addr, trap)
+                                         : fmt::format("signal {} ({}): {}", sig, strsignal(sig), frame_failure_));
         return;
     }
     // The guest handles an illegal or privileged instruction itself (Go prints its own crash): still
@@ -133,9 +156,28 @@ void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr, const 
     else f.info.u.kill = {kPid, 1000};
 
     uint64_t uc_addr = frame + offsetof(RtSigframe, uc);
-    if (!cpu_.try_write(frame, &f, sizeof f)) {
-        kill(SIGSEGV, fmt::format("cannot write the frame of signal {} at {:#x} (stack overflow?) in thread {}", sig,
-                                  frame, t.tid));
+    // The frame is written as the kernel writes it (copy_to_user): a stack that is gone or read-only
+    // makes it fail, and then, as Linux's force_sigsegv does, the signal becomes a SIGSEGV — which a
+    // handler on an alternate stack may still catch — and a SIGSEGV whose frame fails is fatal.
+    if (!cpu_.try_write_user(frame, &f, sizeof f)) {
+        uint64_t bad = frame;
+        for (uint64_t p = cpu::page_down(frame); p < frame + sizeof f; p += cpu::kPageSize) {
+            const Vma* v = memory_.find(p);
+            if (!v || !(v->prot & cpu::kProtWrite)) {
+                bad = std::max(p, frame);
+                break;
+            }
+        }
+        std::string why = fmt::format("the frame of signal {} ({}) cannot be written at {:#x} in thread {} {}", sig,
+                                      strsignal(sig), bad, t.tid, access_cause(bad));
+        if (sig != SIGSEGV) {
+            frame_failure_ = why;
+            deliver_signal(t, SIGSEGV, 0x80 /*SI_KERNEL*/, 0);
+            frame_failure_.clear();
+            return;
+        }
+        kill(SIGSEGV, fmt::format("signal 11 (Segmentation fault): {}", frame_failure_.empty() ? why : frame_failure_ +
+                                  ", nor that of the SIGSEGV that follows"));
         return;
     }
     t.frames.push_back(SignalFrameRecord{uc_addr, cpu_.save()});
@@ -158,8 +200,9 @@ void Process::sigreturn(Thread& t) {
     // The handler returned into sa_restorer, which popped pretcode: rsp points at the ucontext.
     uint64_t uc_addr = cpu_.reg(Reg::rsp);
     KernelUcontext uc{};
-    if (!cpu_.try_read(uc_addr, &uc, sizeof uc)) {
-        kill(SIGSEGV, fmt::format("rt_sigreturn with an unreadable frame at {:#x} in thread {}", uc_addr, t.tid));
+    if (!cpu_.try_read_user(uc_addr, &uc, sizeof uc)) {
+        kill(SIGSEGV, fmt::format("signal 11 (Segmentation fault): rt_sigreturn in thread {} with a frame at {:#x} that "
+                                  "cannot be read {}", t.tid, uc_addr, access_cause(uc_addr)));
         return;
     }
     // Restore the full state saved at delivery (SSE and x87 included), then the registers as the

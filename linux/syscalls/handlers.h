@@ -2,6 +2,7 @@
 // Each takes the call and returns a value, a negative errno, kNoReturn or kBlocked.
 #pragma once
 
+#include "linux/guest_memory.h"
 #include "linux/syscall_table.h"
 
 namespace gostart::linux::sys {
@@ -11,9 +12,15 @@ int64_t mmap(SyscallCall&);
 int64_t munmap(SyscallCall&);
 int64_t mprotect(SyscallCall&);
 int64_t madvise(SyscallCall&);
+int64_t mremap(SyscallCall&);
 int64_t brk(SyscallCall&);
+int64_t msync(SyscallCall&);
 int64_t mincore(SyscallCall&);
-int64_t success(SyscallCall&);  // mlock and friends: nothing to do in an emulator
+int64_t mlock(SyscallCall&);
+int64_t mlock2(SyscallCall&);
+int64_t munlock(SyscallCall&);
+int64_t mlockall(SyscallCall&);
+int64_t munlockall(SyscallCall&);
 
 // files.cpp
 int64_t read(SyscallCall&);
@@ -114,5 +121,7 @@ int64_t refuse_socket(SyscallCall&);
 // another process, refused with EPERM as for an unprivileged process (listed so that strace names them).
 int64_t refuse_host_control(SyscallCall&);
 int64_t sysinfo(SyscallCall&);
+// The process's RLIMIT_MEMLOCK, RLIMIT_AS and RLIMIT_DATA, for the memory syscalls.
+MemoryLimits memory_limits(Process& p);
 
 }  // namespace gostart::linux::sys

@@ -71,6 +71,11 @@ int64_t do_prlimit(SyscallCall& c, unsigned resource, uint64_t new_addr, uint64_
 
 }  // namespace
 
+MemoryLimits memory_limits(Process& p) {
+    const auto& l = p.rlimits();
+    return MemoryLimits{l[RLIMIT_MEMLOCK].rlim_cur, l[RLIMIT_AS].rlim_cur, l[RLIMIT_DATA].rlim_cur};
+}
+
 int64_t getrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), 0, c.a[1]); }
 int64_t setrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), c.a[1], 0); }
 int64_t prlimit64(SyscallCall& c) {

@@ -5,6 +5,8 @@
 //	                    sleeping on timers, so no thread is ever "deadlocked" without a deadline (--max-idle)
 //	misbehave ticks     sleeps 5 minutes three times, printing after each: idle, but not forever
 //	misbehave alloc     allocates 5 GiB, more than the default --max-memory
+//	misbehave brk       moves the break 8 GiB up and touches every page of it (glibc's malloc in a cgo
+//	                    program grows the heap this way): --max-memory must bound it as it bounds mmap
 package main
 
 import (
@@ -20,6 +22,16 @@ func main() {
 		b := make([]byte, 5<<30)
 		b[len(b)-1] = 1
 		fmt.Println("allocated", len(b))
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "brk" {
+		b0, _, _ := syscall.RawSyscall(syscall.SYS_BRK, 0, 0, 0)
+		b1, _, _ := syscall.RawSyscall(syscall.SYS_BRK, b0+8<<30, 0, 0)
+		fmt.Printf("break moved %#x\n", b1-b0)
+		for p := b0; p < b1; p += 4096 {
+			*(*byte)(unsafe.Pointer(p)) = 1
+		}
+		fmt.Println("touched")
 		return
 	}
 	if len(os.Args) > 1 && os.Args[1] == "ticks" {

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/mman.h>
+
 #include <csignal>
 #include <ctime>
 #include <linux/futex.h>
@@ -305,6 +307,107 @@ TEST_CASE("A SIGSEGV handler runs on the sigaltstack with siginfo and ucontext, 
     CHECK(g.read64(kSeen + 56) == 0x5150);                // uc_mcontext.rax
     CHECK(g.read64(kAfter) == 0x1234);                    // rbx as before the fault
     CHECK(g.read64(kAfter + 8) == 0x5150);
+}
+
+TEST_CASE("A signal whose frame cannot be written becomes a SIGSEGV, which a handler on the alternate stack gets",
+          "[linux][signals]") {
+    // Linux's force_sigsegv: the SIGURG handler runs on the current stack, which the guest unmapped.
+    Guest g;
+    constexpr uint64_t kSeen = Guest::kData + 0x800;
+    auto urg = g.code.label(), segv = g.code.label(), restorer = g.code.label(), main = g.code.label();
+    g.code.jmp(main);
+    g.code.bind(urg);
+    g.exit_group(1);  // never: its frame cannot be written
+    g.code.bind(segv);
+    g.code.mov(R::rbx, kSeen);
+    g.code.store(R::rbx, 0, R::rdi);
+    g.code.load32(R::rax, R::rsi, 8);  // si_code
+    g.code.store(R::rbx, 8, R::rax);
+    g.exit_group(42);
+    g.code.bind(restorer);
+    emit_restorer(g);
+
+    g.code.bind(main);
+    KStack ss{Guest::kAltStack, 0, 0, Guest::kAltStackSize};
+    uint64_t ss_addr = g.put(ss);
+    uint64_t urg_act = g.alloc(sizeof(KSigaction)), segv_act = g.alloc(sizeof(KSigaction));
+    g.sys(SYS_sigaltstack, {ss_addr, 0});
+    g.sys(SYS_rt_sigaction, {SIGURG, urg_act, 0, 8});
+    g.sys(SYS_rt_sigaction, {SIGSEGV, segv_act, 0, 8});
+    g.sys(SYS_munmap, {Guest::kStack, Guest::kStackTop - Guest::kStack});
+    uint64_t tid = g.sys(SYS_gettid);
+    g.sys(SYS_tgkill, {1000, m64(tid), SIGURG});
+    g.exit_group(0);
+    KSigaction a1{g.code.addr(urg), kSaSiginfo | kSaRestorer, g.code.addr(restorer), 0};
+    KSigaction a2{g.code.addr(segv), kSaSiginfo | kSaOnstack | kSaRestorer, g.code.addr(restorer), 0};
+    g.engine.write(urg_act, &a1, sizeof a1);
+    g.engine.write(segv_act, &a2, sizeof a2);
+
+    ExitInfo e = g.run();
+    REQUIRE(e.kind == ExitInfo::Kind::exited);
+    CHECK(e.status == 42);
+    CHECK(g.read64(kSeen) == SIGSEGV);
+    CHECK(static_cast<int32_t>(g.read64(kSeen + 8)) == 0x80);  // SI_KERNEL
+}
+
+TEST_CASE("A SIGSEGV whose frame cannot be written is fatal, reported with the munmap that caused it",
+          "[linux][signals]") {
+    Guest g;
+    auto segv = g.code.label(), restorer = g.code.label(), main = g.code.label();
+    g.code.jmp(main);
+    g.code.bind(segv);
+    g.exit_group(1);  // never
+    g.code.bind(restorer);
+    emit_restorer(g);
+    g.code.bind(main);
+    uint64_t act = g.alloc(sizeof(KSigaction));
+    g.sys(SYS_rt_sigaction, {SIGSEGV, act, 0, 8});
+    g.sys(SYS_munmap, {Guest::kStack, Guest::kStackTop - Guest::kStack});
+    g.code.mov(R::rax, 0);
+    g.code.load(R::rcx, R::rax, 0x18);  // a fault: its frame goes on the stack that is gone
+    g.exit_group(0);
+    KSigaction a{g.code.addr(segv), kSaSiginfo | kSaRestorer, g.code.addr(restorer), 0};
+    g.engine.write(act, &a, sizeof a);
+
+    ExitInfo e = g.run();
+    CHECK(e.kind == ExitInfo::Kind::signaled);
+    CHECK(e.exit_status() == 139);
+    CHECK_THAT(e.message, Catch::StartsWith("signal 11 (Segmentation fault): the frame of signal 11 "));
+    CHECK_THAT(e.message, Catch::Contains("(nothing mapped: 0x10000000-0x10010000 was unmapped by munmap(0x10000000, "
+                                          "0x10000) in thread 1000 at 0x"));
+}
+
+TEST_CASE("A fault the guest caused by unmapping or protecting memory names the call", "[linux][signals]") {
+    SECTION("unmapped") {
+        Guest g;
+        g.sys(SYS_munmap, {Guest::kData + 0x3000, 0x2000});
+        g.code.mov(R::rax, Guest::kData + 0x4000);
+        g.code.load(R::rcx, R::rax, 0x10);
+        g.exit_group(0);
+        ExitInfo e = g.run();
+        CHECK(e.exit_status() == 139);
+        CHECK_THAT(e.message, Catch::Contains("accessing 0x604010 (nothing mapped: 0x603000-0x605000 was unmapped by "
+                                              "munmap(0x603000, 0x2000) in thread 1000 at 0x"));
+    }
+    SECTION("made read-only") {
+        Guest g;
+        g.sys(SYS_mprotect, {Guest::kData + 0x3000, 0x1000, PROT_READ});
+        g.code.mov(R::rax, Guest::kData + 0x3000);
+        g.code.store(R::rax, 8, R::rax);
+        g.exit_group(0);
+        ExitInfo e = g.run();
+        CHECK(e.exit_status() == 139);
+        CHECK_THAT(e.message, Catch::Contains("accessing 0x603008 (not permitted there: 0x603000-0x604000 was left with "
+                                              "less access by mprotect(0x603000, 0x1000, 0x1) in thread 1000 at 0x"));
+    }
+    SECTION("never mapped: no call to name") {
+        Guest g;
+        g.code.mov(R::rax, 0x700000);
+        g.code.load(R::rcx, R::rax, 0);
+        g.exit_group(0);
+        ExitInfo e = g.run();
+        CHECK_THAT(e.message, Catch::Contains("accessing 0x700000 (nothing mapped) in thread 1000"));
+    }
 }
 
 TEST_CASE("tgkill to the thread itself delivers SIGURG to its handler with SI_TKILL", "[linux][signals]") {

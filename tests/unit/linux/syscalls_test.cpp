@@ -423,7 +423,8 @@ TEST_CASE("a syscall reading from or writing to PROT_NONE or read-only memory fa
     // accesses, which honour them.
     Guest g;
     constexpr uint64_t kPage = 0x700000;
-    REQUIRE(g.proc.memory().mmap(kPage, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite, true, false, "") ==
+    REQUIRE(g.proc.memory().mmap(kPage, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite,
+                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0, nullptr, {}) ==
             static_cast<int64_t>(kPage));
     REQUIRE(g.proc.memory().mprotect(kPage, 0x1000, gostart::cpu::kProtNone) == 0);
     uint64_t fds = Guest::kData;
@@ -431,7 +432,8 @@ TEST_CASE("a syscall reading from or writing to PROT_NONE or read-only memory fa
     uint64_t w = g.sys(SYS_write, {m32(fds + 4), kPage, 8});
     // The same page readable but not writable: reading into it (copy_to_user) is EFAULT, writing from it works.
     constexpr uint64_t kReadOnly = 0x710000;
-    REQUIRE(g.proc.memory().mmap(kReadOnly, 0x1000, gostart::cpu::kProtRead, true, false, "") ==
+    REQUIRE(g.proc.memory().mmap(kReadOnly, 0x1000, gostart::cpu::kProtRead, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0,
+                                 nullptr, {}) ==
             static_cast<int64_t>(kReadOnly));
     uint64_t w_ok = g.sys(SYS_write, {m32(fds + 4), kReadOnly, 8});
     uint64_t r_ro = g.sys(SYS_read, {m32(fds), kReadOnly, 8});
@@ -542,4 +544,23 @@ TEST_CASE("int 0x80 runs the i386 ABI: eax, ebx, ecx, edx; the result in rax, wh
     CHECK_THAT(g.trace.str(), Catch::Contains("int 0x80: write(4, \"via int 0x80\\n\", 13) = 13"));
     CHECK_THAT(g.trace.str(), Catch::Contains("int 0x80: nanosleep("));
     CHECK_THAT(g.diag.str(), Catch::Contains("unimplemented int 0x80 (i386) syscall nanosleep (162)"));
+}
+
+TEST_CASE("mmap(MAP_HUGETLB) checks the size, the alignment and finds no huge pages", "[linux][memory]") {
+    Guest g;
+    constexpr uint64_t kAnon = MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB;
+    uint64_t ok2m = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon, -1, 0});
+    uint64_t gig = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon | (uint64_t(30) << MAP_HUGE_SHIFT), -1, 0});
+    uint64_t odd = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon | (uint64_t(12) << MAP_HUGE_SHIFT), -1, 0});
+    uint64_t zero = g.sys(SYS_mmap, {0, 0, PROT_READ, kAnon, -1, 0});
+    uint64_t fixed = g.sys(SYS_mmap, {0x40001000, 0x1000, PROT_READ, kAnon | MAP_FIXED, -1, 0});
+    uint64_t offset = g.sys(SYS_mmap, {0, 0x1000, PROT_READ, kAnon, -1, 0x1000});
+    g.exit_group(0);
+    REQUIRE(g.run().status == 0);
+    CHECK(g.result(ok2m) == -ENOMEM);   // an empty pool, as by default
+    CHECK(g.result(gig) == -EINVAL);    // the emulated CPU has no 1 GiB pages
+    CHECK(g.result(odd) == -EINVAL);
+    CHECK(g.result(zero) == -EINVAL);
+    CHECK(g.result(fixed) == -EINVAL);  // not on a 2 MiB boundary
+    CHECK(g.result(offset) == -EINVAL);
 }
