@@ -41,7 +41,8 @@ def load_table(path):
     """docs/syscalls.md (generated from the syscall table): nr -> (name, implemented, doc)."""
     table = {}
     for line in open(path, encoding="utf-8"):
-        m = re.match(r"\| (\d+) \| `([a-z0-9_]+)` \| (yes|no) \| (.*) \|\s*$", line)
+        # | nr | `name(arguments as --strace shows them)` | implemented | doc | int 0x80 |
+        m = re.match(r"\| (\d+) \| `([a-z0-9_]+)\([^`]*\)` \| (yes|no) \| (.*) \| [^|]* \|\s*$", line)
         if m:
             table[int(m.group(1))] = (m.group(2), m.group(3) == "yes", m.group(4))
     return table
