@@ -423,13 +423,19 @@ int64_t fdatasync(SyscallCall& c) { return sync_fd(c, true); }
 // --allow-write, EACCES elsewhere (stdio included), as the other changes are refused. The host is
 // asked without blocking: a lock another host process holds is EWOULDBLOCK even without LOCK_NB,
 // since waiting for it would stop every guest thread. The guest's own objects lock trivially.
+// Linux's own checks come first, in its order: LOCK_MAND is ignored (since 5.15, with a warning), an
+// operation other than LOCK_SH, LOCK_EX or LOCK_UN (with or without LOCK_NB) is EINVAL, then the descriptor.
 int64_t flock(SyscallCall& c) {
+    const uint32_t op = static_cast<uint32_t>(c.a[1]);
+    if (op & 32 /* LOCK_MAND */) return 0;
+    const uint32_t kind = op & ~uint32_t{LOCK_NB};
+    if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) return -EINVAL;
     FdEntry* e = c.proc.fds().get(c.iarg(0));
     if (!e) return -EBADF;
     const OpenFile& f = *e->file;
     if (f.kind != OpenFile::Kind::host) return 0;
     if (!f.owns_host_fd || !c.proc.paths().may_write(f.path, c.proc.options().cwd)) return -EACCES;
-    return ::flock(f.host_fd, c.iarg(1) | LOCK_NB) == 0 ? 0 : host_errno();
+    return ::flock(f.host_fd, static_cast<int>(op | LOCK_NB)) == 0 ? 0 : host_errno();
 }
 
 int64_t unlinkat(SyscallCall& c) {

@@ -364,6 +364,10 @@ func run(c caseLine) uintptr {
 		}
 		raw(syscall.SYS_PRLIMIT64, 0, res, 0, savePage)
 		pnr, p = syscall.SYS_PRLIMIT64, [6]uintptr{0, res, savePage, 0}
+	case c.flags["umask"]:
+		old := raw(syscall.SYS_UMASK, 0o22)
+		raw(syscall.SYS_UMASK, old)
+		pnr, p = syscall.SYS_UMASK, [6]uintptr{old}
 	case c.flags["tidaddr"]:
 		pnr, p = syscall.SYS_SET_TID_ADDRESS, [6]uintptr{0}
 	case c.flags["robust"]:
@@ -450,6 +454,9 @@ func main() {
 	if v, _ := syscall.Getenv("GOSTART_SWEEP_NATIVE"); v == "1" {
 		refusePrivilege()
 	}
+	// The emulator's guest starts with umask 022 (docs/syscalls.md); so does the native run, whatever
+	// the host's shell had, so that the modes of created files and umask's answers compare.
+	raw(syscall.SYS_UMASK, 0o22)
 	// Every signal blocked on this thread: a case may change a handler or the mask for an instant.
 	all := ^uint64(0)
 	raw(syscall.SYS_RT_SIGPROCMASK, 2 /*SIG_SETMASK*/, uintptr(unsafe.Pointer(&all)), 0, 8)
