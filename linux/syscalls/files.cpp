@@ -74,8 +74,24 @@ int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, u
     }
     // /dev/null takes writes and keeps nothing: os/exec opens it for a child's unused stdout.
     bool sink = *full == "/dev/null" && !(flags & (O_CREAT | O_TRUNC));
-    if ((flags & kWriteIntent) && !sink && !c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
     int host_flags = static_cast<int>((flags & ~(O_NONBLOCK | O_ASYNC)) | O_CLOEXEC);
+    if ((flags & kWriteIntent) && !sink && !c.proc.paths().may_write(*full, c.proc.options().cwd)) {
+        // A read-only O_CREAT without O_EXCL creates nothing when the file is there: Linux opens it,
+        // and so does the sandbox, without O_CREAT; only a file that would be created is refused.
+        bool create_or_open = (flags & O_CREAT) && !(flags & (O_EXCL | O_DIRECTORY | (kWriteIntent & ~O_CREAT)));
+        if (!create_or_open) return -EACCES;
+        int hfd = ::open(full->c_str(), host_flags & ~O_CREAT);
+        if (hfd < 0) return errno == ENOENT ? -EACCES : host_errno();
+        struct stat st {};
+        if (::fstat(hfd, &st) == 0 && S_ISDIR(st.st_mode)) {  // O_CREAT on a directory: EISDIR
+            ::close(hfd);
+            return -EISDIR;
+        }
+        f->kind = OpenFile::Kind::host;
+        f->host_fd = hfd;
+        f->owns_host_fd = true;
+        return c.proc.open_fd(f, cloexec);
+    }
     int hfd = ::open(full->c_str(), host_flags, creates(flags) ? creation_mode(c, mode) : 0);
     if (hfd < 0) return host_errno();
     f->kind = OpenFile::Kind::host;
@@ -386,10 +402,12 @@ int64_t chdir(SyscallCall& c) {
     auto p = path_arg(c, 0);
     if (!p) return p.error;
     auto full = resolve(c, AT_FDCWD, *p);
+    if (!full) return -ENOENT;
     char buf[PATH_MAX];
-    if (!full || !::realpath(full->c_str(), buf)) return -ENOENT;
+    if (!::realpath(full->c_str(), buf)) return host_errno();  // ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP, EACCES as Linux
     struct stat st {};
-    if (::stat(buf, &st) != 0 || !S_ISDIR(st.st_mode)) return -ENOTDIR;
+    if (::stat(buf, &st) != 0) return host_errno();
+    if (!S_ISDIR(st.st_mode)) return -ENOTDIR;
     c.proc.set_cwd(buf);
     return 0;
 }
@@ -468,6 +486,17 @@ int64_t umask(SyscallCall& c) {
 }
 
 namespace {
+// Whether a path's last component names a directory entry (Linux's LAST_NORM): not "/", ".", or "..",
+// which rename refuses (EBUSY) before anything else.
+bool names_an_entry(const std::string& path) {
+    auto end = path.find_last_not_of('/');
+    if (end == std::string::npos) return false;
+    auto slash = path.rfind('/', end);
+    size_t begin = slash == std::string::npos ? 0 : slash + 1;
+    std::string last = path.substr(begin, end + 1 - begin);
+    return last != "." && last != "..";
+}
+
 // rename(2)'s family: both ends below an --allow-write directory. renameat2's flags are the host's to
 // honour — RENAME_NOREPLACE and RENAME_EXCHANGE are atomic there, and a filesystem that cannot do them
 // answers EINVAL itself — after Linux's own checks of the flags; RENAME_WHITEOUT makes a device node
@@ -482,7 +511,14 @@ int64_t do_rename(SyscallCall& c, int olddir, uint64_t oldpath, int newdir, uint
     auto f = resolve(c, olddir, *from), t = resolve(c, newdir, *to);
     if (!f || !t) return -EBADF;
     const auto& cwd = c.proc.options().cwd;
-    if (!c.proc.paths().may_write(*f, cwd) || !c.proc.paths().may_write(*t, cwd)) return -EACCES;
+    if (!c.proc.paths().may_write(*f, cwd) || !c.proc.paths().may_write(*t, cwd)) {
+        // Renaming a file to itself (the same inode at both ends) changes nothing: Linux answers 0
+        // before it checks any permission, and so does the sandbox. Anything else would change the host.
+        struct stat a {}, b {};
+        bool same = flags == 0 && names_an_entry(*from) && names_an_entry(*to) && ::lstat(f->c_str(), &a) == 0 && ::lstat(t->c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+                    a.st_ino == b.st_ino;
+        return same ? 0 : -EACCES;
+    }
     if (flags & kWhiteout) return -EPERM;
     return ::syscall(SYS_renameat2, AT_FDCWD, f->c_str(), AT_FDCWD, t->c_str(), flags) == 0 ? 0 : host_errno();
 }

@@ -40,9 +40,8 @@ int64_t futex(SyscallCall& c) {
     switch (op) {
         case FUTEX_WAIT:
         case FUTEX_WAIT_BITSET: {
-            auto cur = read_guest<uint32_t>(c.proc.cpu(), uaddr);
-            if (!cur) return -EFAULT;
-            if (*cur != val) return -EAGAIN;
+            // Linux's order: the timeout, the bitset, the word's alignment, then the word itself. A word
+            // that is not 4-aligned (or an empty bitset) is EINVAL, never a wait that nothing can end.
             Wait w{Wait::Kind::futex};
             w.futex_addr = uaddr;
             if (c.a[3]) {
@@ -53,11 +52,18 @@ int64_t futex(SyscallCall& c) {
                 // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's is absolute (monotonic here).
                 w.deadline_ns = op == FUTEX_WAIT ? c.proc.now_ns() + t : t;
             }
+            if (op == FUTEX_WAIT_BITSET && static_cast<uint32_t>(c.a[5]) == 0) return -EINVAL;
+            if (uaddr % 4) return -EINVAL;
+            auto cur = read_guest<uint32_t>(c.proc.cpu(), uaddr);
+            if (!cur) return -EFAULT;
+            if (*cur != val) return -EAGAIN;
             c.proc.block(c.thread, w);
             return kBlocked;
         }
         case FUTEX_WAKE:
         case FUTEX_WAKE_BITSET:
+            if (op == FUTEX_WAKE_BITSET && static_cast<uint32_t>(c.a[5]) == 0) return -EINVAL;
+            if (uaddr % 4) return -EINVAL;
             return c.proc.futex_wake(uaddr, static_cast<int>(val));
         default:
             return -ENOSYS;
