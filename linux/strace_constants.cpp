@@ -155,6 +155,10 @@ std::optional<std::string> strace_constant(Arg kind, uint64_t v) {
             return one_of(v, {N(TCGETS), N(TCSETS), N(TCSETSW), N(TCSETSF), N(TIOCGWINSZ), N(TIOCSWINSZ),
                               N(TIOCGPGRP), N(TIOCSPGRP), N(FIONREAD), N(FIONBIO), N(FIOCLEX), N(FIONCLEX)}, true);
         case Arg::flock_op: return flags(v, {N(LOCK_SH), N(LOCK_EX), N(LOCK_NB), N(LOCK_UN)}, "0");
+        case Arg::mremap_flags: return flags(v, {N(MREMAP_MAYMOVE), N(MREMAP_FIXED), N(MREMAP_DONTUNMAP)}, "0");
+        case Arg::msync_flags: return flags(v, {N(MS_ASYNC), N(MS_INVALIDATE), N(MS_SYNC)}, "0");
+        case Arg::mlockall_flags: return flags(v, {N(MCL_CURRENT), N(MCL_FUTURE), N(MCL_ONFAULT)}, "0");
+        case Arg::mlock2_flags: return flags(v, {N(MLOCK_ONFAULT)}, "0");
         default: return std::nullopt;
     }
 }

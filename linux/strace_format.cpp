@@ -110,6 +110,10 @@ const char* kind_doc(Arg k) {
         case Arg::socket_type: return "SOCK_*";
         case Arg::ioctl_request: return "request";
         case Arg::flock_op: return "LOCK_*";
+        case Arg::mremap_flags: return "MREMAP_*";
+        case Arg::msync_flags: return "MS_*";
+        case Arg::mlockall_flags: return "MCL_*";
+        case Arg::mlock2_flags: return "MLOCK_*";
     }
     return "?";
 }

@@ -27,6 +27,7 @@ enum class Arg : uint8_t {
     fcntl_cmd, fcntl_arg /* as F_SETFL's or F_SETFD's value; none for the F_GET commands */,
     rlimit_resource, madvise_advice, clone_flags, access_mode, at_flags, grnd_flags, epoll_op, epoll_flags,
     eventfd_flags, fd_flags, prctl_option, socket_family, socket_type, ioctl_request, flock_op,
+    mremap_flags, msync_flags, mlockall_flags, mlock2_flags,
 };
 
 struct SyscallCall {

@@ -323,6 +323,11 @@ TEST_CASE("strace lines: buffers as strace shows them, -s bytes of them, constan
     g.sys(SYS_mmap, {0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_DENYWRITE, -1, 0});
     g.sys(SYS_openat, {AT_FDCWD, g.str("/nonexistent-gostart/y"), O_WRONLY | O_CREAT, 0644});
     g.sys(SYS_faccessat, {AT_FDCWD, g.str("/"), R_OK | X_OK});
+    g.sys(SYS_msync, {Guest::kData, 4096, MS_SYNC | MS_INVALIDATE});
+    g.sys(SYS_mlock2, {Guest::kData, 4096, MLOCK_ONFAULT});
+    g.sys(SYS_mlockall, {MCL_CURRENT | MCL_FUTURE});
+    g.sys(SYS_munlockall, {});
+    g.sys(SYS_mremap, {Guest::kData, 4096, 8192, MREMAP_MAYMOVE | 0x100, 0});
     g.exit_group(0);
     REQUIRE(g.run().status == 0);
     std::string t = g.trace.str();
@@ -338,6 +343,10 @@ TEST_CASE("strace lines: buffers as strace shows them, -s bytes of them, constan
     CHECK_THAT(t, Catch::Contains("] mmap(NULL, 4096, PROT_READ, MAP_PRIVATE|MAP_ANONYMOUS|MAP_DENYWRITE, -1, 0) = 0x"));
     CHECK_THAT(t, Catch::Contains("\"/nonexistent-gostart/y\", O_WRONLY|O_CREAT, 0644) = -1 EACCES"));
     CHECK_THAT(t, Catch::Contains("] faccessat(AT_FDCWD, \"/\", R_OK|X_OK) = 0\n"));
+    CHECK_THAT(t, Catch::Contains("] msync(0x600000, 4096, MS_INVALIDATE|MS_SYNC) = 0\n"));
+    CHECK_THAT(t, Catch::Contains("] mlock2(0x600000, 4096, MLOCK_ONFAULT) = 0\n"));
+    CHECK_THAT(t, Catch::Contains("] mlockall(MCL_CURRENT|MCL_FUTURE) = 0\n"));
+    CHECK_THAT(t, Catch::Contains("] mremap(0x600000, 4096, 8192, MREMAP_MAYMOVE|0x100, NULL) = -1 EINVAL"));
 }
 
 TEST_CASE("strace quotes bytes as strace does: C escapes, octal for the rest, then ...", "[linux][strace]") {
