@@ -83,6 +83,9 @@ int check_command(CheckOptions& o) {
         SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
         exit = gdb->run(target, o.run.quiet, diag);
     }
+    // Given back as soon as the guest is done, before anything of ours runs that may need a descriptor:
+    // the reports, and the sanitizers' own checks (UBSan's vptr check opens a pipe to probe memory).
+    reserve.release();
     write_exit_report(diag, session, exit, o.run.program);
     checker.finish(exit);
 
@@ -94,7 +97,6 @@ int check_command(CheckOptions& o) {
         bool colour = o.run.output.empty() && ::isatty(2);
         write_check_table(out, s, colour);
     }
-    reserve.release();
     report.flush();
     if (junit_on_stdout) {
         write_check_junit(std::cout, s);
