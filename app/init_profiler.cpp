@@ -61,6 +61,7 @@ InitProfiler::InitProfiler(Session& session) : s_(session), e_(session.engine())
     Program& prog = s_.program();
     int minor = prog.go && prog.go->number ? prog.go->number->minor : 0;
     register_abi_ = minor >= 17;
+    malloc_header_ = minor >= 22;
     layout_ = model::init_task_layout_for(minor);
     const loader::SymbolTable& syms = prog.symbols;
     linux::Process& proc = s_.process();
@@ -87,11 +88,13 @@ InitProfiler::InitProfiler(Session& session) : s_(session), e_(session.engine())
         }
     }
     if (auto rtmain = syms.find("runtime.main")) {
-        auto do_init = syms.find("runtime.doInit");
+        // go1.21+ inlines doInit (a loop over a module's tasks) into runtime.main, which then calls
+        // doInit1 itself: once in the loop over the runtime's tasks, once in the main module's.
+        auto do_init = syms.find("runtime.doInit"), do_init1 = syms.find("runtime.doInit1");
         auto gcenable = syms.find("runtime.gcenable");
         bool first = true;
         for (const auto& c : calls_in(e_, syms, *rtmain)) {
-            if (do_init && c.target == *do_init) {
+            if ((do_init && c.target == *do_init) || (do_init1 && c.target == *do_init1)) {
                 std::string name = first ? "runtime inits" : "main inits";
                 first = false;
                 hook_call_span(c.at, c.next, [this, name](uint64_t) {
@@ -121,8 +124,26 @@ InitProfiler::InitProfiler(Session& session) : s_(session), e_(session.engine())
             hook_call_span(c.at, c.next, [this, reg](uint64_t) { return package_row(e_.reg(reg)); });
         }
     }
-    if (auto malloc = syms.find("runtime.mallocgc"))
+    if (auto malloc = syms.find("runtime.mallocgc")) {
         e_.add_code_hook(*malloc, *malloc, [this](uint64_t pc) { on_malloc(pc); });
+        // From go1.27 the compiler calls mallocgc's clones specialised per size class directly
+        // (mallocgcSmallNoScanSC2 ...; same arguments); mallocgc also dispatches to them for small
+        // sizes, and those calls were counted at mallocgc's entry already.
+        const loader::Symbol* mallocgc = syms.function_at(*malloc);
+        if (prog.pclntab)
+            for (const auto& fn : prog.pclntab->functions()) {
+                std::string_view n = fn.name;
+                bool specialised = n.rfind("runtime.mallocgc", 0) == 0 && n.find("SC") != std::string_view::npos &&
+                                   n.find("SlowPath") == std::string_view::npos;
+                if (!specialised) continue;
+                uint64_t entry = fn.entry;  // the table is relocated to guest addresses
+                e_.add_code_hook(entry, entry, [this, &syms, mallocgc](uint64_t pc) {
+                    uint64_t ret = 0;
+                    e_.try_read(e_.reg(cpu::Reg::rsp), &ret, 8);
+                    if (syms.function_at(ret) != mallocgc) on_malloc(pc);
+                });
+            }
+    }
 }
 
 uint64_t InitProfiler::arg(int n) const {
@@ -149,7 +170,7 @@ void InitProfiler::on_malloc(uint64_t) {
     uint64_t ptrdata = 0;  // _type.ptrdata (abi.Type.PtrBytes): the second word in every release
     bool noscan = typ == 0 || (e_.try_read(typ + 8, &ptrdata, 8) && ptrdata == 0);
     ThreadCounters& t = threads_[s_.process().current_tid()];
-    uint64_t bytes = model::inittrace_counted_bytes(size, noscan, t.tiny);
+    uint64_t bytes = model::inittrace_counted_bytes(size, noscan, t.tiny, malloc_header_);
     ++t.allocs;
     t.bytes += bytes;
     if (init_g_ && current_g() == init_g_) ++t.g_allocs, t.g_bytes += bytes;

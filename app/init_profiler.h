@@ -57,7 +57,7 @@ private:
 
     Session& s_;
     cpu::Engine& e_;
-    bool register_abi_;
+    bool register_abi_, malloc_header_;
     model::InitTaskLayout layout_;
     trace::ThreadClock clock_;
     std::unordered_map<int, ThreadCounters> threads_;

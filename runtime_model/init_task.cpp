@@ -52,7 +52,7 @@ constexpr std::array<uint16_t, 68> kClassToSize = {
 constexpr uint64_t kMaxTiny = 16, kMaxSmall = 32768, kPage = 8192;
 }  // namespace
 
-uint64_t inittrace_counted_bytes(uint64_t size, bool noscan, TinyBlock& tiny) {
+uint64_t inittrace_counted_bytes(uint64_t size, bool noscan, TinyBlock& tiny, bool malloc_header) {
     if (size == 0) return 0;
     if (noscan && size < kMaxTiny) {
         uint64_t off = tiny.offset;
@@ -66,7 +66,11 @@ uint64_t inittrace_counted_bytes(uint64_t size, bool noscan, TinyBlock& tiny) {
         if (!tiny.open || size < tiny.offset) tiny = {true, size};
         return kMaxTiny;
     }
-    if (size <= kMaxSmall) return *std::lower_bound(kClassToSize.begin(), kClassToSize.end(), size);
+    constexpr uint64_t kHeader = 8, kHeaderAbove = 512;
+    if (size <= (malloc_header ? kMaxSmall - kHeader : kMaxSmall)) {
+        if (malloc_header && !noscan && size > kHeaderAbove) size += kHeader;
+        return *std::lower_bound(kClassToSize.begin(), kClassToSize.end(), size);
+    }
     return (size + kPage - 1) / kPage * kPage;
 }
 

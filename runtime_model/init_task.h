@@ -46,10 +46,12 @@ std::string_view function_package(std::string_view function_name);
 // up to its size class (to pages above 32 KiB); tiny allocations (no pointers, under 16 bytes) share a
 // 16-byte block and count 16 bytes only when they start a new one. TinyBlock follows that one block as
 // the allocating goroutine's mcache would; it starts empty, the runtime's may not (docs/inittrace.md).
+// From go1.22 (`malloc_header`) an object with pointers above 512 bytes carries an 8-byte header in
+// front, which the size class must hold too, and objects above 32760 bytes are large.
 struct TinyBlock {
     bool open = false;
     uint64_t offset = 0;
 };
-uint64_t inittrace_counted_bytes(uint64_t size, bool noscan, TinyBlock& tiny);
+uint64_t inittrace_counted_bytes(uint64_t size, bool noscan, TinyBlock& tiny, bool malloc_header = false);
 
 }  // namespace gostart::model

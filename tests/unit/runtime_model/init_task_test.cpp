@@ -104,3 +104,13 @@ TEST_CASE("inittrace counts size classes, pages above 32 KiB, and a tiny block o
     CHECK(inittrace_counted_bytes(1, true, tiny) == 16);       // full: a new block
     CHECK(tiny.offset == 1);
 }
+
+TEST_CASE("from go1.22 a pointerful object above 512 bytes counts its 8-byte malloc header") {
+    TinyBlock tiny;
+    CHECK(inittrace_counted_bytes(576, false, tiny, false) == 576);
+    CHECK(inittrace_counted_bytes(576, false, tiny, true) == 640);   // 584 needs the next class
+    CHECK(inittrace_counted_bytes(576, true, tiny, true) == 576);    // no pointers: no header
+    CHECK(inittrace_counted_bytes(512, false, tiny, true) == 512);   // heap bits in the span
+    CHECK(inittrace_counted_bytes(32760, false, tiny, true) == 32768);  // the largest small one, with its header
+    CHECK(inittrace_counted_bytes(40000, false, tiny, true) == 40960);  // large: whole pages, no header
+}
