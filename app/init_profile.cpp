@@ -20,8 +20,8 @@ InitCost InitProfile::packages_total() const {
 
 namespace {
 
-nlohmann::json row_json(const InitRow& r, bool package) {
-    nlohmann::json j = {{"name", r.name},          {"insns", r.cost.insns},   {"bytes", r.cost.bytes},
+nlohmann::ordered_json row_json(const InitRow& r, bool package) {
+    nlohmann::ordered_json j = {{"name", r.name},          {"insns", r.cost.insns},   {"bytes", r.cost.bytes},
                         {"allocs", r.cost.allocs}, {"syscalls", r.cost.syscalls}, {"threads", r.cost.threads}};
     if (package) j["phase"] = r.phase, j["fns"] = r.fns;
     return j;
@@ -73,23 +73,24 @@ std::string xml_escape(std::string_view s) {
 
 }  // namespace
 
-nlohmann::json profile_to_json(const InitProfile& p) {
-    nlohmann::json j;
+nlohmann::ordered_json profile_to_json(const InitProfile& p) {
+    nlohmann::ordered_json j;
     j["program"] = p.program;
     j["go_version"] = p.go_version;
     j["init_task_layout"] = p.task_layout;
     j["exit_status"] = p.exit_status;
     j["reached_main"] = p.reached_main;
     j["main_main_insn"] = p.main_main_insn;
-    j["phases"] = nlohmann::json::array();
+    j["phases"] = nlohmann::ordered_json::array();
     for (const auto& r : p.phases) j["phases"].push_back(row_json(r, false));
-    j["packages"] = nlohmann::json::array();
+    j["packages"] = nlohmann::ordered_json::array();
     for (const auto& r : p.packages) j["packages"].push_back(row_json(r, true));
     InitCost t = p.packages_total();
     j["packages_total"] = row_json({"total", "", 0, t}, false);
     j["syscalls_before_main"] = p.syscalls_before_main;
-    j["milestones"] = nlohmann::json::array();
-    for (const auto& m : p.milestones) j["milestones"].push_back({{"name", m.name}, {"insn", m.insn}, {"thread", m.thread}});
+    j["milestones"] = nlohmann::ordered_json::array();
+    for (const auto& m : p.milestones)
+        j["milestones"].push_back(nlohmann::ordered_json{{"name", m.name}, {"insn", m.insn}, {"thread", m.thread}});
     return j;
 }
 

@@ -49,7 +49,7 @@ struct InitProfile {
     InitCost packages_total() const;
 };
 
-nlohmann::json profile_to_json(const InitProfile& p);
+nlohmann::ordered_json profile_to_json(const InitProfile& p);  // keys in the order written
 // From `inittrace --json` output, or the milestones of `check --json` (no packages then). Throws
 // std::runtime_error naming what is missing.
 InitProfile profile_from_json(const nlohmann::json& j);

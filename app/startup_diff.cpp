@@ -144,9 +144,9 @@ std::string change_line(const RowChange& c) {
     return s;
 }
 
-nlohmann::json cost_json(const std::optional<InitCost>& c) {
+nlohmann::ordered_json cost_json(const std::optional<InitCost>& c) {
     if (!c) return nullptr;
-    return {{"insns", c->insns}, {"bytes", c->bytes}, {"allocs", c->allocs}, {"syscalls", c->syscalls}, {"threads", c->threads}};
+    return nlohmann::ordered_json{{"insns", c->insns}, {"bytes", c->bytes}, {"allocs", c->allocs}, {"syscalls", c->syscalls}, {"threads", c->threads}};
 }
 
 std::string xml(std::string_view s) {
@@ -250,21 +250,21 @@ void write_diff_text(const StartupDiff& d, std::ostream& out) {
     for (const auto& r : d.budgets) out << (r.ok ? "ok: " : "FAIL: ") << r.reason << "\n";
 }
 
-nlohmann::json diff_to_json(const StartupDiff& d) {
-    nlohmann::json j;
+nlohmann::ordered_json diff_to_json(const StartupDiff& d) {
+    nlohmann::ordered_json j;
     j["a"] = d.a_name, j["b"] = d.b_name, j["changed"] = d.changed(), j["ok"] = d.within_budgets();
-    j["main_main"] = {{"a", d.a_main ? nlohmann::json(d.a_main_insn) : nlohmann::json()},
-                      {"b", d.b_main ? nlohmann::json(d.b_main_insn) : nlohmann::json()}};
+    j["main_main"] = {{"a", d.a_main ? nlohmann::ordered_json(d.a_main_insn) : nlohmann::ordered_json()},
+                      {"b", d.b_main ? nlohmann::ordered_json(d.b_main_insn) : nlohmann::ordered_json()}};
     for (auto [key, rows] : {std::pair{"packages", &d.packages}, {"phases", &d.phases}}) {
-        j[key] = nlohmann::json::array();
+        j[key] = nlohmann::ordered_json::array();
         for (const auto& c : *rows) j[key].push_back({{"name", c.name}, {"status", c.status}, {"a", cost_json(c.a)}, {"b", cost_json(c.b)}});
     }
     j["unchanged_packages"] = d.unchanged_packages;
-    j["syscalls_before_main"] = {{"a", d.a_syscalls}, {"b", d.b_syscalls}, {"edits", nlohmann::json::array()}};
+    j["syscalls_before_main"] = {{"a", d.a_syscalls}, {"b", d.b_syscalls}, {"edits", nlohmann::ordered_json::array()}};
     for (const auto& e : d.syscall_edits)
         j["syscalls_before_main"]["edits"].push_back({{"op", std::string(1, e.op)}, {"index", e.index}, {"name", e.name}});
     j["milestones"] = d.milestones;
-    j["budgets"] = nlohmann::json::array();
+    j["budgets"] = nlohmann::ordered_json::array();
     for (const auto& r : d.budgets) j["budgets"].push_back({{"budget", r.budget.spec}, {"ok", r.ok}, {"reason", r.reason}});
     return j;
 }

@@ -61,7 +61,7 @@ struct StartupDiff {
 StartupDiff diff_profiles(const InitProfile& a, const InitProfile& b, const std::vector<Budget>& budgets);
 
 void write_diff_text(const StartupDiff& d, std::ostream& out);
-nlohmann::json diff_to_json(const StartupDiff& d);
+nlohmann::ordered_json diff_to_json(const StartupDiff& d);
 void write_diff_junit(const StartupDiff& d, std::ostream& out);
 
 }  // namespace gostart::app
