@@ -106,6 +106,7 @@ InitProfile profile_from_json(const nlohmann::json& j) {
         p.milestones.push_back({m.at("name").get<std::string>(), m.at("insn").get<uint64_t>(), m.value("thread", 0)});
     for (const auto& m : p.milestones)
         if (m.name == "main.main") p.reached_main = true, p.main_main_insn = m.insn;
+    p.has_inits = j.contains("packages");
     if (j.contains("phases"))
         for (const auto& r : j.at("phases")) p.phases.push_back(row_from(r));
     if (j.contains("packages"))

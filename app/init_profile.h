@@ -33,6 +33,7 @@ inline constexpr const char* kInitPhases[] = {"schedinit", "runtime inits", "gce
 
 struct InitProfile {
     std::string program, go_version, task_layout;
+    bool has_inits = true;           // false for a `check --json` baseline: milestones only
     std::vector<InitRow> phases;     // those reached, in order
     std::vector<InitRow> packages;   // in the order their init tasks ran
     bool reached_main = false;

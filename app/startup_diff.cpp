@@ -192,16 +192,26 @@ StartupDiff diff_profiles(const InitProfile& a, const InitProfile& b, const std:
     d.a_name = a.program, d.b_name = b.program;
     d.a_main = a.reached_main, d.b_main = b.reached_main;
     d.a_main_insn = a.main_main_insn, d.b_main_insn = b.main_main_insn;
-    d.packages = diff_rows(a.packages, b.packages, &d.unchanged_packages);
-    d.phases = diff_rows(a.phases, b.phases, nullptr);
+    // A `check --json` baseline has milestones only: nothing to say of inits it did not measure.
+    d.compared_inits = a.has_inits && b.has_inits;
+    if (d.compared_inits) {
+        d.packages = diff_rows(a.packages, b.packages, &d.unchanged_packages);
+        d.phases = diff_rows(a.phases, b.phases, nullptr);
+    }
     d.have_syscalls = !a.syscalls_before_main.empty() && !b.syscalls_before_main.empty();
     if (d.have_syscalls) {
         d.a_syscalls = a.syscalls_before_main.size(), d.b_syscalls = b.syscalls_before_main.size();
         d.syscall_edits = edit_script(a.syscalls_before_main, b.syscalls_before_main);
     }
+    // check --json records the calls rt0_go makes after they return, inittrace on entry: against a
+    // check baseline only the milestones both take on entry compare.
+    bool mixed = a.has_inits != b.has_inits;
+    auto comparable = [mixed](const std::string& name) { return !mixed || name == "runtime.main" || name == "main.main"; };
     std::map<std::string, const InitProfile::Milestone*> in_b;
-    for (const auto& m : b.milestones) in_b[m.name] = &m;
+    for (const auto& m : b.milestones)
+        if (comparable(m.name)) in_b[m.name] = &m;
     for (const auto& m : a.milestones) {
+        if (!comparable(m.name)) continue;
         auto it = in_b.find(m.name);
         if (it == in_b.end()) {
             d.milestones.push_back(fmt::format("{}: reached in {} only", m.name, d.a_name));
@@ -234,8 +244,11 @@ void write_diff_text(const StartupDiff& d, std::ostream& out) {
         for (const auto& c : d.packages)
             (c.status == "added" ? added : c.status == "removed" ? removed : c.status == "grown" ? grown
                                          : c.status == "shrunk" ? shrunk : other)++;
-        out << fmt::format("package inits: {} added, {} removed, {} grown, {} shrunk, {} otherwise changed, {} unchanged\n",
-                           added, removed, grown, shrunk, other, d.unchanged_packages);
+        if (d.compared_inits)
+            out << fmt::format("package inits: {} added, {} removed, {} grown, {} shrunk, {} otherwise changed, {} unchanged\n",
+                               added, removed, grown, shrunk, other, d.unchanged_packages);
+        else
+            out << "package inits: not compared (a check --json baseline has milestones only)\n";
         for (const auto& c : d.packages) out << "  " << change_line(c) << "\n";
         if (!d.phases.empty()) out << "phases:\n";
         for (const auto& c : d.phases) out << "  " << change_line(c) << "\n";
@@ -260,6 +273,7 @@ nlohmann::ordered_json diff_to_json(const StartupDiff& d) {
         for (const auto& c : *rows) j[key].push_back({{"name", c.name}, {"status", c.status}, {"a", cost_json(c.a)}, {"b", cost_json(c.b)}});
     }
     j["unchanged_packages"] = d.unchanged_packages;
+    j["compared_inits"] = d.compared_inits;
     j["syscalls_before_main"] = {{"a", d.a_syscalls}, {"b", d.b_syscalls}, {"edits", nlohmann::ordered_json::array()}};
     for (const auto& e : d.syscall_edits)
         j["syscalls_before_main"]["edits"].push_back({{"op", std::string(1, e.op)}, {"index", e.index}, {"name", e.name}});

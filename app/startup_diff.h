@@ -48,6 +48,7 @@ struct StartupDiff {
     uint64_t a_main_insn = 0, b_main_insn = 0;
     std::vector<RowChange> packages, phases;  // changed ones only
     size_t unchanged_packages = 0;
+    bool compared_inits = true;  // false when one side is a check --json baseline (milestones only)
     size_t a_syscalls = 0, b_syscalls = 0;
     bool have_syscalls = false;  // both inputs listed them
     std::vector<SyscallEdit> syscall_edits;

@@ -151,6 +151,21 @@ elif case == 'diff':
         j = json.loads(emu_run('diff', '--clean-env', '--json', base, prog, check_status=0).stdout)
         if j['changed'] or j['packages'] or j['syscalls_before_main']['edits']:
             fail(f'JSON self-diff: {j}')
+        # A check --json baseline: the milestones only, and they are the same.
+        check = os.path.join(d, 'check.json')
+        with open(check, 'w') as f:
+            f.write(emu_run('check', '--clean-env', '--json', prog, check_status=0).stdout)
+        r = emu_run('diff', '--clean-env', check, prog, check_status=0)
+        if 'no change in start-up' not in r.stdout:
+            fail(f'program against its check --json shows a change: {r.stdout!r}')
+        # ... and a milestone moved in it is seen.
+        j = json.load(open(check))
+        j['milestones'][-2]['insn'] += 7
+        with open(check, 'w') as f:
+            json.dump(j, f)
+        r = emu_run('diff', '--clean-env', check, prog, check_status=0)
+        if f"{j['milestones'][-2]['name']}: insn" not in r.stdout:
+            fail(f'a moved milestone in the check --json baseline went unseen: {r.stdout!r}')
     r = emu_run('diff', '--clean-env', '--json', other, prog, check_status=0)
     j = json.loads(r.stdout)
     added = {c['name'] for c in j['packages'] if c['status'] == 'added'}
