@@ -102,8 +102,13 @@ InitProfile profile_from_json(const nlohmann::json& j) {
     p.go_version = j.value("go_version", "");
     p.task_layout = j.value("init_task_layout", "");
     p.exit_status = j.value("exit_status", 0);
-    for (const auto& m : j.at("milestones"))
-        p.milestones.push_back({m.at("name").get<std::string>(), m.at("insn").get<uint64_t>(), m.value("thread", 0)});
+    for (const auto& m : j.at("milestones")) {
+        InitProfile::Milestone ms{m.at("name").get<std::string>(), m.at("insn").get<uint64_t>(), m.value("thread", 0), {}};
+        if (m.contains("checks"))
+            for (const auto& c : m.at("checks"))
+                ms.fields.emplace_back(c.at("field").get<std::string>(), c.value("actual", ""));
+        p.milestones.push_back(std::move(ms));
+    }
     for (const auto& m : p.milestones)
         if (m.name == "main.main") p.reached_main = true, p.main_main_insn = m.insn;
     p.has_inits = j.contains("packages");

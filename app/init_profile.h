@@ -43,6 +43,8 @@ struct InitProfile {
         std::string name;
         uint64_t insn = 0;
         int thread = 0;
+        // From a `check --json` baseline: each model field's value in emulated memory ("actual").
+        std::vector<std::pair<std::string, std::string>> fields;
     };
     std::vector<Milestone> milestones;
     int exit_status = 0;

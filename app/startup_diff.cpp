@@ -222,6 +222,11 @@ StartupDiff diff_profiles(const InitProfile& a, const InitProfile& b, const std:
                                                delta(m.insn, it->second->insn)));
         if (m.thread != it->second->thread)
             d.milestones.push_back(fmt::format("{}: thread {} -> {}", m.name, m.thread, it->second->thread));
+        // Two check --json files: the model's fields whose value in emulated memory differs.
+        std::map<std::string, std::string> b_fields(it->second->fields.begin(), it->second->fields.end());
+        for (const auto& [field, value] : m.fields)
+            if (auto f = b_fields.find(field); f != b_fields.end() && f->second != value)
+                d.milestones.push_back(fmt::format("{}: {} {} -> {}", m.name, field, value, f->second));
         in_b.erase(it);
     }
     for (const auto& m : b.milestones)

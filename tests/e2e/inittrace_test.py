@@ -158,6 +158,19 @@ elif case == 'diff':
         r = emu_run('diff', '--clean-env', check, prog, check_status=0)
         if 'no change in start-up' not in r.stdout:
             fail(f'program against its check --json shows a change: {r.stdout!r}')
+        # Two check --json files: a model field whose value differs is named.
+        check2 = os.path.join(d, 'check2.json')
+        j = json.load(open(check))
+        ms = next(m for m in j['milestones'] if m.get('checks'))
+        field = ms['checks'][0]['field']
+        ms['checks'][0]['actual'] = 'corrupted'
+        with open(check2, 'w') as f:
+            json.dump(j, f)
+        r = emu_run('diff', check, check2, check_status=0)
+        if f"{ms['name']}: {field} " not in r.stdout or '-> corrupted' not in r.stdout:
+            fail(f'a model field that differs between two check --json went unseen: {r.stdout!r}')
+        if 'no change in start-up' not in emu_run('diff', check, check, check_status=0).stdout:
+            fail('a check --json against itself shows a change')
         # ... and a milestone moved in it is seen.
         j = json.load(open(check))
         j['milestones'][-2]['insn'] += 7
