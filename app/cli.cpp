@@ -22,6 +22,7 @@ public:
             return fmt::format("Usage: {0} [run] [OPTIONS] PROGRAM [ARGS...]\n"
                                "       {0} COMMAND [OPTIONS] PROGRAM [ARGS...]\n",
                                name);
+        if (app->get_name() == "diff") return fmt::format("Usage: {} [OPTIONS] A B\n", name);  // two inputs, no ARGS
         bool positional = !app->get_options([](const CLI::Option* o) { return o->get_positional(); }).empty();
         return fmt::format("Usage: {} [OPTIONS] {}\n", name, positional ? "PROGRAM" : "PROGRAM [ARGS...]");
     }

@@ -29,5 +29,7 @@ Command register_check(CLI::App& app);
 Command register_trace(CLI::App& app);
 Command register_layout(CLI::App& app);
 Command register_step(CLI::App& app);
+Command register_inittrace(CLI::App& app);
+Command register_diff(CLI::App& app);
 
 }  // namespace gostart::app

@@ -18,7 +18,7 @@
 
 namespace {
 
-const std::set<std::string> kCommands = {"run", "info", "check", "trace", "step", "layout"};
+const std::set<std::string> kCommands = {"run", "info", "check", "trace", "step", "layout", "inittrace", "diff"};
 
 // "PROGRAM: " when the message should name one, else nothing (the reason names its own file).
 std::string named(const std::string& program) { return program.empty() ? "" : program + ": "; }
@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
     app::set_up_help(app);
     // One row per command; each lives in app/<name>_command.cpp.
     std::vector<app::Command> commands = {app::register_run(app), app::register_info(app), app::register_check(app),
-                                          app::register_trace(app), app::register_layout(app), app::register_step(app)};
+                                          app::register_trace(app), app::register_layout(app), app::register_step(app),
+                                          app::register_inittrace(app), app::register_diff(app)};
     for (auto& c : commands) c.cli->group("Commands");
 
     if (words.empty()) {  // as a shell tool does without its operand: the usage, status 2

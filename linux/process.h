@@ -164,6 +164,8 @@ public:
 
     // Called after each thread switch: (old tid, new tid).
     std::function<void(int, int)> on_thread_switch;
+    // Called as each syscall starts: (thread, x86-64 number; -1 for an int 0x80 call with no row).
+    std::function<void(int, int)> on_syscall;
 
     static constexpr int kPid = 1000;
 

@@ -238,6 +238,7 @@ void Process::run_syscall(Thread& t, int nr, const SyscallDef* def, const std::s
     SyscallCall call{*this, t, args};
     bool compat = !i386.empty();
     int row = def ? def->nr : -1;  // the call's x86-64 number, whichever ABI it came through
+    if (on_syscall) on_syscall(t.tid, compat ? row : nr);
     if (opts_.before_stdio_output && (row == 1 || row == 18 || row == 20) && !quiet_) {  // write pwrite64 writev
         const FdEntry* e = fds_.get(static_cast<int>(call.a[0]));
         if (e && e->file->kind == OpenFile::Kind::host && !e->file->owns_host_fd) opts_.before_stdio_output();
