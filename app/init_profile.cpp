@@ -1,11 +1,14 @@
 #include "app/init_profile.h"
 
+#include "picture/xml_escape.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace gostart::app {
+using picture::xml_escape;
 
 InitCost& InitCost::operator+=(const InitCost& o) {
     insns += o.insns, bytes += o.bytes, allocs += o.allocs, syscalls += o.syscalls, threads += o.threads;
@@ -59,17 +62,6 @@ std::vector<const InitRow*> largest_first(const std::vector<InitRow>& rows) {
     return v;
 }
 
-std::string xml_escape(std::string_view s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '<') o += "&lt;";
-        else if (c == '>') o += "&gt;";
-        else if (c == '&') o += "&amp;";
-        else if (c == '"') o += "&quot;";
-        else o += c;
-    }
-    return o;
-}
 
 }  // namespace
 

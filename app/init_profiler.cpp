@@ -1,5 +1,7 @@
 #include "app/init_profiler.h"
 
+#include "app/engine_view.h"
+
 #include "cpu/disassembler.h"
 #include "linux/syscall_table.h"
 
@@ -13,15 +15,6 @@
 namespace gostart::app {
 namespace {
 
-class EngineView final : public model::GuestView {
-public:
-    explicit EngineView(cpu::Engine& e) : e_(e) {}
-    bool read(uint64_t addr, void* dst, size_t n) const override { return e_.try_read(addr, dst, n); }
-    uint64_t fs_base() const override { return e_.reg(cpu::Reg::fs_base); }
-
-private:
-    cpu::Engine& e_;
-};
 
 struct CallSite {
     uint64_t at = 0, next = 0;

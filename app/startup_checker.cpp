@@ -1,4 +1,6 @@
 #include "app/startup_checker.h"
+
+#include "app/engine_view.h"
 #include "loader/printable.h"
 
 #include "cpu/engine.h"
@@ -13,17 +15,6 @@
 
 namespace gostart::app {
 namespace {
-
-// The model's window onto the guest: memory and the FS base, read through the engine.
-class EngineView final : public model::GuestView {
-public:
-    explicit EngineView(cpu::Engine& e) : e_(e) {}
-    bool read(uint64_t addr, void* dst, size_t n) const override { return e_.try_read(addr, dst, n); }
-    uint64_t fs_base() const override { return e_.reg(cpu::Reg::fs_base); }
-
-private:
-    cpu::Engine& e_;
-};
 
 // Every symbol the model and the checker use.
 constexpr const char* kModelSymbols[] = {

@@ -1,5 +1,7 @@
 #include "app/startup_diff.h"
 
+#include "picture/xml_escape.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <stdexcept>
 
 namespace gostart::app {
+using picture::xml_escape;
 
 Budget parse_budget(const std::string& spec) {
     Budget b;
@@ -149,17 +152,6 @@ nlohmann::ordered_json cost_json(const std::optional<InitCost>& c) {
     return nlohmann::ordered_json{{"insns", c->insns}, {"bytes", c->bytes}, {"allocs", c->allocs}, {"syscalls", c->syscalls}, {"threads", c->threads}};
 }
 
-std::string xml(std::string_view s) {
-    std::string o;
-    for (char c : s) {
-        if (c == '<') o += "&lt;";
-        else if (c == '>') o += "&gt;";
-        else if (c == '&') o += "&amp;";
-        else if (c == '"') o += "&quot;";
-        else o += c;
-    }
-    return o;
-}
 
 // The edit script in hunks (consecutive calls only in A, or only in B): a short hunk call by call, a
 // long one (a thread waiting in a loop of nanosleep and clock_gettime) as its calls counted by name.
@@ -295,11 +287,11 @@ void write_diff_junit(const StartupDiff& d, std::ostream& out) {
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out << fmt::format("<testsuites><testsuite name=\"gostart-emu diff\" tests=\"{}\" failures=\"{}\">\n", tests, failures);
     if (d.budgets.empty())
-        out << fmt::format("  <testcase classname=\"startup\" name=\"{} vs {}\"/>\n", xml(d.a_name), xml(d.b_name));
+        out << fmt::format("  <testcase classname=\"startup\" name=\"{} vs {}\"/>\n", xml_escape(d.a_name), xml_escape(d.b_name));
     for (const auto& r : d.budgets) {
-        out << fmt::format("  <testcase classname=\"startup.budget\" name=\"{}\"", xml(r.budget.spec));
-        if (r.ok) out << fmt::format("><system-out>{}</system-out></testcase>\n", xml(r.reason));
-        else out << fmt::format("><failure message=\"{}\"/></testcase>\n", xml(r.reason));
+        out << fmt::format("  <testcase classname=\"startup.budget\" name=\"{}\"", xml_escape(r.budget.spec));
+        if (r.ok) out << fmt::format("><system-out>{}</system-out></testcase>\n", xml_escape(r.reason));
+        else out << fmt::format("><failure message=\"{}\"/></testcase>\n", xml_escape(r.reason));
     }
     out << "</testsuite></testsuites>\n";
 }
