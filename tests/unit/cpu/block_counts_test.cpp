@@ -6,9 +6,9 @@
 using gostart::cpu::BlockCounts;
 
 namespace {
-// Two block addresses that share a slot: the slot index keeps bits 0..14 of addr ^ (addr >> 15).
+// Two block addresses that share a slot: the slot index keeps bits 0..15 of addr ^ (addr >> 16).
 constexpr uint64_t kA = 0x401230;
-constexpr uint64_t kB = kA + (uint64_t(1) << 30);
+constexpr uint64_t kB = kA + (uint64_t(1) << 32);
 }  // namespace
 
 TEST_CASE("block counts: a block inserted is a hit for its address and size only", "[cpu][count][cache]") {

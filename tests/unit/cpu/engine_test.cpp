@@ -566,7 +566,7 @@ TEST_CASE("Unmapping code forgets it: new code at the same address runs and is c
 // at every call; each count must still be its own.
 TEST_CASE("blocks that share a count-cache slot are each counted exactly", "[cpu][count][cache]") {
     EngineFixture f;
-    constexpr uint64_t kFar = EngineFixture::kCode + 0x800 + (uint64_t(1) << 30);
+    constexpr uint64_t kFar = EngineFixture::kCode + 0x800 + (uint64_t(1) << 32);
     REQUIRE(gostart::cpu::BlockCounts::slot(kFar) == gostart::cpu::BlockCounts::slot(EngineFixture::kCode + 0x800));
     f.engine.map(kFar & ~uint64_t(0xfff), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
     Asm far(kFar);
