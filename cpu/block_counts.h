@@ -35,8 +35,8 @@ public:
         return e.addr == addr && e.size == size ? &e : nullptr;
     }
     // The cold path: the count remembered for the block at `addr`, put into its slot for next time.
-    // The map is keyed by address alone: a block that starts there with another size (Unicorn
-    // translating it again after a stop inside it) has the same first instructions.
+    // The map is keyed by address alone, as the engine's counts always were (the first decoding of an
+    // address stands until forgotten), so that every count stays what earlier releases printed.
     std::optional<Entry> find(uint64_t addr, uint32_t size);
     // A block just decoded; it takes its slot from whichever block had it.
     void insert(uint64_t addr, uint32_t size, uint16_t insns, bool gp);

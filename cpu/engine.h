@@ -123,7 +123,7 @@ public:
     void remove_hook(int id);
 
     // Code in [begin, end] was changed behind the guest's back (a debugger writing memory): translated
-    // blocks of it are dropped so that the new bytes run.
+    // blocks of it and their instruction counts are dropped so that the new bytes run and are counted.
     void code_changed(uint64_t begin, uint64_t end);
 
     // Called at the start of every executed block (address, size in bytes), for tracers that follow
