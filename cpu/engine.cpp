@@ -177,26 +177,21 @@ void Engine::unmap(uint64_t addr, uint64_t size) {
 // so its instruction counts and Unicorn's translations of it must not be reused.
 void Engine::forget_code(uint64_t begin, uint64_t end) {
     // Most unmapping is of data (heaps, stacks): nothing to look through unless code ran in the range.
-    if (end <= code_lo_ || begin >= code_hi_) return;
-    bool any = false;
-    for (auto it = block_insns_.begin(); it != block_insns_.end();) {
-        if (it->first >= begin && it->first < end) {
-            it = block_insns_.erase(it);
-            any = true;
-        } else {
-            ++it;
-        }
-    }
-    if (!any) return;
+    if (!blocks_.forget(begin, end)) return;
     forget_gp_insns(begin, end);
-    for (auto& slot : block_cache_)
-        if (slot.addr >= begin && slot.addr < end) slot = BlockCount{};
     uc_ctl_remove_cache(uc_, begin, end);
 }
 
+void Engine::code_changed(uint64_t begin, uint64_t end) {
+    if (blocks_.forget(begin, end + 1)) forget_gp_insns(begin, end + 1);
+    drop_translations(begin, end);
+}
 void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
     check(uc_mem_protect(uc_, addr, size, uc_prot(prot)), "protecting guest memory");
     prot_.set(addr, size, prot);
+    // Code the guest may now write: its counts could go stale, so forget them (Unicorn sees the
+    // writes itself and translates again). Blocks on writable pages are not remembered (count_block).
+    if ((prot & kProtWrite) && blocks_.forget(addr, addr + size)) forget_gp_insns(addr, addr + size);
 }
 
 void Engine::discard(uint64_t addr, uint64_t size) {
@@ -297,34 +292,33 @@ Context Engine::copy(const Context& ctx) const {
     return out;
 }
 
+// The instruction count of the block, decoded once (the cache is the fast path in on_block).
 uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
-    // A direct-mapped cache in front of the map: this runs at every executed block.
-    BlockCount& slot = block_cache_[(addr ^ (addr >> 12)) & (kBlockCacheSize - 1)];
-    if (slot.addr == addr && slot.size == size) return slot.insns;
-    auto it = block_insns_.find(addr);
-    if (it != block_insns_.end()) {
-        slot = {addr, size, it->second};
-        return it->second;
-    }
+    if (const BlockCounts::Entry* e = blocks_.hit(addr, size)) return e->insns;
+    if (auto e = blocks_.find(addr, size)) return e->insns;
     uint8_t buf[4096];
     uint32_t n = 0;
+    bool gp = false;
     size_t len = size < sizeof buf ? size : sizeof buf;
+    // Code on a page the guest can write may change under a remembered count: decode it each time.
+    bool remember = !prot_.any(addr, len, kProtWrite);
+    if (!remember) gp_insns_.erase(addr);
     if (uc_mem_read(uc_, addr, buf, len) == UC_ERR_OK) {
         csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
         const uint8_t* code = buf;
         uint64_t a = addr;
         cs_insn* insn = cs_malloc(cs);
         while (len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn)) {
-            if (needs_gp_check(insn->id)) gp_insns_.emplace(addr, n);  // emplace keeps the first
+            if (needs_gp_check(insn->id) && !gp) {
+                gp_insns_.emplace(addr, n);  // the first
+                gp = true;
+            }
             ++n;
         }
         cs_free(insn, 1);
     }
     if (n == 0) n = 1;
-    block_insns_.emplace(addr, n);
-    code_lo_ = std::min(code_lo_, addr);
-    code_hi_ = std::max(code_hi_, addr + size);
-    slot = {addr, size, n};
+    if (remember) blocks_.insert(addr, size, static_cast<uint16_t>(n), gp);
     return n;
 }
 
@@ -347,41 +341,78 @@ std::optional<uint64_t> Engine::exact_stop() const {
     return insn_stop_ ? insn_stop_ : internal_stop_;
 }
 
+void Engine::refresh_quiet_until() {
+    uint64_t q = have_stop_ ? stop_at_ : ~uint64_t(0);
+    // A stop already passed never fires (on_block_slow wants target >= insns_): it bounds nothing.
+    if (auto target = exact_stop(); target && *target >= insns_) q = std::min(q, *target);
+    quiet_until_ = q;
+}
+
+void Engine::stop_at_instruction(std::optional<uint64_t> n) {
+    insn_stop_ = n;
+    refresh_quiet_until();
+}
+
+// At the start of every executed block, from the translated code. The common case costs a slot
+// lookup and the count; everything else — a block not in the cache, one holding an instruction that
+// must fault, a stop that falls inside it, a run already stopping — is on_block_slow's.
 void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
     auto* self = static_cast<Engine*>(p);
-    if (self->stop_pending_) return;
-    uint32_t n = self->count_block(addr, size);
-    if (!self->gp_insns_.empty()) self->stop_before_gp_insn(addr);  // engine_user_mode.cpp
+    const BlockCounts::Entry* e = self->blocks_.hit(addr, size);
+    if (!e || e->gp || self->stop_pending_ || self->insns_ + e->insns > self->quiet_until_) [[unlikely]] {
+        self->on_block_slow(uc, addr, size);
+        return;
+    }
+    // What on_block_slow does when no check fires.
+    self->resume_partial_ = false;
+    self->block_addr_ = addr;
+    self->block_size_ = size;
+    self->block_base_ = self->insns_;
+    self->insns_ += e->insns;
+    if (self->block_observer_) [[unlikely]] {
+        self->in_block_hook_ = true;
+        self->block_observer_(addr, size);
+        self->in_block_hook_ = false;
+    }
+}
+
+void Engine::on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size) {
+    if (stop_pending_) return;
+    uint32_t n = count_block(addr, size);
+    if (!gp_insns_.empty()) {
+        stop_before_gp_insn(addr);  // engine_user_mode.cpp
+        refresh_quiet_until();
+    }
     // An exact stop in this block: stop before it runs. At its first instruction that is the stop;
     // further in, run() translates the block again with a hook at the stopping instruction.
-    if (auto target = self->exact_stop(); target && !self->step_hook_ && *target >= self->insns_ &&
-                                          *target < self->insns_ + n) {
-        self->stop_ = {StopReason::Kind::instruction_count};
-        self->stop_.pc = addr;
-        if (*target > self->insns_) self->step_hook_at_ = self->address_of_insn(addr, size, *target - self->insns_);
-        self->stop_pending_ = self->stop_before_block_ = true;
+    if (auto target = exact_stop(); target && !step_hook_ && *target >= insns_ &&
+                                          *target < insns_ + n) {
+        stop_ = {StopReason::Kind::instruction_count};
+        stop_.pc = addr;
+        if (*target > insns_) step_hook_at_ = address_of_insn(addr, size, *target - insns_);
+        stop_pending_ = stop_before_block_ = true;
         uc_emu_stop(uc);
         return;
     }
     // The budget, checked where blocks start — but not at the rest of a block a debugger stopped in:
     // that block's start was checked when it started, and a run nobody stopped checks no more there.
-    bool partial = self->resume_partial_ && addr == self->resume_pc_;
-    if (!partial && self->have_stop_ && self->insns_ >= self->stop_at_) {
-        self->stop_ = {StopReason::Kind::budget};
-        self->stop_.pc = addr;
-        self->stop_pending_ = self->stop_before_block_ = true;
+    bool partial = resume_partial_ && addr == resume_pc_;
+    if (!partial && have_stop_ && insns_ >= stop_at_) {
+        stop_ = {StopReason::Kind::budget};
+        stop_.pc = addr;
+        stop_pending_ = stop_before_block_ = true;
         uc_emu_stop(uc);
         return;  // the block does not run: Unicorn exits before its first instruction
     }
-    self->resume_partial_ = false;
-    self->block_addr_ = addr;
-    self->block_size_ = size;
-    self->block_base_ = self->insns_;
-    self->insns_ += n;
-    if (self->block_observer_) {
-        self->in_block_hook_ = true;
-        self->block_observer_(addr, size);
-        self->in_block_hook_ = false;
+    resume_partial_ = false;
+    block_addr_ = addr;
+    block_size_ = size;
+    block_base_ = insns_;
+    insns_ += n;
+    if (block_observer_) {
+        in_block_hook_ = true;
+        block_observer_(addr, size);
+        in_block_hook_ = false;
     }
 }
 
@@ -526,6 +557,7 @@ void Engine::on_step_hook(uc_struct* uc, uint64_t addr, uint32_t, void* p) {
 StopReason Engine::run_once() {
     stop_pending_ = stop_before_block_ = false;
     stop_ = {StopReason::Kind::requested};
+    refresh_quiet_until();
     uint64_t pc = reg(Reg::rip);
     uc_err err = uc_emu_start(uc_, pc, 0, 0, 0);
     if (err != UC_ERR_OK && !stop_pending_) {
@@ -561,10 +593,9 @@ void Engine::finish_stop() {
             // In the memory hook rip may still be the block's start; find the faulting instruction.
             if (stop_.access != StopReason::Access::fetch) {
                 uint8_t code[4096];
-                auto it = block_insns_.find(block_addr_);
                 size_t len = block_size_ < sizeof code ? block_size_ : sizeof code;
                 stop_.pc = block_addr_;
-                if (it != block_insns_.end() && uc_mem_read(uc_, block_addr_, code, len) == UC_ERR_OK) {
+                if (block_size_ != 0 && uc_mem_read(uc_, block_addr_, code, len) == UC_ERR_OK) {
                     if (auto pc = locate_fault(std::span<const uint8_t>(code, len), block_addr_, regs(), stop_.address))
                         stop_.pc = *pc;
                 }

@@ -4,6 +4,7 @@
 // the way a kernel would handle a trap.
 #pragma once
 
+#include "cpu/block_counts.h"
 #include "cpu/engine_error.h"
 #include "cpu/guest_cpu.h"
 #include "cpu/host_memory.h"
@@ -88,7 +89,7 @@ public:
     // The block holding the stop is translated again with a one-address hook, so stepping costs
     // nothing until the stop is near.
     // The stop is one-shot: reaching it clears it.
-    void stop_at_instruction(std::optional<uint64_t> n) { insn_stop_ = n; }
+    void stop_at_instruction(std::optional<uint64_t> n);
 
     // Write watches, as gdb's hardware watchpoints: a run ends with StopReason::Kind::watch right after
     // an instruction wrote any byte of [addr, addr + len) — rip at the next instruction, the counts
@@ -122,8 +123,8 @@ public:
     void remove_hook(int id);
 
     // Code in [begin, end] was changed behind the guest's back (a debugger writing memory): translated
-    // blocks of it are dropped so that the new bytes run.
-    void code_changed(uint64_t begin, uint64_t end) { drop_translations(begin, end); }
+    // blocks of it and their instruction counts are dropped so that the new bytes run and are counted.
+    void code_changed(uint64_t begin, uint64_t end);
 
     // Called at the start of every executed block (address, size in bytes), for tracers that follow
     // control flow block by block (cheaper than a hook on every instruction). Empty: none. A
@@ -131,12 +132,16 @@ public:
     using BlockObserver = std::function<void(uint64_t addr, uint32_t size)>;
     void set_block_observer(BlockObserver fn) { block_observer_ = std::move(fn); }
 
-    // Instruction count of each block seen, decoded once (code does not change while it is mapped: Go
-    // does not JIT; unmapping forgets the counts, for the libraries ld.so maps and unmaps).
-    size_t cached_blocks() const { return block_insns_.size(); }
+    // Instruction count of each block seen, decoded once. Only blocks on pages the guest cannot write
+    // are remembered, so their code cannot change under the count: unmapping, making writable
+    // (protect) and code_changed forget a range's counts; a block on a writable page (self-modifying
+    // code, a JIT's) is decoded again each time it runs.
+    size_t cached_blocks() const { return blocks_.size(); }
 
 private:
     static void on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* self);
+    void on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size);
+    void refresh_quiet_until();
     static void on_syscall(uc_struct* uc, void* self);
     static int on_cpuid(uc_struct* uc, void* self);
     static bool on_invalid_mem(uc_struct* uc, int type, uint64_t addr, int size, int64_t value, void* self);
@@ -215,16 +220,12 @@ private:
     bool watches_suspended_ = false;  // while the engine re-executes the writing instruction
     std::vector<uint8_t> undo_bytes_;  // what the watched write overwrote, to put back before re-executing
     WatchHit watch_hit_;
-    std::unordered_map<uint64_t, uint32_t> block_insns_;
+    BlockCounts blocks_;
+    // A block that ends with insns_ at most this needs none of the checks of on_block_slow: no exact
+    // stop or budget falls in it (the least of them, recomputed whenever one is set).
+    uint64_t quiet_until_ = ~uint64_t(0);
     std::unordered_map<uint64_t, uint32_t> gp_insns_;  // blocks holding in/out, sysret ...: index of the first
     bool gp_insn_stop_ = false;  // internal_stop_ is the #GP of such an instruction
-    uint64_t code_lo_ = ~uint64_t(0), code_hi_ = 0;  // where the blocks of block_insns_ lie
-    struct BlockCount {
-        uint64_t addr = ~uint64_t(0);
-        uint32_t size = 0, insns = 0;
-    };
-    static constexpr size_t kBlockCacheSize = 8192;
-    std::vector<BlockCount> block_cache_ = std::vector<BlockCount>(kBlockCacheSize);
     std::unordered_map<int, std::unique_ptr<CodeHookRec>> code_hooks_;
     BlockObserver block_observer_;
     int next_hook_id_ = 1;

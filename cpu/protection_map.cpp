@@ -1,5 +1,7 @@
 #include "cpu/protection_map.h"
 
+#include <iterator>
+
 namespace gostart::cpu {
 
 void ProtectionMap::cut(uint64_t addr, uint64_t end) {
@@ -49,6 +51,15 @@ bool ProtectionMap::allows(uint64_t addr, size_t n, uint32_t need) const {
         ++it;
     }
     return true;
+}
+
+bool ProtectionMap::any(uint64_t addr, size_t n, uint32_t bits) const {
+    uint64_t end = addr + n < addr ? ~uint64_t(0) : addr + n;
+    auto it = ranges_.upper_bound(addr);
+    if (it != ranges_.begin() && std::prev(it)->second.end > addr) --it;
+    for (; it != ranges_.end() && it->first < end; ++it)
+        if (it->second.prot & bits) return true;
+    return false;
 }
 
 }  // namespace gostart::cpu

@@ -17,6 +17,8 @@ public:
     void clear(uint64_t addr, uint64_t size);
     // True when every byte of [addr, addr+n) is mapped with all bits of `need`; n == 0 is always true.
     bool allows(uint64_t addr, size_t n, uint32_t need) const;
+    // True when some mapped byte of [addr, addr+n) has any bit of `bits`.
+    bool any(uint64_t addr, size_t n, uint32_t bits) const;
 
 private:
     struct Range {

@@ -562,6 +562,96 @@ TEST_CASE("Unmapping code forgets it: new code at the same address runs and is c
     CHECK(f.engine.instructions() - before == 9);
 }
 
+// Blocks whose addresses share a slot of the count cache (cpu/block_counts.h) take it from each other
+// at every call; each count must still be its own.
+TEST_CASE("blocks that share a count-cache slot are each counted exactly", "[cpu][count][cache]") {
+    EngineFixture f;
+    constexpr uint64_t kFar = EngineFixture::kCode + 0x800 + (uint64_t(1) << 32);
+    REQUIRE(gostart::cpu::BlockCounts::slot(kFar) == gostart::cpu::BlockCounts::slot(EngineFixture::kCode + 0x800));
+    f.engine.map(kFar & ~uint64_t(0xfff), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+    Asm far(kFar);
+    far.nop().nop().nop().ret();  // 4 instructions
+    std::vector<uint8_t> far_code = far.finish();
+    f.engine.write(kFar, far_code.data(), far_code.size());
+    Asm near(EngineFixture::kCode + 0x800);
+    near.nop().ret();  // 2 instructions
+    std::vector<uint8_t> near_code = near.finish();
+    f.engine.write(EngineFixture::kCode + 0x800, near_code.data(), near_code.size());
+
+    Asm a(EngineFixture::kCode);
+    auto loop = a.label();
+    a.mov(R::rcx, 10).mov(R::rbx, kFar).mov(R::rsi, EngineFixture::kCode + 0x800);
+    a.bind(loop);
+    a.raw({0xff, 0xd3});  // call rbx
+    a.raw({0xff, 0xd6});  // call rsi
+    a.dec(R::rcx).j(Cond::ne, loop);
+    a.syscall();
+    f.load(a);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.instructions() == 3 + 10 * (1 + 4 + 1 + 2 + 2) + 1);
+}
+
+// Code the guest rewrites. The new block has the old one's address and size (4 nops and ret become
+// two 2-byte nops and ret), so only decoding the new bytes gives the new count.
+namespace {
+constexpr uint64_t kJit = 0x500000;
+const std::vector<uint8_t> kOldTarget = {0x90, 0x90, 0x90, 0x90, 0xc3};  // 5 instructions
+constexpr uint64_t kNewTarget = 0x909090c3'90669066;                        // 66 90, 66 90, c3: 3
+}  // namespace
+
+TEST_CASE("code the guest rewrites on a writable page is counted as it is now", "[cpu][count][smc]") {
+    EngineFixture f;
+    f.engine.map(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite | gostart::cpu::kProtExec);
+    f.engine.write(kJit, kOldTarget.data(), kOldTarget.size());
+    Asm a(EngineFixture::kCode);
+    a.mov(R::rbx, kJit);
+    a.raw({0xff, 0xd3});  // call rbx: the old code
+    a.mov(R::rax, kNewTarget).store(R::rbx, 0, R::rax);
+    a.raw({0xff, 0xd3});  // call rbx: the new code
+    a.syscall();
+    f.load(a);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.instructions() == 2 + 5 + 3 + 3 + 1);
+}
+
+TEST_CASE("making code writable forgets its counts: the rewritten block is counted afresh", "[cpu][count][smc]") {
+    EngineFixture f;
+    f.engine.map(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+    f.engine.write(kJit, kOldTarget.data(), kOldTarget.size());
+    Asm a(EngineFixture::kCode);
+    a.mov(R::rbx, kJit);
+    a.raw({0xff, 0xd3});  // call rbx
+    a.syscall();          // here the "guest" mprotects the page writable
+    a.mov(R::rax, kNewTarget).store(R::rbx, 0, R::rax);
+    a.raw({0xff, 0xd3});  // call rbx
+    a.syscall();
+    f.load(a);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.instructions() == 2 + 5 + 1);
+    f.engine.protect(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite | gostart::cpu::kProtExec);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.instructions() - 8 == 2 + 1 + 3 + 1);
+    CHECK(f.read64(kJit) == kNewTarget);
+}
+
+TEST_CASE("code a debugger rewrites is counted as it is now", "[cpu][count][smc]") {
+    EngineFixture f;
+    f.engine.map(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+    f.engine.write(kJit, kOldTarget.data(), kOldTarget.size());
+    Asm a(EngineFixture::kCode);
+    a.mov(R::rbx, kJit);
+    a.raw({0xff, 0xd3});  // call rbx
+    a.syscall();
+    f.load(a);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.instructions() == 2 + 5 + 1);
+    f.engine.write(kJit, &kNewTarget, sizeof kNewTarget);
+    f.engine.code_changed(kJit, kJit + sizeof kNewTarget - 1);
+    f.engine.set_reg(Reg::rip, EngineFixture::kCode);
+    REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
+    CHECK(f.engine.instructions() - 8 == 2 + 3 + 1);
+}
+
 // --- What a debugger needs: write watches, the rest of the registers, exact stops inside blocks.
 
 TEST_CASE("a write watch stops at each guest write into its range, not at others", "[cpu][hooks][watch]") {

@@ -41,3 +41,16 @@ TEST_CASE("protection map: clear punches a hole; wrap-around is refused", "[cpu]
     m.set(~uint64_t(0xfff), 0x1000, kProtRead);
     CHECK_FALSE(m.allows(~uint64_t(0x7), 16, kProtRead));
 }
+
+TEST_CASE("protection map: any finds a bit on some byte of a range, holes and all", "[cpu][prot]") {
+    ProtectionMap m;
+    m.set(0x30000, 0x1000, kProtRead | kProtExec);
+    m.set(0x32000, 0x1000, kProtRead | kProtWrite);
+    CHECK_FALSE(m.any(0x30000, 0x1000, kProtWrite));
+    CHECK(m.any(0x30000, 0x1000, kProtExec));
+    CHECK(m.any(0x30ff0, 0x2000, kProtWrite));   // from the code page over the hole into the data page
+    CHECK(m.any(0x32800, 16, kProtWrite));       // starts inside a range
+    CHECK_FALSE(m.any(0x31000, 0x1000, kProtRead));  // the hole alone
+    CHECK_FALSE(m.any(0x33000, 0x1000, kProtRead));  // past the end
+    CHECK_FALSE(m.any(~uint64_t(0x7), 16, kProtRead));  // wraps: nothing mapped up there
+}
