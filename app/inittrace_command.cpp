@@ -5,6 +5,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/exit_report.h"
+#include "app/host_fds.h"
 #include "app/init_profiler.h"
 #include "app/output.h"
 #include "app/session.h"
@@ -36,9 +37,11 @@ int inittrace_command(InittraceOptions& o) {
     auto program = open_program(o.run.program, true, Knowledge::run_only);
     warn_about_program(*program, std::cerr);
     if (!program->go) throw std::runtime_error("not a Go binary");
+    HostFdReserve reserve;  // for the SVG file, whatever the guest opened (app/host_fds.h)
     Session session(o.run, std::move(program), std::cerr);
     InitProfiler profiler(session);
     linux::ExitInfo exit = session.run();
+    reserve.release();
     write_exit_report(std::cerr, session, exit, o.run.program);
     InitProfile p = profiler.finish(exit);
     p.program = o.run.program;  // as the user named it: the report reads like the command line

@@ -90,6 +90,11 @@ CASES = {
                          "emu_command": ["check", "--junit", "@DIR@/report.xml"],
                          "stdout_has": ["then too many open files"], "files": {"report.xml": "<testcase "},
                          "report": []},
+    # The same for inittrace's SVG chart, written while the guest's descriptors are still open.
+    "exhaust-host-fds-inittrace": {"args": ["exhaust"], "status": 0, "native": False, "host_nofile": 256,
+                                   "emu_command": ["inittrace", "--svg", "@DIR@/chart.svg"],
+                                   "stdout_has": ["then too many open files"], "files": {"chart.svg": "<svg"},
+                                   "report": []},
     # A stdout redirected to a file (`> FILE`) is a stream to the guest: write only, where it is. It once
     # rewrote offset 0 and grew the user's file sparse to 1 TiB.
     "stdout-seek": {"args": ["stdout-seek"], "status": 0, "native": False, "stdout_to": "out.txt",
