@@ -75,25 +75,20 @@ int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, u
     // /dev/null takes writes and keeps nothing: os/exec opens it for a child's unused stdout.
     bool sink = *full == "/dev/null" && !(flags & (O_CREAT | O_TRUNC));
     int host_flags = static_cast<int>((flags & ~(O_NONBLOCK | O_ASYNC)) | O_CLOEXEC);
+    // Outside --allow-write, a read-only O_CREAT without O_EXCL is opened without O_CREAT: when the
+    // file is there Linux creates nothing and opens it, and only a file that would be created is refused.
+    bool open_only = false;
     if ((flags & kWriteIntent) && !sink && !c.proc.paths().may_write(*full, c.proc.options().cwd)) {
-        // A read-only O_CREAT without O_EXCL creates nothing when the file is there: Linux opens it,
-        // and so does the sandbox, without O_CREAT; only a file that would be created is refused.
-        bool create_or_open = (flags & O_CREAT) && !(flags & (O_EXCL | O_DIRECTORY | (kWriteIntent & ~O_CREAT)));
-        if (!create_or_open) return -EACCES;
-        int hfd = ::open(full->c_str(), host_flags & ~O_CREAT);
-        if (hfd < 0) return errno == ENOENT ? -EACCES : host_errno();
-        struct stat st {};
-        if (::fstat(hfd, &st) == 0 && S_ISDIR(st.st_mode)) {  // O_CREAT on a directory: EISDIR
-            ::close(hfd);
-            return -EISDIR;
-        }
-        f->kind = OpenFile::Kind::host;
-        f->host_fd = hfd;
-        f->owns_host_fd = true;
-        return c.proc.open_fd(f, cloexec);
+        open_only = (flags & O_CREAT) && !(flags & (O_EXCL | O_DIRECTORY | (kWriteIntent & ~O_CREAT)));
+        if (!open_only) return -EACCES;
+        host_flags &= ~O_CREAT;
     }
     int hfd = ::open(full->c_str(), host_flags, creates(flags) ? creation_mode(c, mode) : 0);
-    if (hfd < 0) return host_errno();
+    if (hfd < 0) return open_only && errno == ENOENT ? -EACCES : host_errno();
+    if (struct stat st {}; open_only && ::fstat(hfd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        ::close(hfd);
+        return -EISDIR;  // as Linux answers O_CREAT on a directory
+    }
     f->kind = OpenFile::Kind::host;
     f->host_fd = hfd;
     f->owns_host_fd = true;
@@ -440,12 +435,12 @@ int64_t fdatasync(SyscallCall& c) { return sync_fd(c, true); }
 // A flock is seen by every process on the host, so it is a change to the host: only on files under
 // --allow-write, EACCES elsewhere (stdio included), as the other changes are refused. The host is
 // asked without blocking: a lock another host process holds is EWOULDBLOCK even without LOCK_NB,
-// since waiting for it would stop every guest thread. The guest's own objects lock trivially.
-// Linux's own checks come first, in its order: LOCK_MAND is ignored (since 5.15, with a warning), an
-// operation other than LOCK_SH, LOCK_EX or LOCK_UN (with or without LOCK_NB) is EINVAL, then the descriptor.
+// since waiting for it would stop every guest thread. The guest's own objects lock trivially. Linux's
+// own checks come first, in its order: LOCK_MAND is ignored (since 5.15), an operation other than
+// LOCK_SH, LOCK_EX or LOCK_UN (with or without LOCK_NB) is EINVAL, and only then the descriptor.
 int64_t flock(SyscallCall& c) {
     const uint32_t op = static_cast<uint32_t>(c.a[1]);
-    if (op & 32 /* LOCK_MAND */) return 0;
+    if (op & LOCK_MAND) return 0;
     const uint32_t kind = op & ~uint32_t{LOCK_NB};
     if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) return -EINVAL;
     FdEntry* e = c.proc.fds().get(c.iarg(0));
@@ -515,8 +510,8 @@ int64_t do_rename(SyscallCall& c, int olddir, uint64_t oldpath, int newdir, uint
         // Renaming a file to itself (the same inode at both ends) changes nothing: Linux answers 0
         // before it checks any permission, and so does the sandbox. Anything else would change the host.
         struct stat a {}, b {};
-        bool same = flags == 0 && names_an_entry(*from) && names_an_entry(*to) && ::lstat(f->c_str(), &a) == 0 && ::lstat(t->c_str(), &b) == 0 && a.st_dev == b.st_dev &&
-                    a.st_ino == b.st_ino;
+        bool same = flags == 0 && names_an_entry(*from) && names_an_entry(*to) && ::lstat(f->c_str(), &a) == 0 &&
+                    ::lstat(t->c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
         return same ? 0 : -EACCES;
     }
     if (flags & kWhiteout) return -EPERM;

@@ -37,11 +37,14 @@ int64_t futex(SyscallCall& c) {
     uint64_t uaddr = c.a[0];
     int op = c.iarg(1) & FUTEX_CMD_MASK;
     uint32_t val = static_cast<uint32_t>(c.a[2]);
+    // EINVAL for a word that is not 4-aligned or an empty bitset, as Linux (after a wait's timeout).
+    bool bitset_op = op == FUTEX_WAIT_BITSET || op == FUTEX_WAKE_BITSET;
+    bool bad_word = uaddr % 4 || (bitset_op && static_cast<uint32_t>(c.a[5]) == 0);
     switch (op) {
         case FUTEX_WAIT:
         case FUTEX_WAIT_BITSET: {
-            // Linux's order: the timeout, the bitset, the word's alignment, then the word itself. A word
-            // that is not 4-aligned (or an empty bitset) is EINVAL, never a wait that nothing can end.
+            // Linux's order: the timeout, then the bitset and the word's alignment, then the word itself.
+            // A bad word is EINVAL, never a wait that nothing can end.
             Wait w{Wait::Kind::futex};
             w.futex_addr = uaddr;
             if (c.a[3]) {
@@ -52,8 +55,7 @@ int64_t futex(SyscallCall& c) {
                 // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's is absolute (monotonic here).
                 w.deadline_ns = op == FUTEX_WAIT ? c.proc.now_ns() + t : t;
             }
-            if (op == FUTEX_WAIT_BITSET && static_cast<uint32_t>(c.a[5]) == 0) return -EINVAL;
-            if (uaddr % 4) return -EINVAL;
+            if (bad_word) return -EINVAL;
             auto cur = read_guest<uint32_t>(c.proc.cpu(), uaddr);
             if (!cur) return -EFAULT;
             if (*cur != val) return -EAGAIN;
@@ -62,8 +64,7 @@ int64_t futex(SyscallCall& c) {
         }
         case FUTEX_WAKE:
         case FUTEX_WAKE_BITSET:
-            if (op == FUTEX_WAKE_BITSET && static_cast<uint32_t>(c.a[5]) == 0) return -EINVAL;
-            if (uaddr % 4) return -EINVAL;
+            if (bad_word) return -EINVAL;
             return c.proc.futex_wake(uaddr, static_cast<int>(val));
         default:
             return -ENOSYS;
