@@ -177,13 +177,19 @@ void Engine::unmap(uint64_t addr, uint64_t size) {
 // so its instruction counts and Unicorn's translations of it must not be reused.
 void Engine::forget_code(uint64_t begin, uint64_t end) {
     // Most unmapping is of data (heaps, stacks): nothing to look through unless code ran in the range.
-    if (!blocks_.forget(begin, end)) return;
-    forget_gp_insns(begin, end);
+    if (!forget_counts(begin, end)) return;
     uc_ctl_remove_cache(uc_, begin, end);
 }
 
+// Drops the instruction counts (and the #GP instructions) of the blocks that start in [begin, end).
+bool Engine::forget_counts(uint64_t begin, uint64_t end) {
+    if (!blocks_.forget(begin, end)) return false;
+    forget_gp_insns(begin, end);
+    return true;
+}
+
 void Engine::code_changed(uint64_t begin, uint64_t end) {
-    if (blocks_.forget(begin, end + 1)) forget_gp_insns(begin, end + 1);
+    forget_counts(begin, end + 1);
     drop_translations(begin, end);
 }
 void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
@@ -191,7 +197,7 @@ void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
     prot_.set(addr, size, prot);
     // Code the guest may now write: its counts could go stale, so forget them (Unicorn sees the
     // writes itself and translates again). Blocks on writable pages are not remembered (count_block).
-    if ((prot & kProtWrite) && blocks_.forget(addr, addr + size)) forget_gp_insns(addr, addr + size);
+    if (prot & kProtWrite) forget_counts(addr, addr + size);
 }
 
 void Engine::discard(uint64_t addr, uint64_t size) {
@@ -353,6 +359,20 @@ void Engine::stop_at_instruction(std::optional<uint64_t> n) {
     refresh_quiet_until();
 }
 
+// The block runs: its instructions are counted, and an observer (the tracer) hears of it.
+inline void Engine::enter_block(uint64_t addr, uint32_t size, uint32_t insns) {
+    resume_partial_ = false;
+    block_addr_ = addr;
+    block_size_ = size;
+    block_base_ = insns_;
+    insns_ += insns;
+    if (block_observer_) [[unlikely]] {
+        in_block_hook_ = true;
+        block_observer_(addr, size);
+        in_block_hook_ = false;
+    }
+}
+
 // At the start of every executed block, from the translated code. The common case costs a slot
 // lookup and the count; everything else — a block not in the cache, one holding an instruction that
 // must fault, a stop that falls inside it, a run already stopping — is on_block_slow's.
@@ -363,17 +383,7 @@ void Engine::on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* p) {
         self->on_block_slow(uc, addr, size);
         return;
     }
-    // What on_block_slow does when no check fires.
-    self->resume_partial_ = false;
-    self->block_addr_ = addr;
-    self->block_size_ = size;
-    self->block_base_ = self->insns_;
-    self->insns_ += e->insns;
-    if (self->block_observer_) [[unlikely]] {
-        self->in_block_hook_ = true;
-        self->block_observer_(addr, size);
-        self->in_block_hook_ = false;
-    }
+    self->enter_block(addr, size, e->insns);
 }
 
 void Engine::on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size) {
@@ -385,8 +395,7 @@ void Engine::on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size) {
     }
     // An exact stop in this block: stop before it runs. At its first instruction that is the stop;
     // further in, run() translates the block again with a hook at the stopping instruction.
-    if (auto target = exact_stop(); target && !step_hook_ && *target >= insns_ &&
-                                          *target < insns_ + n) {
+    if (auto target = exact_stop(); target && !step_hook_ && *target >= insns_ && *target < insns_ + n) {
         stop_ = {StopReason::Kind::instruction_count};
         stop_.pc = addr;
         if (*target > insns_) step_hook_at_ = address_of_insn(addr, size, *target - insns_);
@@ -404,16 +413,7 @@ void Engine::on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size) {
         uc_emu_stop(uc);
         return;  // the block does not run: Unicorn exits before its first instruction
     }
-    resume_partial_ = false;
-    block_addr_ = addr;
-    block_size_ = size;
-    block_base_ = insns_;
-    insns_ += n;
-    if (block_observer_) {
-        in_block_hook_ = true;
-        block_observer_(addr, size);
-        in_block_hook_ = false;
-    }
+    enter_block(addr, size, n);
 }
 
 uint64_t Engine::instructions_before(uint64_t pc) {

@@ -141,6 +141,7 @@ public:
 private:
     static void on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* self);
     void on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size);
+    void enter_block(uint64_t addr, uint32_t size, uint32_t insns);
     void refresh_quiet_until();
     static void on_syscall(uc_struct* uc, void* self);
     static int on_cpuid(uc_struct* uc, void* self);
@@ -158,6 +159,7 @@ private:
     void stop_before_gp_insn(uint64_t block);
     StopReason gp_insn_fault(const StopReason& r);
     void forget_gp_insns(uint64_t begin, uint64_t end);
+    bool forget_counts(uint64_t begin, uint64_t end);
     uint32_t count_block(uint64_t addr, uint32_t size);
     uint64_t address_of_insn(uint64_t block, uint32_t size, uint64_t k);
     void check(int err, const char* what) const;
