@@ -11,10 +11,10 @@
 #include <cstdlib>
 #include <optional>
 #include <span>
+#include <sys/syscall.h>
 
 namespace gostart::app {
 namespace {
-
 
 struct CallSite {
     uint64_t at = 0, next = 0;
@@ -67,7 +67,7 @@ InitProfiler::InitProfiler(Session& session) : s_(session), e_(session.engine())
     proc.on_syscall = [this](int tid, int nr) {
         ThreadCounters& t = threads_[tid];
         ++t.syscalls;
-        if (nr == 56 || nr == 435) ++t.threads;  // clone, clone3
+        if (nr == SYS_clone || nr == SYS_clone3) ++t.threads;
         if (!reached_main_) syscalls_before_main_.emplace_back(nr < 0 ? "int 0x80" : linux::syscall_name(nr));
     };
 
