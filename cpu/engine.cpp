@@ -51,19 +51,27 @@ uint32_t uc_prot(uint32_t prot) {
 
 }  // namespace
 
-Context::Context(Context&& o) noexcept : ctx_(o.ctx_), owner_(o.owner_) { o.ctx_ = nullptr; }
-Context& Context::operator=(Context&& o) noexcept {
-    std::swap(ctx_, o.ctx_);
-    std::swap(owner_, o.owner_);
-    return *this;
-}
-Context::Context(const Context& o) : Context(o.ctx_ ? o.owner_->copy(o) : Context{}) {}
-Context& Context::operator=(const Context& o) {
-    if (this != &o) *this = Context(o);
-    return *this;
-}
-Context::~Context() {
-    if (ctx_) uc_context_free(ctx_);
+// The engine's contexts: a uc_context, which knows its own size, so a byte copy is a copy.
+struct UcContext final : Context::State {
+    uc_engine* uc = nullptr;
+    uc_context* ctx = nullptr;
+    explicit UcContext(uc_engine* engine) : uc(engine) {
+        if (uc_err err = uc_context_alloc(uc, &ctx); err != UC_ERR_OK)
+            throw EngineError(std::string("allocating a CPU context: ") + uc_strerror(err));
+    }
+    UcContext(const UcContext&) = delete;
+    ~UcContext() override { uc_context_free(ctx); }
+    std::unique_ptr<Context::State> clone() const override {
+        auto out = std::make_unique<UcContext>(uc);
+        // uc_context_size is the size of the whole allocation, header included.
+        std::memcpy(out->ctx, ctx, uc_context_size(uc));
+        return out;
+    }
+};
+
+uc_context* Engine::uc_of(const Context& c) {
+    auto* s = dynamic_cast<const UcContext*>(c.state());
+    return s ? s->ctx : nullptr;
 }
 
 Engine::Engine() {
@@ -254,15 +262,15 @@ bool Engine::write_extra(ExtraReg r, const RawReg& in) {
 
 bool Engine::context_extra(const Context& ctx, ExtraReg r, RawReg& out) const {
     out.fill(0);
-    return ctx.ctx_ && uc_context_reg_read(ctx.ctx_, uc_extra(r), out.data()) == UC_ERR_OK;
+    return uc_of(ctx) && uc_context_reg_read(uc_of(ctx), uc_extra(r), out.data()) == UC_ERR_OK;
 }
 
 bool Engine::set_context_extra(Context& ctx, ExtraReg r, const RawReg& in) {
-    return ctx.ctx_ && uc_context_reg_write(ctx.ctx_, uc_extra(r), in.data()) == UC_ERR_OK;
+    return uc_of(ctx) && uc_context_reg_write(uc_of(ctx), uc_extra(r), in.data()) == UC_ERR_OK;
 }
 
 void Engine::set_context_reg(Context& ctx, Reg r, uint64_t value) {
-    if (ctx.ctx_) check(uc_context_reg_write(ctx.ctx_, kUcReg[static_cast<size_t>(r)], &value), "writing a saved register");
+    if (uc_context* c = uc_of(ctx)) check(uc_context_reg_write(c, kUcReg[static_cast<size_t>(r)], &value), "writing a saved register");
 }
 
 Context Engine::save() const {
@@ -272,30 +280,21 @@ Context Engine::save() const {
 }
 
 void Engine::save(Context& into) const {
-    if (!into.ctx_) check(uc_context_alloc(uc_, &into.ctx_), "allocating a CPU context");
-    into.owner_ = this;
-    check(uc_context_save(uc_, into.ctx_), "saving the CPU context");
+    if (!uc_of(into)) into = Context(std::make_unique<UcContext>(uc_));
+    check(uc_context_save(uc_, uc_of(into)), "saving the CPU context");
 }
 
 void Engine::restore(const Context& ctx) {
-    check(uc_context_restore(uc_, ctx.ctx_), "restoring the CPU context");
+    uc_context* c = uc_of(ctx);
+    if (!c) throw EngineError("restoring a CPU context this engine did not save");
+    check(uc_context_restore(uc_, c), "restoring the CPU context");
     resume_partial_ = false;  // another thread, or another place: no block of ours to finish
 }
 
 uint64_t Engine::context_reg(const Context& ctx, Reg r) const {
     uint64_t v = 0;
-    if (ctx.ctx_) check(uc_context_reg_read(ctx.ctx_, kUcReg[static_cast<size_t>(r)], &v), "reading a saved register");
+    if (uc_context* c = uc_of(ctx)) check(uc_context_reg_read(c, kUcReg[static_cast<size_t>(r)], &v), "reading a saved register");
     return v;
-}
-
-Context Engine::copy(const Context& ctx) const {
-    Context out;
-    if (!ctx.ctx_) return out;
-    check(uc_context_alloc(uc_, &out.ctx_), "allocating a CPU context");
-    out.owner_ = this;
-    // uc_context_size is the size of the whole allocation, header included: a byte copy is a copy.
-    std::memcpy(out.ctx_, ctx.ctx_, uc_context_size(uc_));
-    return out;
 }
 
 // The instruction count of the block, decoded once (the cache is the fast path in on_block).

@@ -22,6 +22,7 @@
 #include <vector>
 
 struct uc_struct;
+struct uc_context;
 
 namespace gostart::cpu {
 
@@ -68,7 +69,6 @@ public:
     void save(Context& into) const override;
     void restore(const Context& ctx) override;
     uint64_t context_reg(const Context& ctx, Reg r) const override;
-    Context copy(const Context& ctx) const override;
 
     // Runs from the current rip until something stops it; at most `budget` more instructions (0 = none).
     StopReason run(uint64_t budget) override;
@@ -163,6 +163,7 @@ private:
     uint32_t count_block(uint64_t addr, uint32_t size);
     uint64_t address_of_insn(uint64_t block, uint32_t size, uint64_t k);
     void check(int err, const char* what) const;
+    static uc_context* uc_of(const Context& c);  // the engine's own part of a context (null: none)
     StopReason run_once();
     StopReason run_exact();
     void finish_stop();

@@ -117,7 +117,7 @@ void Engine::forget_exception() {
     RegisterFile rf = regs();
     std::array<RawReg, static_cast<size_t>(ExtraReg::count)> extra{};
     for (size_t i = static_cast<size_t>(ExtraReg::st0); i < extra.size(); ++i) read_extra(static_cast<ExtraReg>(i), extra[i]);
-    check(uc_context_restore(uc_, user_mode_.ctx_), "restoring the user-mode CPU state");
+    check(uc_context_restore(uc_, uc_of(user_mode_)), "restoring the user-mode CPU state");
     write_extra(ExtraReg::fstat, extra[static_cast<size_t>(ExtraReg::fstat)]);
     for (size_t i = static_cast<size_t>(ExtraReg::st0); i < extra.size(); ++i) write_extra(static_cast<ExtraReg>(i), extra[i]);
     set_regs(rf);

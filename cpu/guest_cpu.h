@@ -1,13 +1,13 @@
 // GuestCpu: the small interface through which the Linux layer sees the CPU. The Engine implements it;
-// unit tests of the Linux layer can implement it without Unicorn.
+// unit tests of the Linux layer implement it without Unicorn (tests/unit/linux/fake_cpu.h). Nothing
+// here names Unicorn: the Linux layer builds against this header alone (linux/meson.build).
 #pragma once
 
 #include "cpu/registers.h"
 
 #include <cstddef>
 #include <cstdint>
-
-struct uc_context;
+#include <memory>
 
 namespace gostart::cpu {
 
@@ -35,24 +35,33 @@ struct StopReason {
     int watch_id = 0;       // watch: which write watch fired
 };
 
-class GuestCpu;
-
 // A saved CPU state (all registers, SSE and x87 included): thread switches and signal frames.
-// Copying one asks the CPU that saved it for a copy (a few KB): checkpoints copy threads whole.
+// What is inside belongs to the CPU that saved it (the Unicorn engine's uc_context, a unit test's
+// fake CPU's registers): the Linux layer only keeps, copies and hands back contexts. Copying one
+// copies that state (a few KB for the engine's): checkpoints copy threads whole.
 class Context {
 public:
+    class State {
+    public:
+        virtual ~State() = default;
+        virtual std::unique_ptr<State> clone() const = 0;
+    };
+
     Context() = default;
-    Context(Context&&) noexcept;
-    Context& operator=(Context&&) noexcept;
-    Context(const Context& o);
-    Context& operator=(const Context& o);
-    ~Context();
-    bool valid() const { return ctx_ != nullptr; }
+    explicit Context(std::unique_ptr<State> state) : state_(std::move(state)) {}
+    Context(Context&&) noexcept = default;
+    Context& operator=(Context&&) noexcept = default;
+    Context(const Context& o) : state_(o.state_ ? o.state_->clone() : nullptr) {}
+    Context& operator=(const Context& o) {
+        if (this != &o) state_ = o.state_ ? o.state_->clone() : nullptr;
+        return *this;
+    }
+    bool valid() const { return state_ != nullptr; }
+    State* state() { return state_.get(); }
+    const State* state() const { return state_.get(); }
 
 private:
-    friend class Engine;  // only the engine knows what is inside
-    uc_context* ctx_ = nullptr;
-    const GuestCpu* owner_ = nullptr;  // who saved it: who can copy it
+    std::unique_ptr<State> state_;
 };
 
 class GuestCpu {
@@ -86,8 +95,6 @@ public:
     virtual void restore(const Context& ctx) = 0;
     // A register of a saved context (a switched-out thread), without restoring it.
     virtual uint64_t context_reg(const Context& ctx, Reg r) const = 0;
-    // An independent copy of a saved context (checkpoints keep the contexts of switched-out threads).
-    virtual Context copy(const Context& ctx) const = 0;
 
     // Runs from rip until something stops it. The budget (0 = none) is checked at block boundaries:
     // the run stops before the first block that starts at or past it, so it may end inside the last block's

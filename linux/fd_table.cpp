@@ -73,17 +73,9 @@ FdTable FdTable::copy(bool for_checkpoint) const {
         const OpenFile& o = *entry.file;
         std::shared_ptr<OpenFile>& f = files[&o];
         if (!f) {
-            f = std::make_shared<OpenFile>();
-            f->kind = o.kind;
-            f->host_fd = o.host_fd;
-            f->owns_host_fd = o.owns_host_fd;
-            f->status_flags = o.status_flags;
-            f->path = o.path;
-            f->counter = o.counter;
-            f->interest = o.interest;
-            f->content = o.content;
-            f->offset = o.offset;
-            f->generation = o.generation;
+            f = std::shared_ptr<OpenFile>(new OpenFile(o));
+            f->owns_host_fd = false;  // until it has a descriptor of its own (below)
+            f->saved_offset = -1;
             if (o.pipe) {
                 std::shared_ptr<PipeBuffer>& p = pipes[o.pipe.get()];
                 if (!p) p = std::make_shared<PipeBuffer>(*o.pipe);
@@ -91,8 +83,8 @@ FdTable FdTable::copy(bool for_checkpoint) const {
             }
             if (o.kind == OpenFile::Kind::host && o.owns_host_fd) {
                 f->host_fd = ::fcntl(o.host_fd, F_DUPFD_CLOEXEC, 3);
+                f->owns_host_fd = f->host_fd >= 0;
                 if (f->host_fd < 0) {
-                    f->owns_host_fd = false;
                     throw std::runtime_error("no host file descriptor left for a checkpoint's copy of " + o.path);
                 }
                 if (for_checkpoint) {

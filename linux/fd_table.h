@@ -42,8 +42,13 @@ struct OpenFile {
     int64_t saved_offset = -1;               // in a checkpoint's copy: the host file's offset then
 
     OpenFile() = default;
-    OpenFile(const OpenFile&) = delete;  // a host descriptor has one owner: see FdTable::copy
     ~OpenFile();
+
+private:
+    // Only FdTable::copy copies an open file, member for member (so a new member is copied with no
+    // more code), and then gives a host descriptor its own duplicate: each has one owner.
+    friend class FdTable;
+    OpenFile(const OpenFile&) = default;
 };
 
 struct FdEntry {

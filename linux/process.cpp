@@ -17,8 +17,10 @@ using cpu::Reg;
 using cpu::StopReason;
 
 Process::Process(cpu::GuestCpu& cpu, ProcessOptions opts)
-    : cpu_(cpu), opts_(std::move(opts)), memory_(cpu, opts_.max_memory), clock_(opts_.clock), random_(opts_.seed),
-      rlimits_(default_rlimits()) {
+    : cpu_(cpu), opts_(std::move(opts)), s_{GuestMemory(cpu, opts_.max_memory), Clock(opts_.clock), Random(opts_.seed)} {
+    s_.rlimits = default_rlimits();
+    s_.cwd = opts_.cwd;
+    s_.next_tid = kPid;
     // stdio: the host's, borrowed. Their status flags are what Go must see: blocking, so that it does
     // not hand them to its network poller. The guest's stdout is the host's stderr while a report owns
     // the host's stdout.
@@ -44,9 +46,9 @@ void Process::start(uint64_t entry, uint64_t sp) {
     rf[Reg::rsp] = sp;
     rf[Reg::rflags] = 0x202;
     auto t = std::make_unique<Thread>();
-    t->tid = next_tid_++;
-    current_tid_ = t->tid;
-    threads_.emplace(t->tid, std::move(t));
+    t->tid = s_.next_tid++;
+    s_.current_tid = t->tid;
+    s_.threads.emplace(t->tid, std::move(t));
     cpu_.set_regs(rf);
     // What execve leaves in the FPU (the psABI's start-up values, Linux's fpu init state): every
     // floating-point exception masked, x87 at 64-bit precision, round to nearest. Unicorn's CPU starts
@@ -56,7 +58,7 @@ void Process::start(uint64_t entry, uint64_t sp) {
 
 Thread& Process::create_thread(const cpu::RegisterFile& regs) {
     auto t = std::make_unique<Thread>();
-    t->tid = next_tid_++;
+    t->tid = s_.next_tid++;
     t->start_insn = cpu_.instructions();
     cpu::Context parent = cpu_.save();
     cpu_.set_regs(regs);
@@ -64,7 +66,7 @@ Thread& Process::create_thread(const cpu::RegisterFile& regs) {
     t->ctx_saved = true;
     cpu_.restore(parent);
     Thread& ref = *t;
-    threads_.emplace(t->tid, std::move(t));
+    s_.threads.emplace(t->tid, std::move(t));
     return ref;
 }
 
@@ -75,7 +77,7 @@ void Process::wake(Thread& t, int64_t result) {
 
 int Process::futex_wake(uint64_t addr, int count) {
     int n = 0;
-    for (auto& [tid, t] : threads_) {
+    for (auto& [tid, t] : s_.threads) {
         if (n >= count) break;
         if (t->wait.kind == Wait::Kind::futex && t->wait.futex_addr == addr) {
             wake(*t, 0);
@@ -86,7 +88,7 @@ int Process::futex_wake(uint64_t addr, int count) {
 }
 
 void Process::wake_epoll_waiters() {
-    for (auto& [tid, t] : threads_) {
+    for (auto& [tid, t] : s_.threads) {
         if (t->wait.kind != Wait::Kind::epoll) continue;
         Wait w = t->wait;
         int n = collect_epoll_events(*t, w.epoll_fd, w.epoll_events, w.epoll_max);
@@ -97,29 +99,29 @@ void Process::wake_epoll_waiters() {
 void Process::exit_thread(Thread& t, int status) {
     t.wait = Wait{Wait::Kind::exited};
     bool any_left = false;
-    for (auto& [tid, other] : threads_)
+    for (auto& [tid, other] : s_.threads)
         if (!other->exited()) any_left = true;
     if (!any_left) exit_group(status);
 }
 
 void Process::exit_group(int status) {
-    exited_ = true;
-    exit_ = ExitInfo{ExitInfo::Kind::exited, status & 0xff, {}};
+    s_.exited = true;
+    s_.exit = ExitInfo{ExitInfo::Kind::exited, status & 0xff, {}};
     cpu_.request_stop();
 }
 
 void Process::kill(int sig, const std::string& message) {
-    exited_ = true;
-    exit_ = ExitInfo{ExitInfo::Kind::signaled, sig, message};
-    exit_.tid = current_tid_;
-    exit_.pc = cpu_.reg(Reg::rip);
-    exit_.sp = cpu_.reg(Reg::rsp);
+    s_.exited = true;
+    s_.exit = ExitInfo{ExitInfo::Kind::signaled, sig, message};
+    s_.exit.tid = s_.current_tid;
+    s_.exit.pc = cpu_.reg(Reg::rip);
+    s_.exit.sp = cpu_.reg(Reg::rsp);
     cpu_.request_stop();
 }
 
 void Process::expire_deadlines() {
     uint64_t now = now_ns();
-    for (auto& [tid, t] : threads_) {
+    for (auto& [tid, t] : s_.threads) {
         const Wait& w = t->wait;
         if (w.kind == Wait::Kind::none || w.kind == Wait::Kind::exited || !w.deadline_ns || *w.deadline_ns > now)
             continue;
@@ -132,32 +134,32 @@ Thread* Process::pick_next() {
     while (true) {
         expire_deadlines();
         Thread& cur = current();
-        if (!yield_requested_ && cur.runnable()) return &cur;
-        yield_requested_ = false;
+        if (!s_.yield_requested && cur.runnable()) return &cur;
+        s_.yield_requested = false;
         // Round-robin in tid order, starting after the current thread.
-        auto it = threads_.upper_bound(current_tid_);
-        for (size_t i = 0; i < threads_.size(); ++i, ++it) {
-            if (it == threads_.end()) it = threads_.begin();
+        auto it = s_.threads.upper_bound(s_.current_tid);
+        for (size_t i = 0; i < s_.threads.size(); ++i, ++it) {
+            if (it == s_.threads.end()) it = s_.threads.begin();
             if (it->second->runnable()) return it->second.get();
         }
         std::optional<uint64_t> earliest;
-        for (auto& [tid, t] : threads_)
+        for (auto& [tid, t] : s_.threads)
             if (!t->exited() && t->wait.deadline_ns && (!earliest || *t->wait.deadline_ns < *earliest))
                 earliest = t->wait.deadline_ns;
         if (!earliest) return nullptr;  // deadlock
         uint64_t now = now_ns();
         uint64_t jump = *earliest > now ? *earliest - now : 0;
-        if (opts_.max_idle_ns && idle_ns_ + jump >= opts_.max_idle_ns) {
-            idle_limit_hit_ = true;  // the next wake-up is later than the limit: stop now, not after the jump
+        if (opts_.max_idle_ns && s_.idle_ns + jump >= opts_.max_idle_ns) {
+            s_.idle_limit_hit = true;  // the next wake-up is later than the limit: stop now, not after the jump
             return nullptr;
         }
-        idle_ns_ += jump;
-        clock_.wait_until(*earliest, cpu_.instructions());
+        s_.idle_ns += jump;
+        s_.clock.wait_until(*earliest, cpu_.instructions());
     }
 }
 
 void Process::switch_to(Thread& t) {
-    if (t.tid == current_tid_) return;
+    if (t.tid == s_.current_tid) return;
     Thread& old = current();
     int old_tid = old.tid;
     if (!old.exited()) {
@@ -166,7 +168,7 @@ void Process::switch_to(Thread& t) {
     }
     cpu_.restore(t.ctx);
     t.ctx_saved = false;
-    current_tid_ = t.tid;
+    s_.current_tid = t.tid;
     if (on_thread_switch) on_thread_switch(old_tid, t.tid);
 }
 
@@ -174,9 +176,9 @@ std::string Process::deadlock_report() const { return "deadlock: every thread wa
 
 std::string Process::thread_waits() const {
     std::string s;
-    for (const auto& [tid, t] : threads_) {
+    for (const auto& [tid, t] : s_.threads) {
         if (t->exited()) continue;
-        uint64_t pc = tid == current_tid_ ? cpu_.reg(Reg::rip) : t->ctx_saved ? cpu_.context_reg(t->ctx, Reg::rip) : 0;
+        uint64_t pc = tid == s_.current_tid ? cpu_.reg(Reg::rip) : t->ctx_saved ? cpu_.context_reg(t->ctx, Reg::rip) : 0;
         s += fmt::format("; thread {}", tid);
         if (t->wait.kind == Wait::Kind::futex) s += fmt::format(" on futex {:#x}", t->wait.futex_addr);
         else if (t->wait.kind == Wait::Kind::epoll) s += " in epoll_pwait";
@@ -188,30 +190,30 @@ std::string Process::thread_waits() const {
 
 ExitInfo Process::run() {
     pause_requested_ = false;
-    while (!exited_) {
+    while (!s_.exited) {
         Thread* t = &current();
         // A signal a debugger queued while paused is delivered now, as at any other turn.
-        if (resume_slice_ && (t->pending_signals & ~t->sigmask)) resume_slice_ = false;
+        if (s_.resume_slice && (t->pending_signals & ~t->sigmask)) s_.resume_slice = false;
         // After a pause inside a time slice the scheduling for that slice is done: go on running,
         // as the run that was not paused does (where deadlines expire and signals arrive must not
         // depend on where a debugger stopped).
-        if (!resume_slice_) {
+        if (!s_.resume_slice) {
             t = pick_next();
-            if (!t && idle_limit_hit_) {
-                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+            if (!t && s_.idle_limit_hit) {
+                s_.exit = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
                                  fmt::format("idle limit reached: every thread waits, with no input or output for {} s "
                                              "(virtual) and only timers waking them: a guest that waits forever? "
                                              "(--max-idle {}){}", opts_.max_idle_ns / 1000000000, opts_.max_idle_ns / 1000000000,
                                              thread_waits())};
-                exited_ = true;
+                s_.exited = true;
                 break;
             }
             if (!t) {
-                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
-                exited_ = true;
+                s_.exit = ExitInfo{ExitInfo::Kind::emulator_stop, 125, deadlock_report()};
+                s_.exited = true;
                 break;
             }
-            if (t->tid != current_tid_) slice_used_ = 0;
+            if (t->tid != s_.current_tid) s_.slice_used = 0;
             switch_to(*t);
             if (t->pending_result) {
                 cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
@@ -221,39 +223,39 @@ ExitInfo Process::run() {
                 t->resumed_nr = -1;
                 t->pending_result.reset();
             }
-            if (deliver_pending_signals(*t) && exited_) break;
+            if (deliver_pending_signals(*t) && s_.exited) break;
             // The time slice spans syscalls: a thread that makes many does not keep the CPU forever.
-            if (slice_used_ >= opts_.quantum) {
-                slice_used_ = 0;
-                yield_requested_ = true;
+            if (s_.slice_used >= opts_.quantum) {
+                s_.slice_used = 0;
+                s_.yield_requested = true;
                 continue;
             }
             if (opts_.max_insns && cpu_.instructions() >= opts_.max_insns) {
-                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+                s_.exit = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
                                  fmt::format("instruction limit reached ({} instructions) at {}", opts_.max_insns,
                                              describe(cpu_.reg(Reg::rip)))};
-                exited_ = true;
+                s_.exited = true;
                 break;
             }
         }
-        resume_slice_ = false;
+        s_.resume_slice = false;
         uint64_t before = cpu_.instructions();
         // The slice ends at an absolute count, so a slice split by pauses ends where a whole one would.
-        uint64_t end = before - slice_used_ + opts_.quantum;
+        uint64_t end = before - s_.slice_used + opts_.quantum;
         if (opts_.max_insns) end = std::min(end, opts_.max_insns);
         if (opts_.on_run) opts_.on_run();
         StopReason r = cpu_.run_until(end);
         t->insns_run += cpu_.instructions() - before;
-        slice_used_ += cpu_.instructions() - before;
+        s_.slice_used += cpu_.instructions() - before;
         handle_stop(r);
-        if (pause_requested_ && !exited_) {
+        if (pause_requested_ && !s_.exited) {
             pause_requested_ = false;
-            resume_slice_ = r.kind == StopReason::Kind::requested || r.kind == StopReason::Kind::instruction_count ||
+            s_.resume_slice = r.kind == StopReason::Kind::requested || r.kind == StopReason::Kind::instruction_count ||
                             r.kind == StopReason::Kind::watch;
             return ExitInfo{ExitInfo::Kind::paused, 0, {}};
         }
     }
-    return exit_;
+    return s_.exit;
 }
 
 void Process::handle_stop(const StopReason& r) {
@@ -262,18 +264,18 @@ void Process::handle_stop(const StopReason& r) {
         case StopReason::Kind::syscall:
             // Whatever the call takes away from the address space is remembered with it, for the
             // report if the guest dies of it (the pc is the syscall instruction, 2 bytes back).
-            memory_.set_actor(MemoryActor{static_cast<int>(cpu_.reg(Reg::rax)),
+            s_.memory.set_actor(MemoryActor{static_cast<int>(cpu_.reg(Reg::rax)),
                                           {cpu_.reg(Reg::rdi), cpu_.reg(Reg::rsi), cpu_.reg(Reg::rdx), cpu_.reg(Reg::r10),
                                            cpu_.reg(Reg::r8), cpu_.reg(Reg::r9)},
                                           t.tid, cpu_.reg(Reg::rip) - 2});
             dispatch_syscall(t);
-            if (memory_.limit_reached() && !exited_) {
+            if (s_.memory.limit_reached() && !s_.exited) {
                 // The guest would see ENOMEM and die of it somewhere else; stop where the cause is.
-                exited_ = true;
-                exit_ = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
+                s_.exited = true;
+                s_.exit = ExitInfo{ExitInfo::Kind::emulator_stop, 125,
                                  fmt::format("guest memory limit reached: {} more bytes asked for with {} committed, "
-                                             "--max-memory {} (in thread {} at {})", memory_.refused_bytes(),
-                                             memory_.committed_bytes(), memory_.limit(), t.tid, describe(cpu_.reg(Reg::rip)))};
+                                             "--max-memory {} (in thread {} at {})", s_.memory.refused_bytes(),
+                                             s_.memory.committed_bytes(), s_.memory.limit(), t.tid, describe(cpu_.reg(Reg::rip)))};
             }
             break;
         case StopReason::Kind::budget:
@@ -322,7 +324,7 @@ void Process::handle_fault(const StopReason& r) {
     if (r.access == StopReason::Access::fetch && emulate_vsyscall(t, r.address)) return;
     // Unicorn leaves rip at the faulting instruction, as the kernel's signal frame must show it.
     cpu_.set_reg(Reg::rip, r.pc);
-    const Vma* v = memory_.find(r.address);
+    const Vma* v = s_.memory.find(r.address);
     int code = v ? 2 /*SEGV_ACCERR*/ : 1 /*SEGV_MAPERR*/;
     deliver_signal(t, SIGSEGV, code, r.address);
 }

@@ -76,23 +76,51 @@ struct SigAction {
     uint64_t mask = 0;
 };
 
-// The Linux layer's part of a checkpoint: all of the process's state the guest can observe, except
-// the CPU registers and memory bytes (cpu::Snapshot has those). Plain copies, so one snapshot can be
-// restored any number of times.
-struct ProcessSnapshot {
+// The threads, each owned once; copying the table copies every thread (a checkpoint's copy).
+class ThreadTable : public std::map<int, std::unique_ptr<Thread>> {
+public:
+    ThreadTable() = default;
+    ThreadTable(ThreadTable&&) noexcept = default;
+    ThreadTable& operator=(ThreadTable&&) noexcept = default;
+    ThreadTable(const ThreadTable& o) : std::map<int, std::unique_ptr<Thread>>() {
+        for (const auto& [tid, t] : o) emplace(tid, std::make_unique<Thread>(*t));
+    }
+    ThreadTable& operator=(const ThreadTable& o) {
+        if (this != &o) *this = ThreadTable(o);
+        return *this;
+    }
+};
+
+// Everything of the process the guest can observe, except its descriptors (below), the CPU's
+// registers and the memory's bytes (cpu::Snapshot has those): what a checkpoint saves. Declared once
+// — the process keeps its state in one of these and a checkpoint is a copy of it — so a member added
+// here is saved and restored with no other code, and none can be forgotten.
+struct ProcessState {
     GuestMemory memory;  // the VMA map and counters (not the bytes)
-    FdTable fds;
     Clock clock;
     Random random;
     std::array<SigAction, 65> sigactions{};
     std::vector<rlimit> rlimits;
-    std::map<int, Thread> threads;
+    ThreadTable threads;
     std::string cwd;
-    uint32_t umask = 0;
-    int current_tid = 0, next_tid = 0;
-    bool exited = false, yield_requested = false, resume_slice = false;
-    uint64_t slice_used = 0;
+    uint32_t umask = 022;  // the guest's own (umask()), 022 at start as a login shell leaves it
+    int current_tid = 0;
+    int next_tid = 0;      // set to the pid by the process: the first thread's id is the pid
+    bool exited = false;
+    bool yield_requested = false;
+    bool resume_slice = false;  // paused inside a time slice: run() goes on with it
+    uint64_t slice_used = 0;    // instructions the current thread has run in its time slice
+    uint64_t idle_ns = 0;       // time jumped over with every thread waiting, since the last host I/O
+    bool idle_limit_hit = false;
     ExitInfo exit;
+};
+
+// The Linux layer's part of a checkpoint. The descriptors are the one member not copied by value: a
+// host file's copy gets a descriptor of its own (FdTable::copy). Plain copies otherwise, so one
+// snapshot can be restored any number of times.
+struct ProcessSnapshot {
+    ProcessState state;
+    FdTable fds;
 };
 
 class Process {
@@ -116,13 +144,14 @@ public:
 
     // Accessors for the syscall handlers and the layers above.
     cpu::GuestCpu& cpu() { return cpu_; }
-    GuestMemory& memory() { return memory_; }
+    GuestMemory& memory() { return s_.memory; }
     FdTable& fds() { return fds_; }
     PathPolicy& paths() { return paths_; }
-    Clock& clock() { return clock_; }
-    Random& random() { return random_; }
+    Clock& clock() { return s_.clock; }
+    Random& random() { return s_.random; }
     const ProcessOptions& options() const { return opts_; }
-    void set_cwd(std::string cwd) { opts_.cwd = std::move(cwd); }
+    void set_cwd(std::string cwd) { s_.cwd = std::move(cwd); }
+    const std::string& cwd() const { return s_.cwd; }
     // ProcessOptions::on_run and before_stdio_output, set after the process exists (null: none).
     void set_run_hooks(std::function<void()> on_run, std::function<void()> before_stdio_output) {
         opts_.on_run = std::move(on_run);
@@ -130,20 +159,20 @@ public:
     }
     // The guest's file mode creation mask (umask): its own, not the emulator's. 022 at start, as a
     // login shell leaves it.
-    uint32_t umask() const { return umask_; }
-    void set_umask(uint32_t mask) { umask_ = mask & 0777; }
-    Thread& current() { return *threads_.at(current_tid_); }
-    int current_tid() const { return current_tid_; }
+    uint32_t umask() const { return s_.umask; }
+    void set_umask(uint32_t mask) { s_.umask = mask & 0777; }
+    Thread& current() { return *s_.threads.at(s_.current_tid); }
+    int current_tid() const { return s_.current_tid; }
     int pid() const { return kPid; }
-    const std::map<int, std::unique_ptr<Thread>>& threads() const { return threads_; }
-    std::array<SigAction, 65>& sigactions() { return sigactions_; }
-    std::vector<rlimit>& rlimits() { return rlimits_; }
+    const std::map<int, std::unique_ptr<Thread>>& threads() const { return s_.threads; }
+    std::array<SigAction, 65>& sigactions() { return s_.sigactions; }
+    std::vector<rlimit>& rlimits() { return s_.rlimits; }
     // RLIMIT_NOFILE's soft limit: descriptors are below it.
-    uint64_t fd_limit() const { return rlimits_[RLIMIT_NOFILE].rlim_cur; }
+    uint64_t fd_limit() const { return s_.rlimits[RLIMIT_NOFILE].rlim_cur; }
     // A new descriptor for `f`: the lowest free one at or above `min_fd`, or -EMFILE.
     int open_fd(std::shared_ptr<OpenFile> f, bool cloexec, int min_fd = 0);
-    uint64_t now_ns() const { return clock_.monotonic_ns(cpu_.instructions()); }
-    uint64_t realtime_ns() const { return clock_.realtime_ns(cpu_.instructions()); }
+    uint64_t now_ns() const { return s_.clock.monotonic_ns(cpu_.instructions()); }
+    uint64_t realtime_ns() const { return s_.clock.realtime_ns(cpu_.instructions()); }
     std::ostream* strace() const { return quiet_ ? nullptr : opts_.strace; }
     std::string describe(uint64_t pc) const { return opts_.describe_pc ? opts_.describe_pc(pc) : fmt_addr(pc); }
 
@@ -154,7 +183,7 @@ public:
     void block(Thread& t, Wait w) { t.wait = std::move(w); }
     void wake(Thread& t, int64_t result);
     int futex_wake(uint64_t addr, int count);
-    void yield() { yield_requested_ = true; }
+    void yield() { s_.yield_requested = true; }
     void wake_epoll_waiters();          // an eventfd or pipe became readable
     int collect_epoll_events(Thread& t, int epfd, uint64_t out, uint64_t max);
 
@@ -193,32 +222,17 @@ public:
     void dispatch_syscall_i386(Thread& t);  // int 0x80
 
 private:
-    // Every member from opts_.cwd down to exit_ that the guest can observe is in ProcessSnapshot:
-    // a new one must be added there too (process_snapshot.cpp), or going back will not restore it.
+    // What the guest can observe is in s_ and fds_, and a checkpoint copies both (process_snapshot.cpp);
+    // the rest is the emulator's own: options, sandbox, warnings printed once, requests in flight.
     cpu::GuestCpu& cpu_;
     ProcessOptions opts_;
-    GuestMemory memory_;
+    ProcessState s_;
     FdTable fds_;
     PathPolicy paths_;
-    Clock clock_;
-    Random random_;
-    std::array<SigAction, 65> sigactions_{};
-    std::vector<rlimit> rlimits_;
-    uint32_t umask_ = 022;
     std::set<int> warned_syscalls_;
     std::set<int> warned_i386_syscalls_;
     std::set<uint64_t> warned_illegal_pcs_;
-    std::map<int, std::unique_ptr<Thread>> threads_;
-    int current_tid_ = 0;
-    int next_tid_ = kPid;
-    bool exited_ = false;
     bool pause_requested_ = false;
-    bool yield_requested_ = false;
-    bool resume_slice_ = false;  // paused inside a time slice: run() goes on with it
-    uint64_t slice_used_ = 0;  // instructions the current thread has run in its time slice
-    uint64_t idle_ns_ = 0;     // time jumped over with every thread waiting, since the last host I/O
-    bool idle_limit_hit_ = false;
-    ExitInfo exit_;
     bool quiet_ = false;
     std::string frame_failure_;  // while a signal whose frame failed is turned into a SIGSEGV: why
 };

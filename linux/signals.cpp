@@ -51,7 +51,7 @@ void Process::send_signal(Thread& t, int sig) {
     // A thread blocked in a syscall is interrupted (EINTR) when the signal is deliverable.
     if (!(t.sigmask & bit(sig)) && (t.wait.kind == Wait::Kind::futex || t.wait.kind == Wait::Kind::sleep ||
                                     t.wait.kind == Wait::Kind::epoll)) {
-        const SigAction& a = sigactions_[sig];
+        const SigAction& a = s_.sigactions[sig];
         if (a.handler > 1) wake(t, -EINTR);
     }
 }
@@ -69,9 +69,9 @@ bool Process::deliver_pending_signals(Thread& t) {
 // 0xa0000) in thread 1000 at main.main+0x2f (main.go:12))" — when the guest took it away itself, the
 // call that did it, since that is where the bug is, not where the process died.
 std::string Process::access_cause(uint64_t addr) const {
-    const Vma* v = memory_.find(addr);
+    const Vma* v = s_.memory.find(addr);
     std::string what = !v ? "nothing mapped" : "not permitted there";
-    const MemoryChange* c = memory_.change_at(addr);
+    const MemoryChange* c = s_.memory.change_at(addr);
     if (!c || (v && c->unmapped)) return "(" + what + ")";
     const SyscallDef* def = find_syscall(c->by.nr);
     std::string name(syscall_name(c->by.nr));
@@ -108,7 +108,7 @@ void Process::deliver_trap(Thread& t, const TrapSignal& trap) {
 }
 
 void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr, const TrapSignal* trap) {
-    SigAction& a = sigactions_[sig];
+    SigAction& a = s_.sigactions[sig];
     bool synchronous = code > 0;  // a fault, not a queued signal
     bool blocked = t.sigmask & bit(sig);
     if (a.handler == 1 /*SIG_IGN*/ && !synchronous) return;
@@ -162,7 +162,7 @@ void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr, const 
     if (!cpu_.try_write_user(frame, &f, sizeof f)) {
         uint64_t bad = frame;
         for (uint64_t p = cpu::page_down(frame); p < frame + sizeof f; p += cpu::kPageSize) {
-            const Vma* v = memory_.find(p);
+            const Vma* v = s_.memory.find(p);
             if (!v || !(v->prot & cpu::kProtWrite)) {
                 bad = std::max(p, frame);
                 break;

@@ -275,7 +275,7 @@ void Process::note_host_io(int nr, const std::array<uint64_t, 6>& args, int64_t 
     bool io = nr == 0 || nr == 1 || nr == 17 || nr == 18 || nr == 19 || nr == 20;  // read write pread pwrite readv writev
     if (!io || result < 0) return;
     const FdEntry* e = fds_.get(static_cast<int>(args[0]));
-    if (e && e->file->kind == OpenFile::Kind::host) idle_ns_ = 0;
+    if (e && e->file->kind == OpenFile::Kind::host) s_.idle_ns = 0;
 }
 
 }  // namespace gostart::linux

@@ -38,7 +38,7 @@ std::optional<std::string> resolve(SyscallCall& c, int dirfd, const std::string&
     if (!path.empty() && path[0] == '/') return path;
     std::string base;
     if (dirfd == AT_FDCWD) {
-        base = c.proc.options().cwd;
+        base = c.proc.cwd();
     } else {
         FdEntry* e = c.proc.fds().get(dirfd);
         if (!e || e->file->kind != OpenFile::Kind::host) return std::nullopt;
@@ -78,7 +78,7 @@ int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, u
     // Outside --allow-write, a read-only O_CREAT without O_EXCL is opened without O_CREAT: when the
     // file is there Linux creates nothing and opens it, and only a file that would be created is refused.
     bool open_only = false;
-    if ((flags & kWriteIntent) && !sink && !c.proc.paths().may_write(*full, c.proc.options().cwd)) {
+    if ((flags & kWriteIntent) && !sink && !c.proc.paths().may_write(*full, c.proc.cwd())) {
         open_only = (flags & O_CREAT) && !(flags & (O_EXCL | O_DIRECTORY | (kWriteIntent & ~O_CREAT)));
         if (!open_only) return -EACCES;
         host_flags &= ~O_CREAT;
@@ -270,7 +270,7 @@ int64_t access_common(SyscallCall& c, int dirfd, uint64_t path_addr, int mode) {
     auto full = resolve(c, dirfd, *p);
     if (!full) return -EBADF;
     if (virtual_file(*full)) return (mode & W_OK) ? -EACCES : 0;
-    if ((mode & W_OK) && !c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
+    if ((mode & W_OK) && !c.proc.paths().may_write(*full, c.proc.cwd())) return -EACCES;
     return ::access(full->c_str(), mode) == 0 ? 0 : host_errno();
 }
 
@@ -388,7 +388,7 @@ int64_t access(SyscallCall& c) { return access_common(c, AT_FDCWD, c.a[0], c.iar
 int64_t faccessat(SyscallCall& c) { return access_common(c, c.iarg(0), c.a[1], c.iarg(2)); }
 
 int64_t getcwd(SyscallCall& c) {
-    const std::string& cwd = c.proc.options().cwd;
+    const std::string& cwd = c.proc.cwd();
     if (c.a[1] < cwd.size() + 1) return -ERANGE;
     return c.proc.cpu().try_write_user(c.a[0], cwd.c_str(), cwd.size() + 1) ? static_cast<int64_t>(cwd.size() + 1) : -EFAULT;
 }
@@ -447,7 +447,7 @@ int64_t flock(SyscallCall& c) {
     if (!e) return -EBADF;
     const OpenFile& f = *e->file;
     if (f.kind != OpenFile::Kind::host) return 0;
-    if (!f.owns_host_fd || !c.proc.paths().may_write(f.path, c.proc.options().cwd)) return -EACCES;
+    if (!f.owns_host_fd || !c.proc.paths().may_write(f.path, c.proc.cwd())) return -EACCES;
     return ::flock(f.host_fd, static_cast<int>(op | LOCK_NB)) == 0 ? 0 : host_errno();
 }
 
@@ -456,7 +456,7 @@ int64_t unlinkat(SyscallCall& c) {
     if (!p) return p.error;
     auto full = resolve(c, c.iarg(0), *p);
     if (!full) return -EBADF;
-    if (!c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
+    if (!c.proc.paths().may_write(*full, c.proc.cwd())) return -EACCES;
     return ::unlinkat(AT_FDCWD, full->c_str(), c.iarg(2)) == 0 ? 0 : host_errno();
 }
 
@@ -466,7 +466,7 @@ int64_t do_mkdir(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t mode) {
     if (!p) return p.error;
     auto full = resolve(c, dirfd, *p);
     if (!full) return -EBADF;
-    if (!c.proc.paths().may_write(*full, c.proc.options().cwd)) return -EACCES;
+    if (!c.proc.paths().may_write(*full, c.proc.cwd())) return -EACCES;
     return ::mkdir(full->c_str(), creation_mode(c, mode)) == 0 ? 0 : host_errno();
 }
 }  // namespace
@@ -505,7 +505,7 @@ int64_t do_rename(SyscallCall& c, int olddir, uint64_t oldpath, int newdir, uint
     if (!to) return to.error;
     auto f = resolve(c, olddir, *from), t = resolve(c, newdir, *to);
     if (!f || !t) return -EBADF;
-    const auto& cwd = c.proc.options().cwd;
+    const auto& cwd = c.proc.cwd();
     if (!c.proc.paths().may_write(*f, cwd) || !c.proc.paths().may_write(*t, cwd)) {
         // Renaming a file to itself (the same inode at both ends) changes nothing: Linux answers 0
         // before it checks any permission, and so does the sandbox. Anything else would change the host.
