@@ -140,12 +140,7 @@ void StartupChecker::at(model::Milestone m, uint64_t pc) {
     if (debug_.corrupt_milestone == name) {
         for (const auto& e : expect) {
             if (e.where.label != debug_.corrupt_field) continue;
-            if (auto a = checker_->field_address(e.where)) {
-                uint64_t size = e.where.size;
-                if (!e.where.type.empty())
-                    if (auto f = layouts_->field(e.where.type, e.where.path)) size = std::min<uint64_t>(f->size, 8);
-                session_.engine().try_write(*a, &debug_.corrupt_value, size);
-            }
+            if (auto span = checker_->locate(e.where)) session_.engine().try_write(span->addr, &debug_.corrupt_value, span->size);
         }
     }
     MilestoneReport r{name, session_.engine().instructions_before(pc), session_.process().current_tid(),

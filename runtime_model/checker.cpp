@@ -2,155 +2,110 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
+#include <algorithm>
 
 namespace gostart::model {
 namespace {
 
-// The runtime struct type of a locatable object.
-std::string type_of(const std::string& object) {
-    if (object == "g0" || object == "g1" || object == "curg") return "g";
-    if (object == "m0" || object.rfind("m[", 0) == 0) return "m";
-    if (object == "sched") return "schedt";
-    if (object.rfind("allp[", 0) == 0) return "p";
-    return {};
-}
-
-std::optional<uint64_t> index_in(const std::string& s, const std::string& prefix) {
-    if (s.rfind(prefix, 0) != 0 || s.back() != ']') return std::nullopt;
-    return std::strtoull(s.c_str() + prefix.size(), nullptr, 10);
-}
-
-struct Parsed {
-    std::string object, path;
-    uint64_t plus = 0;
-};
-
-// "g1.stack.lo+2048" -> {g1, stack.lo, 2048}
-Parsed parse(std::string s) {
-    Parsed p;
-    if (auto plus = s.find('+'); plus != std::string::npos) {
-        p.plus = std::strtoull(s.c_str() + plus + 1, nullptr, 0);
-        s.resize(plus);
-    }
-    auto dot = s.find('.');
-    p.object = s.substr(0, dot);
-    if (dot != std::string::npos) p.path = s.substr(dot + 1);
-    return p;
-}
-
 std::string show(uint64_t v, bool is_address) { return is_address ? fmt::format("{:#x}", v) : fmt::format("{}", v); }
+
+template <class... F>
+struct overloaded : F... {
+    using F::operator()...;
+};
+template <class... F>
+overloaded(F...) -> overloaded<F...>;
 
 }  // namespace
 
-std::optional<uint64_t> Checker::object_address(const std::string& object) const {
-    auto sym = [&](const char* n) { return inputs_.symbol(n); };
-    if (object == "g0") return sym("runtime.g0");
-    if (object == "m0") return sym("runtime.m0");
-    if (object == "sched") return sym("runtime.sched");
-    if (object == "curg") return guest_.read_uint(guest_.fs_base() + static_cast<uint64_t>(g_tls_offset_), 8);
-    if (auto i = index_in(object, "allp[")) {
-        auto allp = sym("runtime.allp");
-        if (!allp) return std::nullopt;
-        auto ptr = guest_.read_uint(*allp, 8), len = guest_.read_uint(*allp + 8, 8);
-        if (!ptr || !len || *i >= *len) return std::nullopt;
-        return guest_.read_uint(*ptr + 8 * *i, 8);
-    }
-    if (object == "g1") {
-        // The main goroutine is the first g allgadd recorded: allgs[0].
-        auto allgs = sym("runtime.allgs");
-        if (!allgs) return std::nullopt;
-        auto ptr = guest_.read_uint(*allgs, 8), len = guest_.read_uint(*allgs + 8, 8);
-        if (!ptr || !len || *len == 0) return std::nullopt;
-        return guest_.read_uint(*ptr, 8);
-    }
-    if (auto id = index_in(object, "m[id=")) {
-        auto allm = sym("runtime.allm");
-        auto id_f = layouts_.field("m", "id"), link_f = layouts_.field("m", "alllink");
-        if (!allm || !id_f || !link_f) return std::nullopt;
-        auto mp = guest_.read_uint(*allm, 8);
-        for (int n = 0; mp && *mp && n < 10000; ++n) {
-            auto mid = guest_.read_uint(*mp + id_f->offset, 8);
-            if (mid && *mid == *id) return mp;
-            mp = guest_.read_uint(*mp + link_f->offset, 8);
-        }
-        return std::nullopt;
-    }
-    return std::nullopt;
+std::string Expected::describe() const {
+    return std::visit(overloaded{
+                          [](const expect::Value&) { return std::string(); },
+                          [](const expect::AddressOf& a) { return a.object.name(); },
+                          [](const expect::FieldAddress& a) {
+                              return fmt::format("&{}.{}{}", a.object.name(), a.path,
+                                                 a.plus ? fmt::format("+{}", a.plus) : std::string());
+                          },
+                          [](const expect::FieldPlus& a) {
+                              return fmt::format("{}.{}{}", a.object.name(), a.path,
+                                                 a.plus ? fmt::format("+{}", a.plus) : std::string());
+                          },
+                          [](const expect::FsBase&) { return std::string("fs"); },
+                      },
+                      what);
 }
 
-std::optional<uint64_t> Checker::field_address(const FieldRef& ref) const {
-    const std::string& o = ref.object;
-    if (o.rfind("var:", 0) == 0) {
-        auto a = inputs_.symbol(o.substr(4));
-        return a ? std::optional<uint64_t>(*a + ref.offset) : std::nullopt;
-    }
-    if (o.rfind("mem:", 0) == 0) return std::strtoull(o.c_str() + 4, nullptr, 0) + ref.offset;
-    if (o.rfind("deref:", 0) == 0) {
-        Parsed p = parse(o.substr(6));
-        auto v = field_value(p.object, p.path);
-        return v ? std::optional<uint64_t>(*v + ref.offset) : std::nullopt;
-    }
-    if (o == "curg" && ref.path.empty()) return guest_.fs_base() + static_cast<uint64_t>(g_tls_offset_);
-    if (o.rfind("fs:", 0) == 0) return guest_.fs_base() + static_cast<uint64_t>(std::strtoll(o.c_str() + 3, nullptr, 0)) + ref.offset;
-    if (o == "fs" || o == "exit") return std::nullopt;
-    auto base = object_address(o);
-    auto f = layouts_.field(ref.type, ref.path);
-    if (!base || !f) return std::nullopt;
-    return *base + f->offset + ref.offset;
-}
+Checker::Checker(const GuestView& guest, const gostructs::StructLayouts& layouts, const ModelInputs& inputs,
+                 int64_t g_tls_offset)
+    : guest_(guest), layouts_(layouts),
+      objects_(guest, layouts, [&inputs](std::string_view n) { return inputs.symbol(std::string(n)); }, g_tls_offset) {}
 
-std::optional<uint64_t> Checker::field_value(const std::string& object, const std::string& path) const {
-    auto base = object_address(object);
-    auto f = layouts_.field(type_of(object), path);
-    if (!base || !f) return std::nullopt;
-    return guest_.read_uint(*base + f->offset, std::min<uint64_t>(f->size, 8));
+std::optional<Checker::Span> Checker::locate(const FieldRef& ref) const {
+    using R = std::optional<Span>;
+    return std::visit(overloaded{
+                          [&](const place::Field& f) -> R {
+                              auto a = objects_.field_address(f.object, f.path);
+                              auto l = layouts_.field(f.object.type(), f.path);
+                              if (!a || !l) return std::nullopt;
+                              return Span{*a, std::min<uint64_t>(l->size, 8)};
+                          },
+                          [&](const place::Global& g) -> R {
+                              auto a = objects_.symbol(g.symbol);
+                              if (!a) return std::nullopt;
+                              return Span{*a + g.offset, g.size};
+                          },
+                          [&](const place::Memory& m) -> R { return Span{m.addr, m.size}; },
+                          [&](const place::Deref& d) -> R {
+                              auto p = objects_.field_value(d.object, d.path);
+                              if (!p) return std::nullopt;
+                              return Span{*p, 8};
+                          },
+                          [&](const place::FsRelative& f) -> R {
+                              return Span{guest_.fs_base() + static_cast<uint64_t>(f.offset), 8};
+                          },
+                          [](const place::FsBase&) -> R { return std::nullopt; },
+                          [](const place::ExitStatus&) -> R { return std::nullopt; },
+                      },
+                      ref.where);
 }
 
 std::optional<uint64_t> Checker::read_field(const FieldRef& ref, std::optional<int> exit_status, std::string& error) const {
-    if (ref.object == "fs") return guest_.fs_base();
-    if (ref.object == "exit") {
+    if (std::holds_alternative<place::FsBase>(ref.where)) return guest_.fs_base();
+    if (std::holds_alternative<place::ExitStatus>(ref.where)) {
         if (!exit_status) error = "(not exited)";
         return exit_status ? std::optional<uint64_t>(static_cast<uint64_t>(*exit_status)) : std::nullopt;
     }
-    uint64_t size = ref.size;
-    if (!ref.type.empty()) {
-        auto f = layouts_.field(ref.type, ref.path);
-        if (!f) {
-            error = fmt::format("(no layout for {}.{})", ref.type, ref.path);
-            return std::nullopt;
-        }
-        size = std::min<uint64_t>(f->size, 8);
+    if (auto* f = std::get_if<place::Field>(&ref.where); f && !layouts_.field(f->object.type(), f->path)) {
+        error = fmt::format("(no layout for {}.{})", f->object.type(), f->path);
+        return std::nullopt;
     }
-    auto a = field_address(ref);
-    if (!a) {
+    auto s = locate(ref);
+    if (!s) {
         error = "(cannot locate)";
         return std::nullopt;
     }
-    auto v = guest_.read_uint(*a, size);
-    if (!v) error = fmt::format("(unreadable at {:#x})", *a);
+    auto v = guest_.read_uint(s->addr, s->size);
+    if (!v) error = fmt::format("(unreadable at {:#x})", s->addr);
     return v;
 }
 
 std::optional<uint64_t> Checker::expected_value(const Expected& e, std::string& error) const {
-    if (e.value) return e.value;
-    const std::string& s = e.address_of;
-    std::optional<uint64_t> v;
-    if (s == "fs") {
-        v = guest_.fs_base();
-    } else if (!s.empty() && s[0] == '&') {
-        Parsed p = parse(s.substr(1));
-        auto base = object_address(p.object);
-        auto f = layouts_.field(type_of(p.object), p.path);
-        if (base && f) v = *base + f->offset + p.plus;
-    } else if (s.find('.') != std::string::npos) {
-        Parsed p = parse(s);
-        auto fv = field_value(p.object, p.path);
-        if (fv) v = *fv + p.plus;
-    } else {
-        v = object_address(s);
-    }
-    if (!v) error = "(cannot locate " + s + ")";
+    using R = std::optional<uint64_t>;
+    R v = std::visit(overloaded{
+                         [](const expect::Value& x) -> R { return x.v; },
+                         [&](const expect::AddressOf& x) -> R { return objects_.address(x.object); },
+                         [&](const expect::FieldAddress& x) -> R {
+                             auto a = objects_.field_address(x.object, x.path);
+                             return a ? R(*a + x.plus) : std::nullopt;
+                         },
+                         [&](const expect::FieldPlus& x) -> R {
+                             auto fv = objects_.field_value(x.object, x.path);
+                             return fv ? R(*fv + x.plus) : std::nullopt;
+                         },
+                         [&](const expect::FsBase&) -> R { return guest_.fs_base(); },
+                     },
+                     e.what);
+    if (!v) error = "(cannot locate " + e.describe() + ")";
     return v;
 }
 
@@ -164,7 +119,7 @@ std::vector<Check> Checker::evaluate(const std::vector<Expectation>& expectation
         auto actual = read_field(e.where, exit_status, err_actual);
         auto expected = expected_value(e.expected, err_expected);
         c.expected = expected ? show(*expected, e.expected.is_address) : err_expected;
-        if (!e.expected.value && expected) c.expected += " (" + e.expected.address_of + ")";
+        if (std::string d = e.expected.describe(); !d.empty() && expected) c.expected += " (" + d + ")";
         c.actual = actual ? show(*actual, e.expected.is_address) : err_actual;
         c.ok = actual && expected && *actual == *expected;
         out.push_back(std::move(c));

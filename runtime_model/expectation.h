@@ -1,45 +1,77 @@
 // Expectation: one prediction of the model — "this field must hold this value, because ..." — and
-// Check: the same after the checker read the field from guest memory.
+// Check: the same after the checker read the field from guest memory. Places and expected values are
+// typed (variants over RuntimeObject), so a misspelt object or a malformed place does not compile.
 #pragma once
+
+#include "runtime_model/runtime_object.h"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace gostart::model {
 
-// Where a value lives. `object` names a runtime object the checker can locate:
-//   g0 m0 sched          the static runtime.g0 / runtime.m0 / runtime.sched
-//   allp[N]              the N-th P (through the allp slice)
-//   g1                   the main goroutine (allgs[0]: the first g newproc creates)
-//   curg                 the g at g's TLS slot (-8(FS), or with cgo where glibc put runtime.tlsg) on the checking thread
-//   fs:N                 memory at the FS base + N (glibc's thread control block)
-//   m[id=N]              the M with id N on the allm list
-//   fs                   the FS base register itself (path empty)
-//   var:NAME             a global variable, `size` bytes at the symbol NAME (+ path as a byte offset)
-//   mem:0xADDR           raw memory at an address the model computed
-//   deref:OBJ.PATH       memory at the address held in field PATH of OBJ
-//   exit                 the process's exit status
-// `type` is the runtime struct type of the object (g, m, p, schedt) and `path` a field path in it.
-struct FieldRef {
-    std::string object;
-    std::string type;
+// Where a value lives.
+namespace place {
+struct Field {       // a field of a runtime object, `path` in its type's layout (the layout gives the size)
+    RuntimeObject object;
     std::string path;
-    uint64_t size = 8;       // for var: and mem: (struct fields take their size from the layout)
-    uint64_t offset = 0;     // extra byte offset (var:/mem:, or an element inside an array field)
-    std::string label;       // what the report calls it, e.g. "g0.stack.hi"
+};
+struct Global {      // `size` bytes at a symbol plus `offset` (runtime.argc, len(allp) = runtime.allp + 8)
+    std::string symbol;
+    uint64_t size = 8;
+    uint64_t offset = 0;
+};
+struct Memory {      // raw memory at an address the model computed
+    uint64_t addr = 0;
+    uint64_t size = 8;
+};
+struct Deref {       // 8 bytes at the address held in a field (a funcval's code pointer, *g1.sched.sp)
+    RuntimeObject object;
+    std::string path;
+};
+struct FsRelative {  // 8 bytes at FS + offset (g's TLS slot; glibc's thread control block at FS+0)
+    int64_t offset = 0;
+};
+struct FsBase {};    // the FS base register itself
+struct ExitStatus {};
+}  // namespace place
+
+struct FieldRef {
+    std::variant<place::Field, place::Global, place::Memory, place::Deref, place::FsRelative, place::FsBase,
+                 place::ExitStatus>
+        where;
+    std::string label;  // what the report calls it, e.g. "g0.stack.hi"
 };
 
-// What the value must be: a number, or something the checker locates in memory:
-//   "g1", "allp[1]"        the address of that object
-//   "&m0.tls+8"            the address of a field, plus a byte offset
-//   "g1.stack.lo+2048"     the value of another field, plus a number
-//   "fs"                   the FS base register
+// What the value must be: a number, or something the checker locates in memory.
+namespace expect {
+struct Value {           // a number the model computed
+    uint64_t v = 0;
+};
+struct AddressOf {       // the address of an object: g1, allp[1]
+    RuntimeObject object;
+};
+struct FieldAddress {    // the address of a field plus a byte offset: &m0.tls+8
+    RuntimeObject object;
+    std::string path;
+    uint64_t plus = 0;
+};
+struct FieldPlus {       // the value of another field plus a number: g1.stack.lo+8192
+    RuntimeObject object;
+    std::string path;
+    uint64_t plus = 0;
+};
+struct FsBase {};        // the FS base register
+}  // namespace expect
+
 struct Expected {
-    std::optional<uint64_t> value;
-    std::string address_of;  // used when value is empty
-    bool is_address = false; // print as 0x… rather than decimal
+    std::variant<expect::Value, expect::AddressOf, expect::FieldAddress, expect::FieldPlus, expect::FsBase> what;
+    bool is_address = false;  // print as 0x… rather than decimal
+    // How a located value is named in the report ("g1", "&m0.tls+8", "fs"); "" for a number.
+    std::string describe() const;
 };
 
 struct Expectation {
