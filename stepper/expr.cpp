@@ -11,16 +11,22 @@
 namespace gostart::stepper {
 namespace {
 
+// The names print and watch start from. allm is a pointer to the first M; the others are the
+// model's runtime objects (allp and allgs indexed: allp[0]).
 struct Root {
     const char* symbol;
     const char* type;
-    bool slice;  // a []*type: index it
+    std::optional<model::RuntimeObject::Kind> object;  // how the locator finds it (allm: by hand)
+    bool slice;
 };
 
 const std::map<std::string, Root, std::less<>> kRoots = {
-    {"g0", {"runtime.g0", "g", false}},       {"m0", {"runtime.m0", "m", false}},
-    {"sched", {"runtime.sched", "schedt", false}}, {"allp", {"runtime.allp", "p", true}},
-    {"allgs", {"runtime.allgs", "g", true}},  {"allm", {"runtime.allm", "m", false}},
+    {"g0", {"runtime.g0", "g", model::RuntimeObject::Kind::g0, false}},
+    {"m0", {"runtime.m0", "m", model::RuntimeObject::Kind::m0, false}},
+    {"sched", {"runtime.sched", "schedt", model::RuntimeObject::Kind::sched, false}},
+    {"allp", {"runtime.allp", "p", model::RuntimeObject::Kind::allp, true}},
+    {"allgs", {"runtime.allgs", "g", model::RuntimeObject::Kind::allgs, true}},
+    {"allm", {"runtime.allm", "m", std::nullopt, false}},
 };
 
 std::runtime_error error(std::string_view expr, std::string_view why) {
@@ -28,6 +34,11 @@ std::runtime_error error(std::string_view expr, std::string_view why) {
 }
 
 }  // namespace
+
+Evaluator::Evaluator(const cpu::Engine& engine, const loader::SymbolTable& symbols, const gostructs::StructLayouts* layouts)
+    : engine_(engine), symbols_(symbols), layouts_(layouts), guest_(engine),
+      objects_(guest_, layouts ? *layouts : no_layouts_,
+               [&symbols](std::string_view n) { return symbols.find(n); }) {}
 
 uint64_t Evaluator::read(uint64_t addr, uint64_t size) const {
     uint64_t v = 0;
@@ -82,9 +93,13 @@ Place Evaluator::resolve(std::string_view expr) const {
             if (close == std::string_view::npos || !idx) throw error(expr, "write an index: allp[0]");
             uint64_t len = read(*addr + 8, 8);
             if (*idx >= len) throw error(expr, fmt::format("index {} out of range (len {})", *idx, len));
-            p.value = read(read(*addr, 8) + 8 * *idx, 8);
+            auto element = objects_.address(model::RuntimeObject{*it->second.object, *idx});
+            if (!element) throw error(expr, fmt::format("cannot read {}'s element {}", it->second.symbol, *idx));
+            p.value = *element;
             rest.remove_prefix(close + 1);
             pointer = true;
+        } else if (it->second.object) {
+            p.addr = objects_.address(model::RuntimeObject{*it->second.object, 0}).value_or(*addr);
         } else if (root == "allm") {
             p.value = read(*addr, 8);
             pointer = true;

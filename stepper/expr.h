@@ -8,6 +8,8 @@
 #include "cpu/engine.h"
 #include "gostructs/struct_layouts.h"
 #include "loader/symbol_table.h"
+#include "runtime_model/guest_view.h"
+#include "runtime_model/runtime_object.h"
 
 #include <cstdint>
 #include <optional>
@@ -26,8 +28,9 @@ struct Place {
 
 class Evaluator {
 public:
-    Evaluator(const cpu::Engine& engine, const loader::SymbolTable& symbols, const gostructs::StructLayouts* layouts)
-        : engine_(engine), symbols_(symbols), layouts_(layouts) {}
+    Evaluator(const cpu::Engine& engine, const loader::SymbolTable& symbols, const gostructs::StructLayouts* layouts);
+    Evaluator(const Evaluator&) = delete;  // objects_ refers to guest_: never copied (returned as a prvalue)
+    Evaluator& operator=(const Evaluator&) = delete;
 
     // Throws std::runtime_error with a one-line reason.
     Place resolve(std::string_view expr) const;
@@ -47,9 +50,24 @@ private:
     uint64_t read(uint64_t addr, uint64_t size) const;
     uint64_t current_g() const;
 
+    // The runtime objects (g0, m0, sched, allp[N], allgs[N]) are found as the model's checker finds
+    // them: one locator (runtime_model/runtime_object.h) over this view of the engine.
+    class EngineGuest final : public model::GuestView {
+    public:
+        explicit EngineGuest(const cpu::Engine& e) : e_(e) {}
+        bool read(uint64_t addr, void* dst, size_t n) const override { return e_.try_read(addr, dst, n); }
+        uint64_t fs_base() const override { return e_.reg(cpu::Reg::fs_base); }
+
+    private:
+        const cpu::Engine& e_;
+    };
+
     const cpu::Engine& engine_;
     const loader::SymbolTable& symbols_;
     const gostructs::StructLayouts* layouts_;
+    EngineGuest guest_;
+    gostructs::StructLayouts no_layouts_;
+    model::ObjectLocator objects_;
 };
 
 }  // namespace gostart::stepper
