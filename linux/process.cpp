@@ -219,7 +219,7 @@ ExitInfo Process::run() {
                 cpu_.set_reg(Reg::rax, static_cast<uint64_t>(*t->pending_result));
                 if (strace() && t->resumed_nr >= 0)
                     *strace() << fmt::format("[{}] <... {} resumed>{}\n", t->tid, syscall_name(t->resumed_nr),
-                                                 strace_result(t->resumed_nr, find_syscall(t->resumed_nr), *t->pending_result));
+                                                 strace_result(find_syscall(t->resumed_nr), *t->pending_result));
                 t->resumed_nr = -1;
                 t->pending_result.reset();
             }
@@ -307,8 +307,8 @@ bool Process::emulate_vsyscall(Thread& t, uint64_t addr) {
     // syscall itself (vsyscall=emulate/xonly). Go 1.15 and older call it for the time when the process
     // has no vDSO, which is our case.
     static constexpr uint64_t kVsyscall = 0xffffffffff600000;
-    int nr = addr == kVsyscall ? 96 /*gettimeofday*/ : addr == kVsyscall + 0x400 ? 201 /*time*/
-           : addr == kVsyscall + 0x800 ? 309 /*getcpu*/ : -1;
+    static const int kCalls[3] = {syscall_number("gettimeofday"), syscall_number("time"), syscall_number("getcpu")};
+    int nr = addr == kVsyscall ? kCalls[0] : addr == kVsyscall + 0x400 ? kCalls[1] : addr == kVsyscall + 0x800 ? kCalls[2] : -1;
     if (nr < 0) return false;
     uint64_t ret = 0, sp = cpu_.reg(Reg::rsp);
     if (!cpu_.try_read(sp, &ret, 8)) return false;

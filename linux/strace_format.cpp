@@ -168,7 +168,7 @@ std::string strace_call(Process& p, int nr, const SyscallDef* def, const std::ar
     return out + ")";
 }
 
-std::string strace_result(int nr, const SyscallDef* def, int64_t r) {
+std::string strace_result(const SyscallDef* def, int64_t r) {
     if (r == kNoReturn) return " = ?";
     std::string out;
     if (r < 0 && r >= -4095) {
@@ -178,7 +178,7 @@ std::string strace_result(int nr, const SyscallDef* def, int64_t r) {
         if (!def || !def->handler) out += " (not implemented)";
         return out;
     }
-    if (nr == 9 || nr == 12) return fmt::format(" = {:#x}", static_cast<uint64_t>(r));  // mmap, brk: addresses
+    if (def && def->result == SyscallDef::Result::address) return fmt::format(" = {:#x}", static_cast<uint64_t>(r));
     return fmt::format(" = {}", r);
 }
 

@@ -17,7 +17,7 @@ class Process;
 std::string strace_call(Process& p, int nr, const SyscallDef* def, const std::array<uint64_t, 6>& a,
                         std::optional<int64_t> result);
 // " = 3", " = -1 ENOENT (No such file or directory)", " = 0x7f..." for mmap.
-std::string strace_result(int nr, const SyscallDef* def, int64_t r);
+std::string strace_result(const SyscallDef* def, int64_t r);
 // For docs/syscalls.md: what the line shows of each argument, "read(fd, bytes read, size)".
 std::string strace_signature(const SyscallDef& def);
 // `s` quoted as strace quotes a buffer: C escapes, other bytes in octal, at most `max` bytes then "...".

@@ -27,10 +27,10 @@ static const SyscallDef kTable[] = {
     {5, "fstat", {A::fd, A::ptr}, sys::fstat, "host fstat; emulated objects get a synthetic stat"},
     {6, "lstat", {A::str, A::ptr}, sys::lstat, "host lstat, read-only"},
     {8, "lseek", {A::fd, A::dec, A::whence}, sys::lseek, "host lseek; stdin, stdout and stderr are streams (ESPIPE)"},
-    {9, "mmap", {A::ptr, A::size, A::prot, A::map_flags, A::fd, A::hex}, sys::mmap, "GuestMemory, checked as Linux checks it: hints honoured when free, PROT_NONE kept as a reservation; file mappings are private copies (shared ones never writable)"},
+    {9, "mmap", {A::ptr, A::size, A::prot, A::map_flags, A::fd, A::hex}, sys::mmap, "GuestMemory, checked as Linux checks it: hints honoured when free, PROT_NONE kept as a reservation; file mappings are private copies (shared ones never writable)", {}, SyscallDef::Result::address},
     {10, "mprotect", {A::ptr, A::size, A::prot}, sys::mprotect, "GuestMemory: partial ranges split mappings; a reservation is committed when it becomes accessible; stops at a hole (ENOMEM), as Linux"},
     {11, "munmap", {A::ptr, A::size}, sys::munmap, "GuestMemory: partial unmaps split mappings; a range past the user half is EINVAL"},
-    {12, "brk", {A::ptr}, sys::brk, "a [heap] mapping above the program, counted against --max-memory; a refused break changes nothing"},
+    {12, "brk", {A::ptr}, sys::brk, "a [heap] mapping above the program, counted against --max-memory; a refused break changes nothing", {}, SyscallDef::Result::address},
     {13, "rt_sigaction", {A::sig, A::ptr, A::ptr, A::size}, sys::rt_sigaction, "records the action; SIGKILL/SIGSTOP refused"},
     {14, "rt_sigprocmask", {A::sigmask_how, A::ptr, A::ptr, A::size}, sys::rt_sigprocmask, "per-thread mask", "rt_sigprocmask"},
     {15, "rt_sigreturn", {}, sys::rt_sigreturn, "restores the interrupted state, with the registers the handler left in the frame"},
@@ -42,7 +42,7 @@ static const SyscallDef kTable[] = {
     {21, "access", {A::str, A::access_mode}, sys::access, "host access; W_OK refused outside --allow-write", "access"},
     {22, "pipe", {A::ptr}, sys::pipe, "an emulated pipe", "pipe"},
     {24, "sched_yield", {}, sys::sched_yield, "ends the thread's time slice", "sched_yield"},
-    {25, "mremap", {A::ptr, A::size, A::size, A::mremap_flags, A::ptr}, sys::mremap, "GuestMemory: shrinks, grows in place or moves (the bytes move with it); MREMAP_FIXED, MREMAP_DONTUNMAP"},
+    {25, "mremap", {A::ptr, A::size, A::size, A::mremap_flags, A::ptr}, sys::mremap, "GuestMemory: shrinks, grows in place or moves (the bytes move with it); MREMAP_FIXED, MREMAP_DONTUNMAP", {}, SyscallDef::Result::address},
     {26, "msync", {A::ptr, A::size, A::msync_flags}, sys::msync, "nothing to write back (file mappings are copies); ranges and flags checked as Linux"},
     {27, "mincore", {A::ptr, A::size, A::ptr}, sys::mincore, "committed pages are resident"},
     {28, "madvise", {A::ptr, A::size, A::madvise_advice}, sys::madvise, "MADV_DONTNEED/MADV_FREE give private anonymous pages back (they read as zeros); every advice checked as Linux"},
@@ -197,6 +197,14 @@ std::string_view syscall_name(int nr) {
     return name_in(kAllNames, nr);
 }
 
+int syscall_number(std::string_view name) {
+    for (const SyscallDef& d : kTable)
+        if (d.name == name) return d.nr;
+    for (const SyscallName& n : kAllNames)
+        if (n.name == name) return n.nr;
+    return -1;
+}
+
 std::string_view syscall_name_i386(int nr) { return name_in(kAllNames32, nr); }
 std::span<const SyscallName> i386_syscall_names() { return kAllNames32; }
 
@@ -262,7 +270,7 @@ void Process::run_syscall(Thread& t, int nr, const SyscallDef* def, const std::s
         if (r == kBlocked) {
             *strace() << fmt::format("[{}] {} <unfinished ...>\n", t.tid, line);
         } else {
-            *strace() << fmt::format("[{}] {}{}\n", t.tid, line, strace_result(def ? def->nr : -1, def, r));
+            *strace() << fmt::format("[{}] {}{}\n", t.tid, line, strace_result(def, r));
         }
     }
     if (r == kBlocked || r == kNoReturn) return;

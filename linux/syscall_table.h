@@ -55,11 +55,15 @@ struct SyscallDef {
     // both ABIs (ints, descriptors, flags, pointers to bytes or to structs laid out alike). Empty: the
     // i386 call (if any) answers -ENOSYS.
     std::string_view i386 = {};
+    // How strace shows a success: a number, or an address in hex (mmap, mremap, brk).
+    enum class Result : uint8_t { number, address } result = Result::number;
 };
 
 std::span<const SyscallDef> syscall_table();
 const SyscallDef* find_syscall(int nr);
 std::string_view syscall_name(int nr);  // also for syscalls outside the table ("syscall_123" if unknown)
+// The x86-64 number of a syscall by name (the table's rows, then the system header's): -1 if none.
+int syscall_number(std::string_view name);
 
 // int 0x80: the row an i386 syscall number runs (nullptr: -ENOSYS), and any i386 syscall's name.
 const SyscallDef* find_syscall_i386(int nr);

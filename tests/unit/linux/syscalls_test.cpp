@@ -358,7 +358,7 @@ TEST_CASE("strace quotes bytes as strace does: C escapes, octal for the rest, th
 }
 
 TEST_CASE("a blocking futex wait is traced as unfinished, then resumed with its error", "[linux][strace]") {
-    // Process::run prints the resumed result with strace_result(0, nullptr, r): with no table row,
+    // Process::run prints the resumed result with strace_result(nullptr, r): with no table row,
     // a failed wait (ETIMEDOUT, EINTR) is labelled "(not implemented)".
     Guest g({}, true);
     constexpr uint64_t kWord = Guest::kData + 0x100;
@@ -422,7 +422,7 @@ TEST_CASE("Every table row without a handler returns ENOSYS and is reported as n
         CHECK(g.result(slots[i]) == -ENOSYS);
         CHECK_THAT(g.diag.str(), Catch::Contains("unimplemented syscall " + std::string(stubs[i]->name) + " (" +
                                                   std::to_string(stubs[i]->nr) + ")"));
-        CHECK_THAT(gostart::linux::strace_result(stubs[i]->nr, stubs[i], -ENOSYS), Catch::Contains("(not implemented)"));
+        CHECK_THAT(gostart::linux::strace_result(stubs[i], -ENOSYS), Catch::Contains("(not implemented)"));
     }
 }
 
