@@ -29,15 +29,26 @@ uint32_t read32(const FakeCpu& cpu, uint64_t addr) {
     return v;
 }
 
+// A process on a fake CPU, with a data page at kData; the emulator's warnings go to `diag`.
+struct FakeProcess {
+    FakeCpu cpu;
+    std::ostringstream diag;
+    gostart::linux::Process proc;
+    explicit FakeProcess(gostart::linux::ProcessOptions opts = {}) : proc(cpu, with_diag(opts)) {
+        proc.memory().map_fixed(kData, kData + 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite, "data");
+    }
+    gostart::linux::ProcessOptions with_diag(gostart::linux::ProcessOptions o) {
+        o.diag = &diag;
+        return o;
+    }
+};
+
 }  // namespace
 
 TEST_CASE("a process runs on a fake CPU: memory, pipes, an unknown syscall and the exit") {
-    FakeCpu cpu;
-    std::ostringstream diag;
-    gostart::linux::ProcessOptions opts;
-    opts.diag = &diag;
-    gostart::linux::Process proc(cpu, opts);
-    proc.memory().map_fixed(kData, kData + 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite, "data");
+    FakeProcess f;
+    FakeCpu& cpu = f.cpu;
+    gostart::linux::Process& proc = f.proc;
     proc.memory().set_brk_base(kBrk);
     REQUIRE(cpu.try_write(kData + 0x100, "hello", 5));
 
@@ -74,7 +85,7 @@ TEST_CASE("a process runs on a fake CPU: memory, pipes, an unknown syscall and t
     CHECK(std::string(got) == "hello");
     CHECK(r[6] == proc.pid());
     CHECK(r[7] == -ENOSYS);
-    CHECK(diag.str().find("499") != std::string::npos);
+    CHECK(f.diag.str().find("499") != std::string::npos);
     CHECK(r[8] == 0);
     char byte = 0;
     CHECK_FALSE(cpu.try_read(mapped, &byte, 1));  // munmap reached the CPU's pages
@@ -82,11 +93,9 @@ TEST_CASE("a process runs on a fake CPU: memory, pipes, an unknown syscall and t
 }
 
 TEST_CASE("a fake CPU's fault is the guest's SIGSEGV, as on the engine") {
-    FakeCpu cpu;
-    std::ostringstream diag;
-    gostart::linux::ProcessOptions opts;
-    opts.diag = &diag;
-    gostart::linux::Process proc(cpu, opts);
+    FakeProcess f;
+    FakeCpu& cpu = f.cpu;
+    gostart::linux::Process& proc = f.proc;
     cpu.program = {FakeCpu::syscall([](FakeCpu& c) { c.set_args(39, {}); })};  // then off the end
     proc.start(FakeCpu::kText, 0x7fff0000);
     gostart::linux::ExitInfo e = proc.run();
@@ -100,13 +109,11 @@ TEST_CASE("a checkpoint round trip gives what a straight run gives, the idle clo
     // 0.3 s more and exits. With --max-idle 1 s the straight run exits 0 (0.9 s idle). Going back to the
     // stop and running again must too: a restore that left the idle clock at its end (0.9 s) would
     // stop the second run at 1.2 s with the idle limit.
-    FakeCpu cpu;
-    std::ostringstream diag;
     gostart::linux::ProcessOptions opts;
-    opts.diag = &diag;
     opts.max_idle_ns = 1000000000;
-    gostart::linux::Process proc(cpu, opts);
-    proc.memory().map_fixed(kData, kData + 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite, "data");
+    FakeProcess f(opts);
+    FakeCpu& cpu = f.cpu;
+    gostart::linux::Process& proc = f.proc;
     const uint64_t sleep_600ms[2] = {0, 600000000}, sleep_300ms[2] = {0, 300000000};
     REQUIRE(cpu.try_write(kData, sleep_600ms, 16));
     REQUIRE(cpu.try_write(kData + 16, sleep_300ms, 16));
