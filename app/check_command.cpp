@@ -8,7 +8,7 @@
 #include "app/gdb_attach.h"
 #include "app/host_fds.h"
 #include "app/output.h"
-#include "app/session.h"
+#include "session/session.h"
 #include "app/startup_checker.h"
 #include "gostructs/layouts_for.h"
 #include "loader/load_error.h"
@@ -23,7 +23,7 @@ namespace gostart::app {
 namespace {
 
 struct CheckOptions {
-    RunOptions run;
+    session::RunOptions run;
     bool json = false;
     std::string junit;
     std::string html;  // --html FILE (check_html.cpp)
@@ -56,8 +56,8 @@ int check_command(CheckOptions& o) {
     std::ostream& out = output.stream();
     std::ostream& report = json_on_stdout ? std::cout : out;
     std::ostream& diag = o.json ? std::cerr : out;
-    auto program = open_program(o.run.program, true);
-    warn_about_program(*program, diag);
+    auto program = session::open_program(o.run.program, true);
+    session::warn_about_program(*program, diag);
     if (!program->go) throw std::runtime_error("not a Go binary");
     std::unique_ptr<gostructs::StructLayouts> layouts;
     try {
@@ -71,7 +71,7 @@ int check_command(CheckOptions& o) {
     std::unique_ptr<GdbAttach> gdb;
     if (!o.run.gdb.empty()) gdb = std::make_unique<GdbAttach>(o.run.gdb);
     HostFdReserve reserve;  // for the report files, whatever the guest opened (app/host_fds.h)
-    Session session(o.run, std::move(program), diag);
+    session::Session session(o.run, std::move(program), diag);
     StartupChecker checker(session, std::move(layouts), o.debug);
     bool table = !o.json;
     if (table && !o.run.quiet)
@@ -80,7 +80,7 @@ int check_command(CheckOptions& o) {
     if (o.run.gdb.empty()) {
         exit = session.run();
     } else {
-        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
+        SessionTarget target(std::shared_ptr<session::Session>(&session, [](session::Session*) {}));
         exit = gdb->run(target, o.run.quiet, diag);
     }
     // Given back as soon as the guest is done, before anything of ours runs that may need a descriptor:

@@ -1,7 +1,7 @@
 #include "app/check_html.h"
 
 #include "app/layout_capture.h"
-#include "app/session.h"
+#include "session/session.h"
 #include "gostructs/layouts_for.h"
 #include "trace/call_tree.h"
 #include "trace/code_cache.h"
@@ -25,7 +25,7 @@ std::string esc(std::string_view s) { return xml_escape(s); }
 
 // What the second run saw.
 struct RunFacts {
-    std::vector<MilestoneHit> milestones;
+    std::vector<session::MilestoneHit> milestones;
     uint64_t total = 0;
     size_t threads = 0;
     std::string picture_svg, picture_error;
@@ -50,20 +50,20 @@ private:
     int saved_[2];
 };
 
-void second_run(const RunOptions& opts, RunFacts& f) {
-    RunOptions run = opts;
+void second_run(const session::RunOptions& opts, RunFacts& f) {
+    session::RunOptions run = opts;
     run.strace = true;
     run.progress = false;  // its stdio is /dev/null (QuietStdio)
     std::ostringstream log;
-    auto program = open_program(run.program, true);
+    auto program = session::open_program(run.program, true);
     std::optional<gostructs::StructLayouts> layouts;
     try {
         if (program->go) layouts = program->require_layouts();
     } catch (const std::exception& e) {
         f.picture_error = e.what();
     }
-    Session session(run, std::move(program), log);
-    Program& prog = session.program();
+    session::Session session(run, std::move(program), log);
+    session::Program& prog = session.program();
     trace::CodeInfo code(prog.symbols, prog.pclntab ? &*prog.pclntab : nullptr);
     trace::CodeCache cache(session.engine(), code, cpu::Disassembler::Syntax::intel, false);
     std::ostringstream unused;
@@ -166,7 +166,7 @@ void call_tree(std::ostream& o, const RunFacts& f) {
 
 }  // namespace
 
-void write_check_html(const std::string& path, const CheckSummary& s, const RunOptions& run) {
+void write_check_html(const std::string& path, const CheckSummary& s, const session::RunOptions& run) {
     RunFacts f;
     second_run(run, f);
     std::ofstream o(path, std::ios::trunc);

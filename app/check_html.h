@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/check_report.h"
-#include "app/run_options.h"
+#include "session/run_options.h"
 
 #include <string>
 
@@ -12,6 +12,6 @@ namespace gostart::app {
 // Writes the report for `s` (the check run's reports) to `path`. The picture, the call tree and the
 // syscalls come from a second, identical run of the program (runs are deterministic), made with the
 // guest's stdout and stderr pointed at /dev/null so the program's output is not printed twice.
-void write_check_html(const std::string& path, const CheckSummary& s, const RunOptions& run);
+void write_check_html(const std::string& path, const CheckSummary& s, const session::RunOptions& run);
 
 }  // namespace gostart::app

@@ -90,7 +90,7 @@ void announce_written(const std::string& path, std::string_view what) {
     std::cerr.flush();
 }
 
-void add_run_options(CLI::App& cmd, RunOptions& o) {
+void add_run_options(CLI::App& cmd, session::RunOptions& o) {
     // Everything after the first positional word (the program) belongs to the program.
     cmd.prefix_command(true);
     cmd.add_option("-o,--output", o.output, "the emulator's own output (summary, strace, trace, report) goes to FILE")
@@ -125,13 +125,13 @@ void add_run_options(CLI::App& cmd, RunOptions& o) {
     cmd.add_flag("-q,--quiet", o.quiet, "no start-up summary: only the program's own output");
 }
 
-void add_gdb_option(CLI::App& cmd, RunOptions& o) {
+void add_gdb_option(CLI::App& cmd, session::RunOptions& o) {
     cmd.add_option("--gdb", o.gdb, "wait for gdb on HOST:PORT (loopback when only PORT; 0: any free port) "
                                    "before the first instruction")
         ->type_name("HOST:PORT");
 }
 
-bool take_program(CLI::App& cmd, RunOptions& o) {
+bool take_program(CLI::App& cmd, session::RunOptions& o) {
     std::vector<std::string> rest = cmd.remaining();
     if (!rest.empty() && rest.front() == "--") rest.erase(rest.begin());
     if (rest.empty()) return false;

@@ -3,7 +3,7 @@
 // of its arguments before anything runs (output files, sizes).
 #pragma once
 
-#include "app/run_options.h"
+#include "session/run_options.h"
 
 #include <CLI/CLI.hpp>
 
@@ -18,11 +18,11 @@ namespace gostart::app {
 void set_up_help(CLI::App& app);
 
 // Adds the run options to `cmd`; the program and its arguments are taken from what CLI11 leaves.
-void add_run_options(CLI::App& cmd, RunOptions& o);
+void add_run_options(CLI::App& cmd, session::RunOptions& o);
 // --gdb HOST:PORT, for the commands that can be debugged (run, check, step).
-void add_gdb_option(CLI::App& cmd, RunOptions& o);
+void add_gdb_option(CLI::App& cmd, session::RunOptions& o);
 // After parsing: the program and its args from CLI11's remaining words; false when no program.
-bool take_program(CLI::App& cmd, RunOptions& o);
+bool take_program(CLI::App& cmd, session::RunOptions& o);
 
 // A SIZE argument: a number of `unit` bytes, or with a K, M, G or T suffix (KiB, MiB... too; powers of
 // 1024). CLI11 reports a bad one as a usage error naming the option.

@@ -7,7 +7,7 @@
 #include "app/exit_report.h"
 #include "app/init_profiler.h"
 #include "app/output.h"
-#include "app/session.h"
+#include "session/session.h"
 #include "app/startup_diff.h"
 #include "loader/load_error.h"
 
@@ -21,7 +21,7 @@ namespace gostart::app {
 namespace {
 
 struct DiffOptions {
-    RunOptions run;
+    session::RunOptions run;
     bool json = false;
     std::string junit;
     std::vector<std::string> budgets;
@@ -47,12 +47,12 @@ InitProfile load_side(const DiffOptions& o, const std::string& path) {
             throw UsageError(fmt::format("{}: not a baseline JSON: {}", path, e.what()), false);
         }
     }
-    RunOptions run = o.run;
+    session::RunOptions run = o.run;
     run.program = path;
     run.progress = false;
-    auto program = open_program(path, true, Knowledge::run_only);
+    auto program = session::open_program(path, true, session::Knowledge::run_only);
     if (!program->go) throw loader::LoadError(loader::LoadError::Kind::cannot_run, path, "not a Go binary");
-    Session session(run, std::move(program), std::cerr);
+    session::Session session(run, std::move(program), std::cerr);
     session.process().set_quiet(true);  // the program's own output is not the diff's
     InitProfiler profiler(session);
     linux::ExitInfo exit = session.run();

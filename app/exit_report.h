@@ -3,7 +3,7 @@
 // the Go backtrace of the thread that died, so that the report says where as well as what.
 #pragma once
 
-#include "app/session.h"
+#include "session/session.h"
 #include "linux/process.h"
 
 #include <ostream>
@@ -12,9 +12,6 @@
 namespace gostart::app {
 
 // Nothing for a normal exit. Every line starts with "gostart-emu: ".
-void write_exit_report(std::ostream& out, Session& session, const linux::ExitInfo& exit, const std::string& program);
-
-// The instruction at pc as Capstone reads it ("ud2", "vpaddd zmm0, zmm1, zmm2"), with its bytes.
-std::string describe_instruction(const cpu::GuestCpu& cpu, uint64_t pc);
+void write_exit_report(std::ostream& out, session::Session& session, const linux::ExitInfo& exit, const std::string& program);
 
 }  // namespace gostart::app

@@ -25,7 +25,7 @@ void write_file(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
-size_t write_gdb_script(const Program& p, const std::string& script_path) {
+size_t write_gdb_script(const session::Program& p, const std::string& script_path) {
     std::string head = fmt::format("# gdb commands from `gostart-emu info --gdb-script` for {}\n", absolute(p.path()));
     if (p.has_symtab || !p.pclntab) {
         write_file(script_path, head + (p.has_symtab ? "# It has its own symbol table: gdb reads it from the file, nothing to add.\n"

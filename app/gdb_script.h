@@ -7,7 +7,7 @@
 // says so.
 #pragma once
 
-#include "app/program.h"
+#include "session/program.h"
 
 #include <string>
 
@@ -15,6 +15,6 @@ namespace gostart::app {
 
 // Writes FILE (and FILE.sym when the binary is stripped); returns the number of symbols written.
 // Throws std::runtime_error naming a file that cannot be written.
-size_t write_gdb_script(const Program& p, const std::string& script_path);
+size_t write_gdb_script(const session::Program& p, const std::string& script_path);
 
 }  // namespace gostart::app

@@ -48,7 +48,7 @@ std::optional<Where> where(int regno) {
 
 }  // namespace
 
-SessionTarget::SessionTarget(std::shared_ptr<Session> session, Relaunch relaunch)
+SessionTarget::SessionTarget(std::shared_ptr<session::Session> session, Relaunch relaunch)
     : session_(std::move(session)), relaunch_(std::move(relaunch)) {
     const auto& fns = session_->program().symbols.functions();
     text_ = fns.empty() ? std::pair<uint64_t, uint64_t>{1, 0}
@@ -208,7 +208,7 @@ StopEvent SessionTarget::resume(const gdbstub::ResumeRequest& r, const std::func
 }
 
 StopEvent SessionTarget::forward(const gdbstub::ResumeRequest& r, const std::function<bool()>& interrupted) {
-    Session& s = *session_;
+    session::Session& s = *session_;
     cpu::Engine& e = s.engine();
     linux::Process& p = s.process();
     if (r.signal)

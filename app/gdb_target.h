@@ -8,7 +8,7 @@
 // to the wanted instruction count (execution is deterministic), as the stepper does.
 #pragma once
 
-#include "app/session.h"
+#include "session/session.h"
 #include "gdbstub/debug_target.h"
 
 #include <functional>
@@ -21,10 +21,10 @@ namespace gostart::app {
 
 class SessionTarget final : public gdbstub::DebugTarget {
 public:
-    using Relaunch = std::function<std::shared_ptr<Session>()>;
-    explicit SessionTarget(std::shared_ptr<Session> session, Relaunch relaunch = {});
+    using Relaunch = std::function<std::shared_ptr<session::Session>()>;
+    explicit SessionTarget(std::shared_ptr<session::Session> session, Relaunch relaunch = {});
 
-    Session& session() { return *session_; }
+    session::Session& session() { return *session_; }
     // How the run ended, once it has (exit, or gdb's kill).
     const std::optional<linux::ExitInfo>& ended() const { return exit_; }
 
@@ -54,7 +54,7 @@ private:
     void replay_to(uint64_t n);
     uint64_t position() { return session_->engine().instructions(); }
 
-    std::shared_ptr<Session> session_;
+    std::shared_ptr<session::Session> session_;
     Relaunch relaunch_;
     std::optional<linux::ExitInfo> exit_;
     std::map<uint64_t, int> breaks_;                       // address -> how many times gdb inserted it

@@ -5,7 +5,7 @@
 #include "app/commands.h"
 #include "loader/printable.h"
 #include "app/gdb_script.h"
-#include "app/program.h"
+#include "session/program.h"
 #include "loader/load_error.h"
 #include "loader/symbol_table.h"
 
@@ -39,7 +39,7 @@ std::string hex(uint64_t v) { return fmt::format("{:#x}", v); }
 // Strings from the binary need not be UTF-8: JSON gets U+FFFD for such bytes rather than an exception.
 constexpr auto kReplaceBadUtf8 = nlohmann::ordered_json::error_handler_t::replace;
 
-ordered_json describe(const Program& p) {
+ordered_json describe(const session::Program& p) {
     const auto& go = *p.go;
     ordered_json j;
     j["path"] = p.path();
@@ -88,7 +88,7 @@ ordered_json describe(const Program& p) {
 // The text: grouped and aligned as `go version -m` and readelf print theirs — the Go release with its
 // build settings, then the ELF file, the pclntab, the layouts, and the addresses start-up passes
 // through. The same facts as the JSON, from the same object.
-void print_text(const Program& p, const ordered_json& j, std::ostream& out) {
+void print_text(const session::Program& p, const ordered_json& j, std::ostream& out) {
     // Every value may come from the binary: escaped for the terminal (loader/printable.h).
     auto str = [](const ordered_json& v) {
         return loader::printable(v.is_string() ? v.get<std::string>() : v.dump(-1, ' ', false, kReplaceBadUtf8));
@@ -161,8 +161,8 @@ Command register_info(CLI::App& app) {
     c.run = [path, json, gdb_script]() {
         require_writable(*gdb_script, "--gdb-script");
         if (!gdb_script->empty()) require_writable(*gdb_script + ".sym", "--gdb-script");
-        auto prog = open_program(*path, false);
-        warn_about_program(*prog, std::cerr);
+        auto prog = session::open_program(*path, false);
+        session::warn_about_program(*prog, std::cerr);
         if (!prog->go)
             throw loader::LoadError(loader::LoadError::Kind::cannot_run, *path,
                                     "not a Go binary (no Go build info, runtime.buildVersion or pclntab)");

@@ -50,8 +50,8 @@ std::vector<CallSite> calls_in(const cpu::Engine& engine, const loader::SymbolTa
 
 }  // namespace
 
-InitProfiler::InitProfiler(Session& session) : s_(session), e_(session.engine()) {
-    Program& prog = s_.program();
+InitProfiler::InitProfiler(session::Session& session) : s_(session), e_(session.engine()) {
+    session::Program& prog = s_.program();
     int minor = prog.go && prog.go->number ? prog.go->number->minor : 0;
     register_abi_ = minor >= 17;
     malloc_header_ = minor >= 22;
@@ -242,7 +242,7 @@ InitProfile InitProfiler::finish(const linux::ExitInfo& exit) {
     // What is still open (main.main, a phase the program exited in) ends with the run.
     while (!open_.empty()) leave(open_.back().tid, e_.instructions());
     InitProfile p;
-    Program& prog = s_.program();
+    session::Program& prog = s_.program();
     p.program = prog.path();
     p.go_version = prog.go ? prog.go->version : "";
     p.task_layout = std::string(model::init_task_layout_name(layout_));

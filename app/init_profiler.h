@@ -13,7 +13,7 @@
 #pragma once
 
 #include "app/init_profile.h"
-#include "app/session.h"
+#include "session/session.h"
 #include "runtime_model/init_task.h"
 #include "trace/thread_clock.h"
 
@@ -27,7 +27,7 @@ namespace gostart::app {
 class InitProfiler {
 public:
     // Installs the hooks; construct before session.run().
-    explicit InitProfiler(Session& session);
+    explicit InitProfiler(session::Session& session);
     InitProfile finish(const linux::ExitInfo& exit);
 
 private:
@@ -55,7 +55,7 @@ private:
     uint64_t arg(int n) const;  // the n-th integer argument on entry (register or stack ABI)
     void on_malloc(uint64_t pc);
 
-    Session& s_;
+    session::Session& s_;
     cpu::Engine& e_;
     bool register_abi_, malloc_header_;
     model::InitTaskLayout layout_;

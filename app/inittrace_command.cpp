@@ -8,7 +8,7 @@
 #include "app/host_fds.h"
 #include "app/init_profiler.h"
 #include "app/output.h"
-#include "app/session.h"
+#include "session/session.h"
 
 #include <fmt/format.h>
 
@@ -19,7 +19,7 @@ namespace gostart::app {
 namespace {
 
 struct InittraceOptions {
-    RunOptions run;
+    session::RunOptions run;
     bool json = false, folded = false;
     std::string svg;
 };
@@ -34,11 +34,11 @@ int inittrace_command(InittraceOptions& o) {
     o.run.progress = true;
     Output output(o.run.output);
     std::ostream& report = on_stdout ? std::cout : output.stream();
-    auto program = open_program(o.run.program, true, Knowledge::run_only);
-    warn_about_program(*program, std::cerr);
+    auto program = session::open_program(o.run.program, true, session::Knowledge::run_only);
+    session::warn_about_program(*program, std::cerr);
     if (!program->go) throw std::runtime_error("not a Go binary");
     HostFdReserve reserve;  // for the SVG file, whatever the guest opened (app/host_fds.h)
-    Session session(o.run, std::move(program), std::cerr);
+    session::Session session(o.run, std::move(program), std::cerr);
     InitProfiler profiler(session);
     linux::ExitInfo exit = session.run();
     reserve.release();

@@ -1,17 +1,17 @@
 #include "app/layout_capture.h"
 
 #include "app/commands.h"
-#include "app/milestone_points.h"
+#include "session/milestone_points.h"
 #include "picture/layout_facts.h"
 
 #include <fmt/format.h>
 
 namespace gostart::app {
 
-LayoutCapture::LayoutCapture(Session& session, const gostructs::StructLayouts& layouts, const std::string& milestone,
+LayoutCapture::LayoutCapture(session::Session& session, const gostructs::StructLayouts& layouts, const std::string& milestone,
                              bool pause)
     : session_(session), layouts_(layouts), milestone_(milestone), pause_(pause) {
-    MilestonePoints pts = find_milestone_points(session.engine(), session.program().symbols);
+    session::MilestonePoints pts = session::find_milestone_points(session.engine(), session.program().symbols);
     std::optional<uint64_t> at;
     if (auto it = pts.after_call.find(milestone); it != pts.after_call.end() && milestone != "runtime.mstart") {
         at = it->second;
@@ -34,7 +34,7 @@ LayoutCapture::LayoutCapture(Session& session, const gostructs::StructLayouts& l
 void LayoutCapture::capture(uint64_t pc) {
     if (picture_) return;
     cpu::Engine& e = session_.engine();
-    const Program& prog = session_.program();
+    const session::Program& prog = session_.program();
     picture::LayoutInputs in;
     in.read = [&e](uint64_t a, void* d, size_t n) { return e.try_read(a, d, n); };
     in.describe = [&prog](uint64_t a) { return prog.describe(a); };

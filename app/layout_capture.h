@@ -4,7 +4,7 @@
 // schedinit has not yet started allocating. Used by `layout` and by the HTML report.
 #pragma once
 
-#include "app/session.h"
+#include "session/session.h"
 #include "gostructs/struct_layouts.h"
 #include "picture/picture.h"
 
@@ -19,13 +19,13 @@ class LayoutCapture {
 public:
     // `milestone`: a call of rt0_go (state after it returns), runtime.mstart (at runtime.main's entry),
     // runtime.main or main.main (on entry). Throws UsageError for other names. `pause`: stop the run there.
-    LayoutCapture(Session& session, const gostructs::StructLayouts& layouts, const std::string& milestone, bool pause);
+    LayoutCapture(session::Session& session, const gostructs::StructLayouts& layouts, const std::string& milestone, bool pause);
     const std::optional<picture::Picture>& picture() const { return picture_; }
 
 private:
     void capture(uint64_t pc);
 
-    Session& session_;
+    session::Session& session_;
     const gostructs::StructLayouts& layouts_;
     std::string milestone_, where_;
     bool pause_;

@@ -17,7 +17,7 @@ namespace gostart::app {
 namespace {
 
 struct LayoutOptions {
-    RunOptions run;
+    session::RunOptions run;
     std::string svg;
     std::string at = kDefaultLayoutPoint;
 };
@@ -25,17 +25,17 @@ struct LayoutOptions {
 int layout_command(const LayoutOptions& o) {
     require_writable(o.run.output, "-o");
     require_writable(o.svg, "--svg");
-    RunOptions run = o.run;
+    session::RunOptions run = o.run;
     run.guest_stdout_on_stderr = o.svg == kStdout;
     run.progress = true;
     Output output(o.run.output);
     std::ostream& out = output.stream();
-    auto program = open_program(o.run.program, true);
-    warn_about_program(*program, out);
+    auto program = session::open_program(o.run.program, true);
+    session::warn_about_program(*program, out);
     if (!program->go) throw std::runtime_error("not a Go binary");
     auto layouts = program->require_layouts();
     HostFdReserve reserve;  // for the SVG file, whatever the guest opened (app/host_fds.h)
-    Session session(run, std::move(program), out);
+    session::Session session(run, std::move(program), out);
     LayoutCapture capture(session, layouts, o.at, true);
     linux::ExitInfo exit = session.run();
     reserve.release();

@@ -8,6 +8,7 @@
 #include "cpu/engine.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
+#include "session/option_error.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -74,6 +75,8 @@ int main(int argc, char** argv) {
             return cmd.run();
         } catch (const app::UsageError& e) {
             return usage_error(e.what(), e.hint);
+        } catch (const session::OptionError& e) {
+            return usage_error(e.what(), false);
         } catch (const loader::LoadError& e) {
             std::cerr << fmt::format("gostart-emu: {}: {}\n", loader::printable(e.path()), e.what());
             return e.exit_status();

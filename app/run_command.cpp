@@ -7,7 +7,7 @@
 #include "app/fast_exit.h"
 #include "app/gdb_attach.h"
 #include "app/output.h"
-#include "app/session.h"
+#include "session/session.h"
 #include "app/check_report.h"
 #include "app/startup_checker.h"
 #include "gostructs/layouts_for.h"
@@ -17,23 +17,23 @@
 
 namespace gostart::app {
 
-int run_command(const RunOptions& opts) {
+int run_command(const session::RunOptions& opts) {
     require_writable(opts.output, "-o");
-    RunOptions run = opts;
+    session::RunOptions run = opts;
     run.progress = true;
     Output output(opts.output);
     std::ostream& out = output.stream();
-    auto program = open_program(opts.program, true, opts.quiet ? Knowledge::run_only : Knowledge::full);
-    warn_about_program(*program, out);
+    auto program = session::open_program(opts.program, true, opts.quiet ? session::Knowledge::run_only : session::Knowledge::full);
+    session::warn_about_program(*program, out);
     std::string go_version = program->go ? loader::printable(program->go->version) : "?";
     std::unique_ptr<GdbAttach> gdb;
     if (!opts.gdb.empty()) gdb = std::make_unique<GdbAttach>(opts.gdb);
-    Session session(run, std::move(program), out);
-    Program& prog = session.program();
+    session::Session session(run, std::move(program), out);
+    session::Program& prog = session.program();
     if (!opts.quiet) {
         out << fmt::format("gostart-emu: {}: {}, entry {:#x} ({}), {}\n", opts.program, go_version, prog.entry(),
                            prog.describe(prog.entry()), prog.describe_function_count());
-        session.on_milestone = [&out](const MilestoneHit& h) {
+        session.on_milestone = [&out](const session::MilestoneHit& h) {
             out << fmt::format("gostart-emu: {:>10} insns  thread {}  {}\n", h.insn, h.thread, h.name);
             out.flush();
         };
@@ -60,7 +60,7 @@ int run_command(const RunOptions& opts) {
     if (opts.gdb.empty()) {
         exit = session.run();
     } else {
-        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
+        SessionTarget target(std::shared_ptr<session::Session>(&session, [](session::Session*) {}));
         exit = gdb->run(target, opts.quiet, out);
     }
     if (checker) checker->finish(exit);
@@ -82,7 +82,7 @@ int run_command(const RunOptions& opts) {
 
 
 Command register_run(CLI::App& app) {
-    auto opts = std::make_shared<RunOptions>();
+    auto opts = std::make_shared<session::RunOptions>();
     Command c;
     c.cli = app.add_subcommand("run", "run PROGRAM to exit; a start-up summary on stderr");
     c.program = [opts] { return opts->program; };

@@ -1,10 +1,10 @@
 // `gostart-emu [run] PROGRAM`: run to exit, with a start-up summary on the emulator's output.
 #pragma once
 
-#include "app/run_options.h"
+#include "session/run_options.h"
 
 namespace gostart::app {
 
-int run_command(const RunOptions& opts);
+int run_command(const session::RunOptions& opts);
 
 }  // namespace gostart::app

@@ -27,9 +27,9 @@ constexpr const char* kModelSymbols[] = {
 
 }  // namespace
 
-model::ModelInputs model_inputs(Session& session) {
+model::ModelInputs model_inputs(session::Session& session) {
     model::ModelInputs in;
-    const Program& prog = session.program();
+    const session::Program& prog = session.program();
     if (prog.go && prog.go->number) in.version = *prog.go->number;
     const loader::InitialStack& st = session.initial_stack();
     in.entry_sp = st.sp;
@@ -60,7 +60,7 @@ model::ModelInputs model_inputs(Session& session) {
     return in;
 }
 
-void require_model_support(const Program& prog) {
+void require_model_support(const session::Program& prog) {
     const std::string& path = prog.image->view().path;
     if (!prog.go || !prog.go->number || !model::model_supports(*prog.go->number))
         throw loader::LoadError(loader::LoadError::Kind::cannot_run, path,
@@ -71,7 +71,7 @@ void require_model_support(const Program& prog) {
                                             "(x_cgo_init's stack rule) of go1.19 only", prog.go->version));
 }
 
-StartupChecker::StartupChecker(Session& session, std::unique_ptr<gostructs::StructLayouts> layouts,
+StartupChecker::StartupChecker(session::Session& session, std::unique_ptr<gostructs::StructLayouts> layouts,
                                const CheckDebug& debug)
     : session_(session), layouts_(std::move(layouts)), debug_(debug) {
     // `check` has refused such a program before running anything; `run` and `step` learn it here
@@ -87,7 +87,7 @@ StartupChecker::StartupChecker(Session& session, std::unique_ptr<gostructs::Stru
     checker_ = std::make_unique<model::Checker>(*view_, *layouts_, inputs_, model_->g_tls_offset());
 
     cpu::Engine& engine = session.engine();
-    MilestonePoints points = find_milestone_points(engine, session.program().symbols);
+    session::MilestonePoints points = session::find_milestone_points(engine, session.program().symbols);
     auto rt0 = session.program().symbols.find("runtime.rt0_go");
     if (inputs_.cgo && rt0) {
         // With cgo, C code (crt1's _start, __libc_start_main) runs between the loader and rt0_go: the

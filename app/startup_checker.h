@@ -3,8 +3,8 @@
 // `run` prints one line per milestone with its check count; `check` prints the whole table.
 #pragma once
 
-#include "app/milestone_points.h"
-#include "app/session.h"
+#include "session/milestone_points.h"
+#include "session/session.h"
 #include "gostructs/struct_layouts.h"
 #include "runtime_model/checker.h"
 #include "runtime_model/startup_model.h"
@@ -43,12 +43,12 @@ struct CheckDebug {
 // Refuses, as "cannot be run" (LoadError, 126, naming the file), a program whose start-up the model
 // does not know: a Go release outside the model's, or a cgo program of a release whose cgo start-up
 // rules are not known. Call before running anything.
-void require_model_support(const Program& program);
+void require_model_support(const session::Program& program);
 
 class StartupChecker {
 public:
     // Throws std::runtime_error when the model cannot be set up (no layouts for this binary).
-    StartupChecker(Session& session, std::unique_ptr<gostructs::StructLayouts> layouts, const CheckDebug& debug = {});
+    StartupChecker(session::Session& session, std::unique_ptr<gostructs::StructLayouts> layouts, const CheckDebug& debug = {});
 
     std::function<void(const MilestoneReport&)> on_report;
     // Call after the run: evaluates the exit milestone (or says why there is nothing to predict).
@@ -71,7 +71,7 @@ private:
     void at(model::Milestone m, uint64_t pc);
     void at_point(const std::vector<model::Milestone>& ms, uint64_t pc);
 
-    Session& session_;
+    session::Session& session_;
     std::unique_ptr<gostructs::StructLayouts> layouts_;
     model::ModelInputs inputs_;
     std::unique_ptr<model::StartupModel> model_;
@@ -85,6 +85,6 @@ private:
 };
 
 // ModelInputs from what the session's loader and Linux layer gave the guest.
-model::ModelInputs model_inputs(Session& session);
+model::ModelInputs model_inputs(session::Session& session);
 
 }  // namespace gostart::app

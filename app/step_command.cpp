@@ -6,7 +6,7 @@
 #include "app/commands.h"
 #include "app/gdb_attach.h"
 #include "app/output.h"
-#include "app/session.h"
+#include "session/session.h"
 #include "app/startup_checker.h"
 #include "gostructs/layouts_for.h"
 #include "stepper/repl.h"
@@ -24,7 +24,7 @@ namespace gostart::app {
 namespace {
 
 struct StepOptions {
-    RunOptions run;
+    session::RunOptions run;
     std::string script;
     stepper::CheckpointPolicy checkpoints;
     uint64_t checkpoint_bytes = stepper::CheckpointPolicy{}.max_bytes;
@@ -32,18 +32,18 @@ struct StepOptions {
 
 // A Session and its checker, destroyed checker first.
 struct Running {
-    std::unique_ptr<Session> session;
+    std::unique_ptr<session::Session> session;
     std::unique_ptr<StartupChecker> checker;
 };
 
-stepper::Target launch(const RunOptions& opts, std::ostream& out) {
+stepper::Target launch(const session::RunOptions& opts, std::ostream& out) {
     auto r = std::make_shared<Running>();
-    auto program = open_program(opts.program, true);
-    warn_about_program(*program, out);
+    auto program = session::open_program(opts.program, true);
+    session::warn_about_program(*program, out);
     std::string go_version = program->go ? program->go->version : "?";
     std::unique_ptr<gostructs::StructLayouts> layouts;
     if (program->layouts) layouts = std::make_unique<gostructs::StructLayouts>(*program->layouts);
-    r->session = std::make_unique<Session>(opts, std::move(program), out);
+    r->session = std::make_unique<session::Session>(opts, std::move(program), out);
     if (layouts) {
         try {
             r->checker = std::make_unique<StartupChecker>(*r->session, std::move(layouts));
@@ -52,7 +52,7 @@ stepper::Target launch(const RunOptions& opts, std::ostream& out) {
         }
     }
     stepper::Target t;
-    t.session = std::shared_ptr<Session>(r, r->session.get());
+    t.session = std::shared_ptr<session::Session>(r, r->session.get());
     Running* raw = r.get();
     t.check_table = [raw, program_name = opts.program, go_version]() -> std::string {
         if (!raw->checker || raw->checker->reports().empty()) return "";
@@ -72,7 +72,7 @@ stepper::Target launch(const RunOptions& opts, std::ostream& out) {
 
 // step --gdb: gdb takes the stepper's place, and goes backwards the stepper's way (replay).
 int step_with_gdb(const StepOptions& o, std::ostream& out) {
-    open_program(o.run.program, true);  // a bad program is reported before the port is opened
+    session::open_program(o.run.program, true);  // a bad program is reported before the port is opened
     GdbAttach gdb(o.run.gdb);
     SessionTarget target(launch(o.run, out).session, [&] { return launch(o.run, out).session; });
     linux::ExitInfo exit = gdb.run(target, o.run.quiet, out);

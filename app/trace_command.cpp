@@ -5,7 +5,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/output.h"
-#include "app/session.h"
+#include "session/session.h"
 #include "trace/call_tree.h"
 #include "trace/code_cache.h"
 #include "trace/events.h"
@@ -21,7 +21,7 @@ namespace gostart::app {
 namespace {
 
 struct TraceOptions {
-    RunOptions run;
+    session::RunOptions run;
     std::vector<std::string> funcs;
     int depth = 0;
     bool all = false, calls = false, syscalls = false, regs = false;
@@ -33,13 +33,13 @@ int trace_command(const TraceOptions& o) {
     if (o.all && !o.funcs.empty()) throw UsageError("trace: --all and --func exclude each other");
     require_writable(o.run.output, "-o");
     bool machine = o.format != "text", on_stdout = machine && o.run.output.empty();
-    RunOptions run = o.run;
+    session::RunOptions run = o.run;
     run.strace = o.syscalls || o.run.strace;
     run.guest_stdout_on_stderr = on_stdout;
     run.progress = true;
     Output output(o.run.output);
-    auto program = open_program(o.run.program, true);
-    warn_about_program(*program, std::cerr);  // not into the trace: JSONL stays JSONL
+    auto program = session::open_program(o.run.program, true);
+    session::warn_about_program(*program, std::cerr);  // not into the trace: JSONL stays JSONL
     trace::Sink sink(on_stdout ? std::cout : output.stream());
     std::ostream text_stream(&sink);
     auto format = o.format == "jsonl" ? trace::Format::jsonl : trace::Format::text;
@@ -48,9 +48,9 @@ int trace_command(const TraceOptions& o) {
     trace::LineStream strace_lines([&](std::string_view line) { w.syscall(line, engine ? engine->instructions() : 0); });
     std::ostream json_stream(&strace_lines);
 
-    Session session(run, std::move(program), format == trace::Format::jsonl ? json_stream : text_stream);
+    session::Session session(run, std::move(program), format == trace::Format::jsonl ? json_stream : text_stream);
     engine = &session.engine();
-    Program& prog = session.program();
+    session::Program& prog = session.program();
     trace::CodeInfo code(prog.symbols, prog.pclntab ? &*prog.pclntab : nullptr);
     trace::CodeCache cache(session.engine(), code,
                            o.syntax == "att" ? cpu::Disassembler::Syntax::att : cpu::Disassembler::Syntax::intel,
@@ -66,7 +66,7 @@ int trace_command(const TraceOptions& o) {
     auto tid = [&proc] { return proc.current_tid(); };
     bool folded = o.format == "folded";
     if (o.syscalls && !folded)
-        session.on_milestone = [&w](const MilestoneHit& h) { w.milestone(h.name, h.insn, h.thread); };
+        session.on_milestone = [&w](const session::MilestoneHit& h) { w.milestone(h.name, h.insn, h.thread); };
 
     std::unique_ptr<trace::RangeTracer> range;
     std::unique_ptr<trace::FlowTracer> flow;

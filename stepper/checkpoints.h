@@ -11,7 +11,7 @@
 // Going back and running forward again fills the gaps anew where the user now is.
 #pragma once
 
-#include "app/session.h"
+#include "session/session.h"
 
 #include <any>
 #include <cstddef>
@@ -24,7 +24,7 @@
 namespace gostart::stepper {
 
 struct Checkpoint {
-    std::unique_ptr<app::SessionCheckpoint> session;
+    std::unique_ptr<session::SessionCheckpoint> session;
     std::any extra;  // the app's state beside the session (Target::save_extra)
 };
 

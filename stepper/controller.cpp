@@ -55,7 +55,7 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
         out_ << fmt::format("The program has exited (exit status {}): rstepi and rcontinue go back.\n", exit_status());
         return;
     }
-    app::Session& s = session();
+    session::Session& s = session();
     cpu::Engine& e = s.engine();
     const uint64_t start = pos_;
     const uint64_t start_pc = e.reg(cpu::Reg::rip);

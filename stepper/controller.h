@@ -45,7 +45,7 @@ class Controller {
 public:
     Controller(Launcher launch, std::ostream& out, CheckpointPolicy policy = {});
 
-    app::Session& session() { return *target_.session; }
+    session::Session& session() { return *target_.session; }
     const Target& target() const { return target_; }
     uint64_t position() const { return pos_; }
     bool exited() const { return exit_.has_value(); }

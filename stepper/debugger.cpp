@@ -44,7 +44,7 @@ Debugger::Debugger(Controller& ctl, std::ostream& out) : ctl_(ctl), out_(out) {
 void Debugger::refresh() {
     if (for_session_ == &ctl_.session()) return;
     cache_.reset();
-    app::Program& p = program();
+    session::Program& p = program();
     code_ = std::make_unique<trace::CodeInfo>(p.symbols, p.pclntab ? &*p.pclntab : nullptr);
     cache_ = std::make_unique<trace::CodeCache>(engine(), *code_, cpu::Disassembler::Syntax::intel, false);
     for_session_ = &ctl_.session();
@@ -61,7 +61,7 @@ trace::CodeCache& Debugger::cache() {
 }
 
 Evaluator Debugger::eval() {
-    app::Program& p = program();
+    session::Program& p = program();
     return Evaluator(engine(), p.symbols, p.layouts ? &*p.layouts : nullptr);
 }
 
@@ -122,7 +122,7 @@ std::vector<trace::BacktraceFrame> Debugger::backtrace() {
 }
 
 void Debugger::banner() {
-    app::Program& p = program();
+    session::Program& p = program();
     out_ << fmt::format("gostart-emu step: {} ({}) stopped before its first instruction; `help` lists the "
                         "commands, `quit` leaves.\n",
                         p.path(), p.go ? p.go->version : "not Go");

@@ -40,7 +40,7 @@ public:
     Controller& ctl() { return ctl_; }
     std::ostream& out() { return out_; }
     cpu::Engine& engine() { return ctl_.session().engine(); }
-    app::Program& program() { return ctl_.session().program(); }
+    session::Program& program() { return ctl_.session().program(); }
     trace::CodeInfo& code();
     trace::CodeCache& cache();
     Evaluator eval();
@@ -67,7 +67,7 @@ private:
     Controller& ctl_;
     std::ostream& out_;
     std::vector<Command> commands_;
-    app::Session* for_session_ = nullptr;
+    session::Session* for_session_ = nullptr;
     std::unique_ptr<trace::CodeInfo> code_;
     std::unique_ptr<trace::CodeCache> cache_;
     size_t frame_ = 0;

@@ -4,7 +4,7 @@
 // both halves to go backwards.
 #pragma once
 
-#include "app/session.h"
+#include "session/session.h"
 
 #include <any>
 #include <functional>
@@ -14,7 +14,7 @@
 namespace gostart::stepper {
 
 struct Target {
-    std::shared_ptr<app::Session> session;
+    std::shared_ptr<session::Session> session;
     std::function<std::string()> check_table;  // the model's table at this point ("" when no model)
     // The app's state beside the session, as a value for a checkpoint, and back (empty: none).
     std::function<std::any()> save_extra;

@@ -1,4 +1,4 @@
-#include "app/milestone_points.h"
+#include "session/milestone_points.h"
 
 #include "cpu/disassembler.h"
 #include "cpu/engine.h"
@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <vector>
 
-namespace gostart::app {
+namespace gostart::session {
 namespace {
 
 // Each direct `call` in the function at `start` (up to `max_bytes`): target name -> return address;
@@ -59,4 +59,4 @@ MilestonePoints find_milestone_points(const cpu::Engine& engine, const loader::S
     return p;
 }
 
-}  // namespace gostart::app
+}  // namespace gostart::session

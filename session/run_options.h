@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace gostart::app {
+namespace gostart::session {
 
 struct RunOptions {
     std::string output;                 // -o: the emulator's own output ("" = stderr)
@@ -24,7 +24,7 @@ struct RunOptions {
     // Set by the command when a machine-readable report owns stdout: the guest's fd 1 is then the host's
     // stderr, so that the report stays one document.
     bool guest_stdout_on_stderr = false;
-    // A progress line while the program runs, when stderr is a terminal (app/progress.h): set by the
+    // A progress line while the program runs, when stderr is a terminal (session/progress.h): set by the
     // commands that run to the end (run, check, trace, layout), not by the stepper.
     bool progress = false;
     std::string gdb;                    // --gdb HOST:PORT: serve gdb there (run, check, step)
@@ -32,4 +32,4 @@ struct RunOptions {
     std::vector<std::string> args;      // after the program: the program's own
 };
 
-}  // namespace gostart::app
+}  // namespace gostart::session

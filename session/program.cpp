@@ -1,4 +1,4 @@
-#include "app/program.h"
+#include "session/program.h"
 #include "loader/printable.h"
 
 #include "gostructs/layouts_for.h"
@@ -13,7 +13,7 @@
 
 #include <unistd.h>
 
-namespace gostart::app {
+namespace gostart::session {
 
 using loader::LoadError;
 
@@ -178,4 +178,4 @@ void warn_about_program(const Program& p, std::ostream& out) {
                            p.layouts ? "the Go release's table" : "nowhere");
 }
 
-}  // namespace gostart::app
+}  // namespace gostart::session

@@ -1,11 +1,11 @@
-#include "app/milestones.h"
+#include "session/milestones.h"
 
-#include "app/milestone_points.h"
+#include "session/milestone_points.h"
 #include "cpu/engine.h"
 
 #include <cstring>
 
-namespace gostart::app {
+namespace gostart::session {
 
 MilestoneTracker::MilestoneTracker(cpu::Engine& engine, const loader::SymbolTable& symbols, std::function<int()> tid,
                                    OnHit on_hit) {
@@ -53,4 +53,4 @@ void MilestoneTracker::set_hits(std::vector<MilestoneHit> hits) {
     }
 }
 
-}  // namespace gostart::app
+}  // namespace gostart::session

@@ -15,7 +15,7 @@
 
 namespace gostart::cpu { class Engine; }
 
-namespace gostart::app {
+namespace gostart::session {
 
 struct MilestonePoints {
     std::map<std::string, uint64_t> after_call;  // "runtime.settls" -> address after `call settls` in rt0_go
@@ -28,4 +28,4 @@ struct MilestonePoints {
 
 MilestonePoints find_milestone_points(const cpu::Engine& engine, const loader::SymbolTable& symbols);
 
-}  // namespace gostart::app
+}  // namespace gostart::session

@@ -13,7 +13,7 @@
 
 namespace gostart::cpu { class Engine; }
 
-namespace gostart::app {
+namespace gostart::session {
 
 // With cgo, rt0_go calls _cgo_init (runtime/cgo's C x_cgo_init, through a function pointer) and never
 // settls: glibc already set up the thread pointer. Each binary reaches one of the two.
@@ -45,4 +45,4 @@ private:
     std::vector<bool> seen_;
 };
 
-}  // namespace gostart::app
+}  // namespace gostart::session

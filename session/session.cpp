@@ -1,8 +1,8 @@
-#include "app/session.h"
+#include "session/session.h"
 
-#include "app/commands.h"
-#include "app/exit_report.h"
-#include "app/virtual_tsc.h"
+#include "cpu/describe_instruction.h"
+#include "session/option_error.h"
+#include "session/virtual_tsc.h"
 #include "linux/exec.h"
 #include "loader/load_bias.h"
 
@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace gostart::app {
+namespace gostart::session {
 
 std::vector<std::string> guest_environment(const RunOptions& opts) {
     std::vector<std::string> env;
@@ -61,7 +61,7 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
         return line.empty() ? where : where + " (" + line + ")";
     };
     cpu::Engine* engine = &engine_;
-    po.describe_insn = [engine](uint64_t pc) { return describe_instruction(*engine, pc); };
+    po.describe_insn = [engine](uint64_t pc) { return cpu::describe_instruction(*engine, pc); };
     char cwd[4096];
     po.cwd = ::getcwd(cwd, sizeof cwd) ? cwd : "/";
     char real[4096];
@@ -71,7 +71,7 @@ Session::Session(const RunOptions& opts, std::unique_ptr<Program> program, std::
         try {
             process_->paths().allow_write(dir);
         } catch (const std::runtime_error& e) {
-            throw UsageError(e.what(), false);  // the user's mistake, not the program's: status 2
+            throw OptionError(e.what());  // the user's mistake, not the program's: status 2
         }
     }
 
@@ -113,4 +113,4 @@ void Session::restore(const SessionCheckpoint& c) {
     milestones_->set_hits(c.milestones);
 }
 
-}  // namespace gostart::app
+}  // namespace gostart::session

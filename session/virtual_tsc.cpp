@@ -1,4 +1,4 @@
-#include "app/virtual_tsc.h"
+#include "session/virtual_tsc.h"
 
 #include "cpu/disassembler.h"
 #include "cpu/engine.h"
@@ -6,7 +6,7 @@
 
 #include <vector>
 
-namespace gostart::app {
+namespace gostart::session {
 
 int install_virtual_tsc(cpu::Engine& engine, const loader::SymbolTable& symbols, std::function<uint64_t()> now_ticks) {
     cpu::Disassembler dis;
@@ -37,4 +37,4 @@ int install_virtual_tsc(cpu::Engine& engine, const loader::SymbolTable& symbols,
     return hooked;
 }
 
-}  // namespace gostart::app
+}  // namespace gostart::session

@@ -1,6 +1,6 @@
-#include "app/progress.h"
+#include "session/progress.h"
 
-#include "app/session.h"
+#include "session/session.h"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-namespace gostart::app {
+namespace gostart::session {
 namespace {
 
 constexpr auto kInterval = std::chrono::milliseconds(100);
@@ -90,4 +90,4 @@ void Progress::erase() {
     write_all("\r\x1b[K");
 }
 
-}  // namespace gostart::app
+}  // namespace gostart::session

@@ -10,7 +10,7 @@
 #include <streambuf>
 #include <string>
 
-namespace gostart::app {
+namespace gostart::session {
 
 class Session;
 
@@ -36,4 +36,4 @@ private:
     bool shown_ = false;
 };
 
-}  // namespace gostart::app
+}  // namespace gostart::session

@@ -3,10 +3,10 @@
 // runs a program (run, check, trace, step, layout) starts from a Session.
 #pragma once
 
-#include "app/milestones.h"
-#include "app/program.h"
-#include "app/progress.h"
-#include "app/run_options.h"
+#include "session/milestones.h"
+#include "session/program.h"
+#include "session/progress.h"
+#include "session/run_options.h"
 #include "cpu/engine.h"
 #include "linux/process.h"
 #include "loader/initial_stack.h"
@@ -15,7 +15,7 @@
 #include <memory>
 #include <ostream>
 
-namespace gostart::app {
+namespace gostart::session {
 
 // A checkpoint of a whole session: the engine's registers and memory, the Linux layer's state, and
 // the milestones seen. Session::restore puts all of it back; execution being deterministic, running
@@ -65,4 +65,4 @@ private:
 // The guest's environment: the host's (or a fixed minimal one with --clean-env), then --env.
 std::vector<std::string> guest_environment(const RunOptions& opts);
 
-}  // namespace gostart::app
+}  // namespace gostart::session

@@ -9,9 +9,9 @@
 namespace gostart::cpu { class Engine; }
 namespace gostart::loader { class SymbolTable; }
 
-namespace gostart::app {
+namespace gostart::session {
 
 // Returns how many RDTSC sites were hooked. `now_ticks` gives the value to return.
 int install_virtual_tsc(cpu::Engine& engine, const loader::SymbolTable& symbols, std::function<uint64_t()> now_ticks);
 
-}  // namespace gostart::app
+}  // namespace gostart::session

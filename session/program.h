@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace gostart::app {
+namespace gostart::session {
 
 struct Program {
     std::unique_ptr<loader::ElfImage> image;
@@ -71,4 +71,4 @@ std::unique_ptr<Program> open_program(const std::string& path, bool require_runn
 // What is wrong with a program that still works (damaged DWARF), one "gostart-emu: FILE: ..." line each.
 void warn_about_program(const Program& p, std::ostream& out);
 
-}  // namespace gostart::app
+}  // namespace gostart::session
