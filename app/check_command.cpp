@@ -2,16 +2,16 @@
 // the runtime model with emulated memory at each milestone. Exit 0 when all agree, 1 on a divergence.
 #include "app/check_html.h"
 #include "app/check_report.h"
-#include "app/exit_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
 #include "app/gdb_attach.h"
 #include "app/host_fds.h"
 #include "app/output.h"
-#include "session/session.h"
 #include "app/startup_checker.h"
 #include "gostructs/layouts_for.h"
 #include "loader/load_error.h"
+#include "session/exit_report.h"
+#include "session/session.h"
 
 #include <fmt/format.h>
 
@@ -86,7 +86,7 @@ int check_command(CheckOptions& o) {
     // Given back as soon as the guest is done, before anything of ours runs that may need a descriptor:
     // the reports, and the sanitizers' own checks (UBSan's vptr check opens a pipe to probe memory).
     reserve.release();
-    write_exit_report(diag, session, exit, o.run.program);
+    session::write_exit_report(diag, session, exit, o.run.program);
     checker.finish(exit);
 
     CheckSummary s{o.run.program, go_version, exit.exit_status(), &checker.reports()};

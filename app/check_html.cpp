@@ -1,8 +1,8 @@
 #include "app/check_html.h"
 
 #include "app/layout_capture.h"
-#include "session/session.h"
 #include "gostructs/layouts_for.h"
+#include "session/session.h"
 #include "trace/call_tree.h"
 #include "trace/code_cache.h"
 #include "trace/events.h"

@@ -4,12 +4,12 @@
 // when a budget is exceeded; the text diff goes to -o FILE or stdout.
 #include "app/cli.h"
 #include "app/commands.h"
-#include "app/exit_report.h"
 #include "app/init_profiler.h"
 #include "app/output.h"
-#include "session/session.h"
 #include "app/startup_diff.h"
 #include "loader/load_error.h"
+#include "session/exit_report.h"
+#include "session/session.h"
 
 #include <fmt/format.h>
 
@@ -56,7 +56,7 @@ InitProfile load_side(const DiffOptions& o, const std::string& path) {
     session.process().set_quiet(true);  // the program's own output is not the diff's
     InitProfiler profiler(session);
     linux::ExitInfo exit = session.run();
-    write_exit_report(std::cerr, session, exit, path);
+    session::write_exit_report(std::cerr, session, exit, path);
     InitProfile p = profiler.finish(exit);
     p.program = path;
     return p;

@@ -3,11 +3,11 @@
 // runtime data (recovered from code when the binary is stripped). Schema: ../shared/CLI.md.
 #include "app/cli.h"
 #include "app/commands.h"
-#include "loader/printable.h"
 #include "app/gdb_script.h"
-#include "session/program.h"
 #include "loader/load_error.h"
+#include "loader/printable.h"
 #include "loader/symbol_table.h"
+#include "session/program.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

@@ -13,8 +13,8 @@
 #pragma once
 
 #include "app/init_profile.h"
-#include "session/session.h"
 #include "runtime_model/init_task.h"
+#include "session/session.h"
 #include "trace/thread_clock.h"
 
 #include <map>

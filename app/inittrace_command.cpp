@@ -4,10 +4,10 @@
 // FILE or stdout, and then the program's stdout goes to stderr so that the report stays one document.
 #include "app/cli.h"
 #include "app/commands.h"
-#include "app/exit_report.h"
 #include "app/host_fds.h"
 #include "app/init_profiler.h"
 #include "app/output.h"
+#include "session/exit_report.h"
 #include "session/session.h"
 
 #include <fmt/format.h>
@@ -42,7 +42,7 @@ int inittrace_command(InittraceOptions& o) {
     InitProfiler profiler(session);
     linux::ExitInfo exit = session.run();
     reserve.release();
-    write_exit_report(std::cerr, session, exit, o.run.program);
+    session::write_exit_report(std::cerr, session, exit, o.run.program);
     InitProfile p = profiler.finish(exit);
     p.program = o.run.program;  // as the user named it: the report reads like the command line
     std::cout.flush();  // the guest's output before the report

@@ -1,8 +1,8 @@
 #include "app/layout_capture.h"
 
 #include "app/commands.h"
-#include "session/milestone_points.h"
 #include "picture/layout_facts.h"
+#include "session/milestone_points.h"
 
 #include <fmt/format.h>
 

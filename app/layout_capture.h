@@ -4,9 +4,9 @@
 // schedinit has not yet started allocating. Used by `layout` and by the HTML report.
 #pragma once
 
-#include "session/session.h"
 #include "gostructs/struct_layouts.h"
 #include "picture/picture.h"
+#include "session/session.h"
 
 #include <optional>
 #include <string>

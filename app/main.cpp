@@ -2,12 +2,12 @@
 // `gostart-emu ./hello` runs hello. Every message of our own starts with "gostart-emu: ".
 #include "app/cli.h"
 #include "app/commands.h"
-#include "loader/printable.h"
 #include "app/heap_setup.h"
 #include "app/host_fds.h"
 #include "cpu/engine.h"
 #include "cpu/engine_error.h"
 #include "loader/load_error.h"
+#include "loader/printable.h"
 #include "session/option_error.h"
 
 #include <CLI/CLI.hpp>

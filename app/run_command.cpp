@@ -1,16 +1,16 @@
 #include "app/run_command.h"
 #include "loader/printable.h"
 
+#include "app/check_report.h"
 #include "app/cli.h"
 #include "app/commands.h"
-#include "app/exit_report.h"
 #include "app/fast_exit.h"
 #include "app/gdb_attach.h"
 #include "app/output.h"
-#include "session/session.h"
-#include "app/check_report.h"
 #include "app/startup_checker.h"
 #include "gostructs/layouts_for.h"
+#include "session/exit_report.h"
+#include "session/session.h"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -66,7 +66,7 @@ int run_command(const session::RunOptions& opts) {
     if (checker) checker->finish(exit);
     out.flush();
     std::cout.flush();
-    write_exit_report(out, session, exit, opts.program);
+    session::write_exit_report(out, session, exit, opts.program);
     if (!opts.quiet)
         out << fmt::format("gostart-emu: exit status {} after {} instructions, {} threads, {:.1f} MiB of guest memory "
                            "at most\n", exit.exit_status(), session.engine().instructions(),

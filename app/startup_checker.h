@@ -3,11 +3,11 @@
 // `run` prints one line per milestone with its check count; `check` prints the whole table.
 #pragma once
 
-#include "session/milestone_points.h"
-#include "session/session.h"
 #include "gostructs/struct_layouts.h"
 #include "runtime_model/checker.h"
 #include "runtime_model/startup_model.h"
+#include "session/milestone_points.h"
+#include "session/session.h"
 
 #include <functional>
 #include <map>

@@ -6,9 +6,9 @@
 #include "app/commands.h"
 #include "app/gdb_attach.h"
 #include "app/output.h"
-#include "session/session.h"
 #include "app/startup_checker.h"
 #include "gostructs/layouts_for.h"
+#include "session/session.h"
 #include "stepper/repl.h"
 
 #include <fmt/format.h>

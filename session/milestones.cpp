@@ -1,7 +1,7 @@
 #include "session/milestones.h"
 
-#include "session/milestone_points.h"
 #include "cpu/engine.h"
+#include "session/milestone_points.h"
 
 #include <cstring>
 

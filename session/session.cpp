@@ -1,10 +1,10 @@
 #include "session/session.h"
 
 #include "cpu/describe_instruction.h"
-#include "session/option_error.h"
-#include "session/virtual_tsc.h"
 #include "linux/exec.h"
 #include "loader/load_bias.h"
+#include "session/option_error.h"
+#include "session/virtual_tsc.h"
 
 #include <fmt/format.h>
 

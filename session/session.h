@@ -3,13 +3,13 @@
 // runs a program (run, check, trace, step, layout) starts from a Session.
 #pragma once
 
+#include "cpu/engine.h"
+#include "linux/process.h"
+#include "loader/initial_stack.h"
 #include "session/milestones.h"
 #include "session/program.h"
 #include "session/progress.h"
 #include "session/run_options.h"
-#include "cpu/engine.h"
-#include "linux/process.h"
-#include "loader/initial_stack.h"
 
 #include <fstream>
 #include <memory>

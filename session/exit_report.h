@@ -3,15 +3,15 @@
 // the Go backtrace of the thread that died, so that the report says where as well as what.
 #pragma once
 
-#include "session/session.h"
 #include "linux/process.h"
+#include "session/session.h"
 
 #include <ostream>
 #include <string>
 
-namespace gostart::app {
+namespace gostart::session {
 
 // Nothing for a normal exit. Every line starts with "gostart-emu: ".
-void write_exit_report(std::ostream& out, session::Session& session, const linux::ExitInfo& exit, const std::string& program);
+void write_exit_report(std::ostream& out, Session& session, const linux::ExitInfo& exit, const std::string& program);
 
-}  // namespace gostart::app
+}  // namespace gostart::session
