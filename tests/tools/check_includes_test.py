@@ -97,6 +97,22 @@ try:
     write(root, 'tests/help/helper.h', '#pragma once\n#include "tests/other/other.h"\n')
     expect('a cycle of declared-free header folders', root, 1, 'include cycle between folders: tests/help/ -> tests/other/')
 
+    root = scratch(); roots.append(root)
+    arrows = '<!-- check-includes --graph -->\n```\nbase/ -> (none of ours)\ntop/ -> base/\n```\n'
+    write(root, 'doc.md', '# Doc\n\n' + arrows)
+    r = subprocess.run([sys.executable, CHECK, '--graph', root], capture_output=True, text=True)
+    if r.returncode != 0 or r.stdout != 'base/ -> (none of ours)\ntop/ -> base/\n':
+        failures.append(f'--graph on the scratch tree: exit {r.returncode}, printed:\n{r.stdout}{r.stderr}')
+    r = subprocess.run([sys.executable, CHECK, '--check-doc', os.path.join(root, 'doc.md'), root],
+                       capture_output=True, text=True)
+    if r.returncode != 0 or r.stderr:
+        failures.append(f'an up-to-date doc: exit {r.returncode}, said:\n{r.stderr}')
+    write(root, 'doc.md', '# Doc\n\n' + arrows.replace('top/ -> base/', 'top/ -> (none of ours)'))
+    r = subprocess.run([sys.executable, CHECK, '--check-doc', os.path.join(root, 'doc.md'), root],
+                       capture_output=True, text=True)
+    if r.returncode != 1 or 'doc.md: the folder arrows after <!-- check-includes --graph --> are stale' not in r.stderr:
+        failures.append(f'a stale doc: exit {r.returncode}, said:\n{r.stderr}')
+
     # This tree, as it is, keeps the rules; with one arrow running back up it does not.
     copy = tempfile.mkdtemp(prefix='check-includes-tree-'); roots.append(copy)
     ignore = shutil.ignore_patterns('.*', 'build*', 'testdata')
