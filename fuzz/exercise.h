@@ -1,5 +1,5 @@
 // What the targets do with a view once they have one: the calls the commands make on a program's Go
-// tables (app/program.cpp, info, the fault reporter), each of which may only answer or throw
+// tables (session/program.cpp, info, the fault reporter), each of which may only answer or throw
 // GoFormatError. Shared by the view targets and the ELF target, which reaches them through LIEF.
 #pragma once
 

@@ -49,7 +49,7 @@ struct ProcessOptions {
     std::function<std::string(uint64_t)> describe_pc;  // "runtime.mstart+0x12" for messages
     // Called before each stretch of guest execution (a time slice, or its rest after a syscall), and
     // before the guest writes to the host's stdout or stderr: a progress line on a terminal redraws
-    // in the first and gets out of the way in the second (app/progress.h).
+    // in the first and gets out of the way in the second (session/progress.h).
     std::function<void()> on_run;
     std::function<void()> before_stdio_output;
     std::function<std::string(uint64_t)> describe_insn;  // "ud2": the instruction at a pc, for SIGILL
