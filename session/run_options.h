@@ -1,4 +1,5 @@
-// The options shared by run / check / trace / step / layout (docs/cli.md), parsed by CLI11 in cli.cpp.
+// The options a Session is set up from, shared by run / check / trace / step / layout / inittrace / diff
+// (docs/cli.md); the commands fill them in with CLI11 (app/cli.cpp).
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Session: one emulated run of a program — the engine, the Linux process on it, the initial stack
 // the loader built, and the milestone tracker — set up from the run options. Every command that
-// runs a program (run, check, trace, step, layout) starts from a Session.
+// runs a program (run, check, trace, step, layout, inittrace, diff) and the gdb stub start from a Session.
 #pragma once
 
 #include "cpu/engine.h"
