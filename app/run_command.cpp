@@ -60,7 +60,7 @@ int run_command(const RunOptions& opts) {
     if (opts.gdb.empty()) {
         exit = session.run();
     } else {
-        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}));
+        SessionTarget target(std::shared_ptr<Session>(&session, [](Session*) {}), out);
         exit = gdb->run(target, opts.quiet, out);
     }
     if (checker) checker->finish(exit);
