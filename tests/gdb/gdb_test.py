@@ -275,7 +275,7 @@ def insns(text):
 
 
 def is_branch(insn):
-    return re.match(r'(j\w+|call\w*|ret\w*|syscall|loop\w*)\b', insn) is not None
+    return re.match(r'(j\w+|call\w*|ret\w*|loop\w*)\b', insn) is not None
 
 
 def cgo(emu, prog):
@@ -290,6 +290,10 @@ def cgo(emu, prog):
         'stepi', 'echo @@s1\\n', 'info registers', 'stepi', 'echo @@s2\\n', 'info registers rip',
         'reverse-stepi', 'echo @@rs\\n', 'info registers',
         'reverse-continue', 'echo @@rc\\n', 'info registers rip',
+        # Another thread (sysmon, off the CPU): its step, back, and the same step again (with no breakpoint
+        # in the way: main.main's would stop thread 1 first).
+        'delete', 'thread 2', 'stepi', 'echo @@t2\\n', 'info registers', 'reverse-stepi', 'echo @@t2back\\n', 'info registers rip',
+        'x/2i $pc', 'stepi', 'echo @@t2again\\n', 'info registers',
         'echo @@end\\n', 'continue'])
     rc, eout, eerr = e.finish()
     part = dict(re.findall(r'@@(\w+)\n(.*?)(?=@@|\Z)', out, re.S))
@@ -327,6 +331,12 @@ def cgo(emu, prog):
     # gdb's report of the stop comes before the echo, after the registers of @@rs.
     expect('Breakpoint 1, main.main ()' in part['rs'] and regs(part['rc'])['rip'] == at,
            'reverse-continue returns to the breakpoint at main.main', part['rs'], part['rc'], err)
+    t2, t2again = regs(part['t2']), regs(part['t2again'])
+    back = insns(part['t2back'])
+    expect('Thread 2 ' in part['rc'] + part['t2'] or 'thread 2 (Thread 1001)' in part['rc'], 'thread 2 selected', out)
+    expect(len(back) == 2 and not is_branch(back[0][1]) and back[1][0] == t2['rip'] != back[0][0],
+           f'reverse-stepi of thread 2 is one instruction before {t2["rip"]:#x}', part['t2back'])
+    expect(t2 and t2 == t2again, 'thread 2 steps again to the same registers', part['t2'], part['t2again'])
     expect('exited normally' in part['end'] and rc == 0, 'continue to the end', out, err)
     # Going back and forth changed nothing: the guest's output once, and the count of a plain run.
     native = subprocess.run([prog], capture_output=True, text=True, timeout=TIMEOUT)
