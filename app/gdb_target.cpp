@@ -264,15 +264,26 @@ bool SessionTarget::on_cpu_between_instructions(int tid) {
     return t && current_thread() == tid && t->runnable() && !t->pending_result.has_value();
 }
 
-StopEvent SessionTarget::step_thread(int tid) {
+uint64_t SessionTarget::thread_pc(int tid) {
+    linux::Thread* t = live_thread(tid);
+    if (!t) return 0;
+    cpu::Engine& e = session().engine();
+    return tid == current_thread() ? e.reg(Reg::rip) : e.context_reg(t->ctx, Reg::rip);
+}
+
+StopEvent SessionTarget::step_thread(int tid, bool signalled) {
     const std::function<bool()> on_cpu = [this, tid] { return current_thread() == tid; };
-    if (!on_cpu_between_instructions(tid)) {
-        // Elsewhere: wait for its turn. A thread waiting in a syscall completes its step when the
-        // call returns, before its next instruction.
-        linux::Thread* t = live_thread(tid);
-        const bool waiting = !t->runnable() || t->pending_result.has_value();
+    linux::Thread* t = live_thread(tid);
+    const bool waiting = !t->runnable() || t->pending_result.has_value();
+    const uint64_t pc = thread_pc(tid);
+    if (signalled || !on_cpu_between_instructions(tid)) {
+        // Elsewhere, or a signal to take first: wait for its turn. A thread waiting in a syscall
+        // completes its step when the call returns, before its next instruction; one the kernel
+        // sends to a signal handler stops before the handler's first instruction, as a single step
+        // does on Linux.
         stepper::Stop s = ctl_.run_until_block(on_cpu);
-        if (s.kind != stepper::Stop::Kind::done || waiting) return event(s, Kind::step);
+        if (s.kind != stepper::Stop::Kind::done || waiting || !live_thread(tid) || thread_pc(tid) != pc)
+            return event(s, Kind::step);
     }
     stepper::Stop s = ctl_.step(1);
     if (s.kind != stepper::Stop::Kind::done || !live_thread(tid) || on_cpu_between_instructions(tid))
@@ -284,8 +295,12 @@ StopEvent SessionTarget::step_thread(int tid) {
 StopEvent SessionTarget::resume(const gdbstub::ResumeRequest& r, const std::function<bool()>& interrupted) {
     if (ended()) return ended_event();
     if (r.reverse) return backward(r);
+    bool signalled = false;
     if (r.signal)
-        if (linux::Thread* t = live_thread(r.signal_tid)) session().process().send_signal(*t, r.signal);
+        if (linux::Thread* t = live_thread(r.signal_tid)) {
+            session().process().send_signal(*t, r.signal);
+            signalled = r.signal_tid == r.tid;
+        }
     // gdb's Ctrl-C (and a dropped connection) arrive while the program runs: look now and then.
     uint32_t blocks = 0;
     ctl_.set_interrupt_check([&] { return ++blocks % 2048 == 0 && interrupted(); });
@@ -293,7 +308,7 @@ StopEvent SessionTarget::resume(const gdbstub::ResumeRequest& r, const std::func
         stepper::Controller& c;
         ~Reset() { c.set_interrupt_check([] { return false; }); }
     } reset{ctl_};
-    if (r.step && live_thread(r.tid)) return step_thread(r.tid);
+    if (r.step && live_thread(r.tid)) return step_thread(r.tid, signalled);
     return event(ctl_.resume(std::nullopt), Kind::interrupt);
 }
 

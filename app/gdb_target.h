@@ -7,7 +7,8 @@
 // is on the CPU, the controller runs one instruction (the engine stops after it); if that
 // instruction gave the CPU away (a blocking syscall, a yield), or T was not on the CPU to begin
 // with, the controller runs until a block starts in T (threads switch only between blocks) and
-// stops before it. The other threads run meanwhile as the scheduler would run them anyway.
+// stops before it. The other threads run meanwhile as the scheduler would run them anyway. A thread
+// the kernel sends to a signal handler meanwhile stops before the handler's first instruction.
 //
 // With a reversible policy (step --gdb) it also goes backwards through the controller's
 // checkpoints: reverse-stepi to T's previous instruction, reverse-continue to the last breakpoint
@@ -62,7 +63,9 @@ public:
 
 private:
     linux::Thread* live_thread(int tid);
-    gdbstub::StopEvent step_thread(int tid);
+    // `signalled`: this resume sent the thread a signal, which may send it to a handler first.
+    gdbstub::StopEvent step_thread(int tid, bool signalled);
+    uint64_t thread_pc(int tid);
     gdbstub::StopEvent backward(const gdbstub::ResumeRequest& r);
     // The controller's stop as gdb's; a completed move is `done_kind` in the thread now current.
     gdbstub::StopEvent event(const stepper::Stop& s, gdbstub::StopEvent::Kind done_kind);

@@ -11,6 +11,8 @@ reverse:   step --gdb: reverse-stepi and reverse-continue land where a forward r
 cgo:       step --gdb on cgohello (dynamic: ld.so and libc run first): stepi and stepi 5 from the entry land on
            the instructions x/i predicts, break main.main + continue, reverse-stepi to the previous pc,
            reverse-continue to the breakpoint, the end as without gdb; run --gdb steps one instruction too.
+signal:    run --gdb: a step that takes a signal (queue-signal SIGURG; stepi) stops before the Go handler's
+           first instruction, the next stepi after it; the run then ends as usual.
 check:     check --gdb: gdb continues to the end, the model's report is as without gdb.
 malformed: raw bytes: bad checksum, unknown, overlong, garbage; then detach: the run finishes.
 hijack:    a second client is refused while the first is attached; the first can still kill the run.
@@ -346,6 +348,26 @@ def cgo(emu, prog):
     expect(count and count.group(1) == summary_count(perr)[1], 'the instruction count of a plain run', eerr, perr)
 
 
+def signal(emu, prog):
+    # The handler's address from the ELF symbol table (binutils' nm), not from the emulator.
+    nm = subprocess.run(['nm', prog], capture_output=True, text=True, timeout=TIMEOUT).stdout
+    syms = {name: int(addr, 16) for addr, name in re.findall(r'^([0-9a-f]+) [Tt] (\S+)$', nm, re.M)}
+    handler = syms.get('runtime.sigtramp.abi0', syms.get('runtime.sigtramp'))  # an assembly function: ABI0
+    expect(handler, 'nm names runtime.sigtramp', nm[:2000])
+    e = Emu(emu, ['-q', '--gdb', '127.0.0.1:0', prog])
+    out, err = gdb(prog, e.port, ['break main.main', 'continue', 'queue-signal SIGURG', 'stepi',
+                                  'echo @@handler\\n', 'info registers rip', 'x/2i $pc',
+                                  'stepi', 'echo @@next\\n', 'info registers rip', 'delete', 'echo @@end\\n', 'continue'])
+    rc, eout, _ = e.finish()
+    part = dict(re.findall(r'@@(\w+)\n(.*?)(?=@@|\Z)', out, re.S))
+    at = regs(part['handler'])['rip']
+    expect(at == handler, f'stopped at runtime.sigtramp {handler:#x}, not {at:#x}', out, err)
+    x = insns(part['handler'])
+    expect(len(x) == 2 and not is_branch(x[0][1]) and regs(part['next'])['rip'] == x[1][0],
+           'the next stepi runs the handler\'s first instruction', out)
+    expect('exited normally' in part['end'] and rc == 0 and eout == 'hi,world\n', 'the run ends as usual', out, eout)
+
+
 def check(emu, prog):
     syms = symbols(emu, prog)
     e = Emu(emu, ['check', '--gdb', '127.0.0.1:0', prog])
@@ -475,7 +497,7 @@ def address(emu, prog):
 
 def main():
     case, emu, prog = sys.argv[1:4]
-    cases = {'session': session, 'stripped': stripped, 'watch': watch, 'exitcode': exitcode, 'reverse': reverse, 'cgo': cgo,
+    cases = {'session': session, 'stripped': stripped, 'watch': watch, 'exitcode': exitcode, 'reverse': reverse, 'cgo': cgo, 'signal': signal,
              'check': check, 'malformed': malformed, 'hijack': hijack, 'drop': drop, 'interrupt': interrupt,
              'address': address}
     t = time.time()
