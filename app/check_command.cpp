@@ -80,7 +80,7 @@ int check_command(CheckOptions& o) {
     if (o.run.gdb.empty()) {
         exit = session.run();
     } else {
-        SessionTarget target(std::shared_ptr<session::Session>(&session, [](session::Session*) {}));
+        SessionTarget target(std::shared_ptr<session::Session>(&session, [](session::Session*) {}), diag);
         exit = gdb->run(target, o.run.quiet, diag);
     }
     // Given back as soon as the guest is done, before anything of ours runs that may need a descriptor:

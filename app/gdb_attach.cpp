@@ -36,9 +36,7 @@ linux::ExitInfo GdbAttach::run(SessionTarget& target, bool quiet, std::ostream& 
                                                      : "gostart-emu: the gdb connection closed; the run goes on\n");
         out.flush();
     }
-    linux::ExitInfo x = target.session().run();
-    while (x.kind == linux::ExitInfo::Kind::paused) x = target.session().run();  // nothing pauses it now
-    return x;
+    return target.run_to_end();
 }
 
 }  // namespace gostart::app

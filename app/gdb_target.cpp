@@ -48,16 +48,35 @@ std::optional<Where> where(int regno) {
 
 }  // namespace
 
-SessionTarget::SessionTarget(std::shared_ptr<session::Session> session, Relaunch relaunch)
-    : session_(std::move(session)), relaunch_(std::move(relaunch)) {
-    const auto& fns = session_->program().symbols.functions();
-    text_ = fns.empty() ? std::pair<uint64_t, uint64_t>{1, 0}
-                        : std::pair{fns.front().addr, fns.back().addr + fns.back().size + 4096};
+namespace {
+
+stepper::CheckpointPolicy forward_only() {
+    stepper::CheckpointPolicy p;
+    p.interval = 0;
+    p.reversible = false;
+    return p;
+}
+
+}  // namespace
+
+SessionTarget::SessionTarget(stepper::Launcher launch, std::ostream& notes, stepper::CheckpointPolicy policy)
+    : ctl_(std::move(launch), notes, policy) {
+    ctl_.set_interrupt_check([] { return false; });  // resume() polls gdb's connection instead
+}
+
+SessionTarget::SessionTarget(std::shared_ptr<session::Session> session, std::ostream& notes)
+    : ctl_([&session] { return stepper::Target{std::move(session), {}, {}, {}}; }, notes, forward_only()) {
+    ctl_.set_interrupt_check([] { return false; });
+}
+
+std::optional<linux::ExitInfo> SessionTarget::ended() const {
+    if (killed_) return killed_;
+    return ctl_.exit_info();
 }
 
 linux::Thread* SessionTarget::live_thread(int tid) {
-    if (exit_) return nullptr;
-    const auto& ts = session_->process().threads();
+    if (ended()) return nullptr;
+    const auto& ts = session().process().threads();
     auto it = ts.find(tid);
     if (it == ts.end() || it->second->exited()) return nullptr;
     return it->second.get();
@@ -65,13 +84,13 @@ linux::Thread* SessionTarget::live_thread(int tid) {
 
 std::vector<int> SessionTarget::threads() {
     std::vector<int> out;
-    if (exit_) return out;
-    for (const auto& [tid, t] : session_->process().threads())
+    if (ended()) return out;
+    for (const auto& [tid, t] : session().process().threads())
         if (!t->exited()) out.push_back(tid);
     return out;
 }
 
-int SessionTarget::current_thread() { return session_->process().current_tid(); }
+int SessionTarget::current_thread() { return session().process().current_tid(); }
 
 std::string SessionTarget::thread_description(int tid) {
     linux::Thread* t = live_thread(tid);
@@ -88,7 +107,7 @@ bool SessionTarget::read_register(int tid, int regno, std::span<uint8_t> out) {
     linux::Thread* t = live_thread(tid);
     auto w = where(regno);
     if (!t || !w) return false;
-    cpu::Engine& e = session_->engine();
+    cpu::Engine& e = session().engine();
     bool live = tid == current_thread();
     if (!live && !t->ctx_saved) return false;
     cpu::RawReg raw{};
@@ -113,7 +132,7 @@ bool SessionTarget::write_register(int tid, int regno, std::span<const uint8_t> 
     linux::Thread* t = live_thread(tid);
     auto w = where(regno);
     if (!t || !w) return false;
-    cpu::Engine& e = session_->engine();
+    cpu::Engine& e = session().engine();
     bool live = tid == current_thread();
     if (!live && !t->ctx_saved) return false;
     cpu::RawReg raw{};
@@ -135,7 +154,7 @@ bool SessionTarget::write_register(int tid, int regno, std::span<const uint8_t> 
 }
 
 size_t SessionTarget::read_memory(uint64_t addr, std::span<uint8_t> out) {
-    cpu::Engine& e = session_->engine();
+    cpu::Engine& e = session().engine();
     size_t done = 0;
     // Page by page, so that a read running into an unmapped page returns what precedes it.
     while (done < out.size()) {
@@ -148,141 +167,160 @@ size_t SessionTarget::read_memory(uint64_t addr, std::span<uint8_t> out) {
 }
 
 bool SessionTarget::write_memory(uint64_t addr, std::span<const uint8_t> in) {
-    cpu::Engine& e = session_->engine();
+    cpu::Engine& e = session().engine();
     if (!e.try_write(addr, in.data(), in.size())) return false;
     e.code_changed(addr, addr + in.size() - 1);  // it may be code: run the new bytes
     return true;
 }
 
 bool SessionTarget::add_breakpoint(uint64_t addr) {
-    ++breaks_[addr];
+    auto [it, fresh] = breaks_.try_emplace(addr, 0, 0);
+    if (fresh) it->second.first = ctl_.add_break(addr, fmt::format("{:#x}", addr));
+    ++it->second.second;
     return true;
 }
 
 bool SessionTarget::remove_breakpoint(uint64_t addr) {
     auto it = breaks_.find(addr);
     if (it == breaks_.end()) return false;
-    if (--it->second == 0) breaks_.erase(it);
+    if (--it->second.second == 0) {
+        ctl_.remove(it->second.first);
+        breaks_.erase(it);
+    }
     return true;
 }
 
 bool SessionTarget::add_write_watch(uint64_t addr, uint64_t len) {
     if (len == 0 || addr + len < addr) return false;
-    ++watches_[{addr, len}];
+    auto [it, fresh] = watches_.try_emplace({addr, len}, 0, 0);
+    if (fresh) it->second.first = ctl_.add_watch(fmt::format("{:#x}", addr), addr, len);
+    ++it->second.second;
     return true;
 }
 
 bool SessionTarget::remove_write_watch(uint64_t addr, uint64_t len) {
     auto it = watches_.find({addr, len});
     if (it == watches_.end()) return false;
-    if (--it->second == 0) watches_.erase(it);
+    if (--it->second.second == 0) {
+        ctl_.remove(it->second.first);
+        watches_.erase(it);
+    }
     return true;
 }
 
 void SessionTarget::kill() {
-    if (!exit_) exit_ = linux::ExitInfo{linux::ExitInfo::Kind::signaled, 9, "killed by gdb"};
+    if (!ended()) killed_ = linux::ExitInfo{linux::ExitInfo::Kind::signaled, 9, "killed by gdb"};
 }
 
 void SessionTarget::detach() {
+    for (const auto& [addr, b] : breaks_) ctl_.remove(b.first);
+    for (const auto& [range, w] : watches_) ctl_.remove(w.first);
     breaks_.clear();
     watches_.clear();
 }
 
+linux::ExitInfo SessionTarget::run_to_end() {
+    detach();
+    ctl_.set_interrupt_check([] { return false; });
+    while (!ctl_.exited()) ctl_.resume(std::nullopt);
+    return *ctl_.exit_info();
+}
+
 std::string SessionTarget::exec_file() {
-    const std::string& path = session_->program().path();
+    const std::string& path = session().program().path();
     char real[PATH_MAX];
     return ::realpath(path.c_str(), real) ? std::string(real) : path;
 }
 
 StopEvent SessionTarget::ended_event() const {
+    linux::ExitInfo x = *ended();
     StopEvent ev;
-    ev.kind = exit_->kind == linux::ExitInfo::Kind::signaled ? Kind::signaled : Kind::exited;
-    ev.status = exit_->kind == linux::ExitInfo::Kind::signaled ? exit_->status : exit_->exit_status();
-    if (exit_->kind == linux::ExitInfo::Kind::emulator_stop) ev.message = "gostart-emu: " + exit_->message;
+    ev.kind = x.kind == linux::ExitInfo::Kind::signaled ? Kind::signaled : Kind::exited;
+    ev.status = x.kind == linux::ExitInfo::Kind::signaled ? x.status : x.exit_status();
+    if (x.kind == linux::ExitInfo::Kind::emulator_stop) ev.message = "gostart-emu: " + x.message;
     return ev;
+}
+
+StopEvent SessionTarget::event(const stepper::Stop& s, Kind done_kind) {
+    using SK = stepper::Stop::Kind;
+    linux::Process& p = session().process();
+    switch (s.kind) {
+        case SK::exited:
+        case SK::already_exited: return ended_event();
+        case SK::breakpoint: return StopEvent{Kind::breakpoint, p.current_tid()};
+        case SK::watch:
+            return StopEvent{Kind::watch, p.current_tid(), std::max(s.watch->written, s.watch->watch.addr)};
+        case SK::interrupt: return StopEvent{Kind::interrupt, p.current_tid()};
+        case SK::history_start:
+        case SK::nothing_to_find: return StopEvent{Kind::history_end, p.current_tid()};
+        case SK::done: break;
+    }
+    return StopEvent{done_kind, p.current_tid()};
+}
+
+// Thread `tid` is on the CPU and between two of its instructions (not inside a syscall that waits).
+bool SessionTarget::on_cpu_between_instructions(int tid) {
+    linux::Thread* t = live_thread(tid);
+    return t && current_thread() == tid && t->runnable() && !t->pending_result.has_value();
+}
+
+uint64_t SessionTarget::thread_pc(int tid) {
+    linux::Thread* t = live_thread(tid);
+    if (!t) return 0;
+    cpu::Engine& e = session().engine();
+    return tid == current_thread() ? e.reg(Reg::rip) : e.context_reg(t->ctx, Reg::rip);
+}
+
+StopEvent SessionTarget::step_thread(int tid, bool signalled) {
+    const std::function<bool()> on_cpu = [this, tid] { return current_thread() == tid; };
+    linux::Thread* t = live_thread(tid);
+    const bool waiting = !t->runnable() || t->pending_result.has_value();
+    const uint64_t pc = thread_pc(tid);
+    if (signalled || !on_cpu_between_instructions(tid)) {
+        // Elsewhere, or a signal to take first: wait for its turn. A thread waiting in a syscall
+        // completes its step when the call returns, before its next instruction; one the kernel
+        // sends to a signal handler stops before the handler's first instruction, as a single step
+        // does on Linux.
+        stepper::Stop s = ctl_.run_until_block(on_cpu);
+        if (s.kind != stepper::Stop::Kind::done || waiting || !live_thread(tid) || thread_pc(tid) != pc)
+            return event(s, Kind::step);
+    }
+    stepper::Stop s = ctl_.step(1);
+    if (s.kind != stepper::Stop::Kind::done || !live_thread(tid) || on_cpu_between_instructions(tid))
+        return event(s, Kind::step);
+    // Its instruction gave the CPU away: the step ends where the thread runs again.
+    return event(ctl_.run_until_block(on_cpu), Kind::step);
 }
 
 StopEvent SessionTarget::resume(const gdbstub::ResumeRequest& r, const std::function<bool()>& interrupted) {
-    if (exit_) return ended_event();
-    return r.reverse ? backward(r) : forward(r, interrupted);
-}
-
-StopEvent SessionTarget::forward(const gdbstub::ResumeRequest& r, const std::function<bool()>& interrupted) {
-    session::Session& s = *session_;
-    cpu::Engine& e = s.engine();
-    linux::Process& p = s.process();
+    if (ended()) return ended_event();
+    if (r.reverse) return backward(r);
+    bool signalled = false;
     if (r.signal)
-        if (linux::Thread* t = live_thread(r.signal_tid)) p.send_signal(*t, r.signal);
-
-    StopEvent ev;
-    bool stopped = false;
-    auto stop = [&](Kind k, uint64_t data = 0) {
-        if (stopped) return;
-        stopped = true;
-        ev.kind = k;
-        ev.tid = p.current_tid();
-        ev.data_addr = data;
-        p.pause();  // before the instruction the hook is called for
-    };
-
-    // The thread gdb resumes from a breakpoint must not stop at it again before moving.
-    const int start_tid = p.current_tid();
-    const uint64_t start_pc = e.reg(Reg::rip);
-    bool skip_start = true;
-    linux::Thread* stepped = r.step ? live_thread(r.tid) : nullptr;
-    const bool stepping = stepped != nullptr;
-    // A thread waiting in a syscall completes its step when the call returns: before its next instruction.
-    bool step_started = stepping && (!stepped->runnable() || stepped->pending_result.has_value());
-    uint64_t step_pc = 0;
-    if (stepping) step_pc = r.tid == start_tid ? start_pc : e.context_reg(stepped->ctx, Reg::rip);
-
-    std::vector<int> hooks;
-    for (const auto& [addr, n] : breaks_) {
-        hooks.push_back(e.add_code_hook(addr, addr, [&](uint64_t pc) {
-            if (stopped) return;
-            int tid = p.current_tid();
-            if (skip_start && tid == start_tid && pc == start_pc) {
-                skip_start = false;
-                return;
-            }
-            stop(stepping && tid == r.tid && step_started ? Kind::step : Kind::breakpoint);
-        }));
-    }
-    // Watched writes: the engine stops right after the writing instruction (cpu/engine.h).
-    std::map<int, uint64_t> watch_start;  // engine watch id -> the watched range's first byte
-    for (const auto& [range, n] : watches_) watch_start[e.add_write_watch(range.first, range.second)] = range.first;
-    if (stepping) {
-        hooks.push_back(e.add_code_hook(text_.first, text_.second, [&](uint64_t pc) {
-            if (stopped || p.current_tid() != r.tid) return;
-            if (!step_started && pc == step_pc) {
-                step_started = true;
-                return;
-            }
-            stop(Kind::step);  // or the thread was sent elsewhere first (a signal handler): stop there
-        }));
-    }
+        if (linux::Thread* t = live_thread(r.signal_tid)) {
+            session().process().send_signal(*t, r.signal);
+            signalled = r.signal_tid == r.tid;
+        }
     // gdb's Ctrl-C (and a dropped connection) arrive while the program runs: look now and then.
     uint32_t blocks = 0;
-    e.set_block_observer([&](uint64_t, uint32_t) {
-        if (stopped || ++blocks % 2048) return;
-        if (interrupted()) stop(Kind::interrupt);
-    });
+    ctl_.set_interrupt_check([&] { return ++blocks % 2048 == 0 && interrupted(); });
+    struct Reset {
+        stepper::Controller& c;
+        ~Reset() { c.set_interrupt_check([] { return false; }); }
+    } reset{ctl_};
+    if (r.step && live_thread(r.tid)) return step_thread(r.tid, signalled);
+    return event(ctl_.resume(std::nullopt), Kind::interrupt);
+}
 
-    linux::ExitInfo x = s.run();
-    for (int h : hooks) e.remove_hook(h);
-    for (const auto& [id, start] : watch_start) e.remove_write_watch(id);
-    e.set_block_observer(nullptr);
-    if (x.kind != linux::ExitInfo::Kind::paused) {
-        exit_ = x;
-        return ended_event();
-    }
-    if (!stopped && e.last_stop().kind == cpu::StopReason::Kind::watch) {
-        auto w = watch_start.find(e.last_stop().watch_id);
-        uint64_t start = w == watch_start.end() ? 0 : w->second;
-        return StopEvent{Kind::watch, p.current_tid(), std::max(e.last_watch_hit().address, start)};
-    }
-    if (!stopped) ev = StopEvent{Kind::interrupt, p.current_tid()};
-    return ev;
+// Backwards through the controller's checkpoints: to the stepped thread's previous instruction, or
+// to the last breakpoint hit or watched write before now; with nothing earlier, a step stays where
+// it is (the thread has no earlier instruction) and a continue goes to the program's first
+// instruction. Both then say the history ends there.
+StopEvent SessionTarget::backward(const gdbstub::ResumeRequest& r) {
+    if (r.step) return event(ctl_.reverse_step(r.tid), Kind::step);
+    stepper::Stop s = ctl_.reverse_continue();
+    if (s.kind == stepper::Stop::Kind::history_start || s.kind == stepper::Stop::Kind::nothing_to_find) ctl_.go_to(0);
+    return event(s, Kind::breakpoint);
 }
 
 }  // namespace gostart::app

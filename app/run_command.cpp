@@ -60,7 +60,7 @@ int run_command(const session::RunOptions& opts) {
     if (opts.gdb.empty()) {
         exit = session.run();
     } else {
-        SessionTarget target(std::shared_ptr<session::Session>(&session, [](session::Session*) {}));
+        SessionTarget target(std::shared_ptr<session::Session>(&session, [](session::Session*) {}), out);
         exit = gdb->run(target, opts.quiet, out);
     }
     if (checker) checker->finish(exit);

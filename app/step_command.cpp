@@ -70,11 +70,12 @@ stepper::Target launch(const session::RunOptions& opts, std::ostream& out) {
     return t;
 }
 
-// step --gdb: gdb takes the stepper's place, and goes backwards the stepper's way (replay).
-int step_with_gdb(const StepOptions& o, std::ostream& out) {
+// step --gdb: gdb takes the stepper's place on the stepper's controller, and goes backwards the
+// stepper's way (its checkpoints, --checkpoint-interval and --checkpoint-memory).
+int step_with_gdb(const StepOptions& o, stepper::CheckpointPolicy policy, std::ostream& out) {
     session::open_program(o.run.program, true);  // a bad program is reported before the port is opened
     GdbAttach gdb(o.run.gdb);
-    SessionTarget target(launch(o.run, out).session, [&] { return launch(o.run, out).session; });
+    SessionTarget target([&] { return launch(o.run, out); }, out, policy);
     linux::ExitInfo exit = gdb.run(target, o.run.quiet, out);
     std::cout.flush();
     if (exit.kind != linux::ExitInfo::Kind::exited) out << fmt::format("gostart-emu: {}: {}\n", o.run.program, exit.message);
@@ -91,12 +92,12 @@ int step_command(const StepOptions& o) {
         throw UsageError(fmt::format("{}: cannot read the script (--script): {}", o.script, std::strerror(errno)), false);
     Output output(o.run.output);
     std::ostream& out = output.stream();
-    if (!o.run.gdb.empty()) {
-        if (!o.script.empty()) throw UsageError("step: --gdb and --script: gdb gives the commands");
-        return step_with_gdb(o, out);
-    }
     stepper::CheckpointPolicy policy = o.checkpoints;
     policy.max_bytes = o.checkpoint_bytes;
+    if (!o.run.gdb.empty()) {
+        if (!o.script.empty()) throw UsageError("step: --gdb and --script: gdb gives the commands");
+        return step_with_gdb(o, policy, out);
+    }
     stepper::Controller ctl([&] { return launch(o.run, out); }, std::cout, policy);
     stepper::Debugger d(ctl, std::cout);
     if (!o.script.empty()) {

@@ -12,7 +12,7 @@ const Checkpoint* CheckpointStore::at_or_before(uint64_t pos) const {
 }
 
 std::optional<uint64_t> CheckpointStore::next_after(uint64_t pos) const {
-    if (policy_.interval == 0) return std::nullopt;
+    if (policy_.interval == 0 || !policy_.reversible) return std::nullopt;
     uint64_t next = (pos / policy_.interval + 1) * policy_.interval;
     while (by_pos_.count(next)) next += policy_.interval;
     return next;

@@ -32,6 +32,9 @@ struct CheckpointPolicy {
     uint64_t interval = 100'000;        // instructions between checkpoints (0: none but the first)
     size_t max_count = 200;
     size_t max_bytes = size_t(512) << 20;  // page copies and page tables of all checkpoints
+    // False: no checkpoint at all, not even at instruction 0, and no going back (the snapshots'
+    // write tracking stays off): a forward-only run.
+    bool reversible = true;
 };
 
 class CheckpointStore {

@@ -2,17 +2,32 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <map>
 
 namespace gostart::stepper {
 
+using Kind = Stop::Kind;
+
 std::atomic<bool> Controller::interrupted{false};
 
-Controller::Controller(Launcher launch, std::ostream& out, CheckpointPolicy policy)
-    : target_(launch()), out_(out), checkpoints_(policy) {
-    take_checkpoint();  // instruction 0: every way back ends here at worst
+namespace {
+
+std::function<bool()> read_interrupted() {
+    return [] { return Controller::interrupted.exchange(false); };
+}
+
+}  // namespace
+
+Controller::Controller(Launcher launch, std::ostream& notes, CheckpointPolicy policy)
+    : target_(launch()), notes_(notes), checkpoints_(policy), interrupt_check_(read_interrupted()) {
+    if (policy.reversible) take_checkpoint();  // instruction 0: every way back ends here at worst
+}
+
+void Controller::set_interrupt_check(std::function<bool()> check) {
+    interrupt_check_ = check ? std::move(check) : read_interrupted();
 }
 
 int Controller::add_break(uint64_t addr, std::string where) {
@@ -36,7 +51,7 @@ void Controller::take_checkpoint() {
         checkpoints_.add(std::move(c), pos_);
     } catch (const std::exception& e) {
         // Going back will replay from an earlier checkpoint: slower, still exact.
-        out_ << fmt::format("gostart-emu: no checkpoint at instruction {}: {}\n", pos_, e.what());
+        notes_ << fmt::format("gostart-emu: no checkpoint at instruction {}: {}\n", pos_, e.what());
     }
 }
 
@@ -47,27 +62,46 @@ void Controller::restore(const Checkpoint& c) {
     exit_.reset();
 }
 
-void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<uint64_t> temp_at,
-                     std::vector<Hit>* record, const Until* until) {
-    why_.clear();
-    last_watch_.reset();
+Stop Controller::moved(Stop s) {
+    s.position = pos_;
+    last_ = s;
+    return s;
+}
+
+// The watch's values before and after the instruction that wrote it; nullopt when they are the same
+// (as gdb: the same value written is no change).
+std::optional<WatchReport> Controller::watch_report(const Watch& w) {
+    cpu::Engine& e = session().engine();
+    const cpu::Engine::WatchHit& hit = e.last_watch_hit();
+    WatchReport rep{w, 0, 0, hit.pc, hit.address};
+    const size_t compared = std::min<size_t>(w.size, hit.old_bytes.size());
+    std::memcpy(&rep.old_value, hit.old_bytes.data(), std::min<size_t>(8, compared));
+    e.try_read(w.addr, &rep.new_value, std::min<uint64_t>(8, w.size));
+    std::vector<uint8_t> now(compared);
+    e.try_read(w.addr, now.data(), now.size());
+    if (std::equal(now.begin(), now.end(), hit.old_bytes.begin())) return std::nullopt;
+    return rep;
+}
+
+Stop Controller::run(const RunSpec& spec) {
     if (exit_) {
-        out_ << fmt::format("The program has exited (exit status {}): rstepi and rcontinue go back.\n", exit_status());
-        return;
+        Stop s{Kind::already_exited};
+        s.exit = exit_;
+        return s;
     }
     session::Session& s = session();
     cpu::Engine& e = s.engine();
     const uint64_t start = pos_;
     const uint64_t start_pc = e.reg(cpu::Reg::rip);
     std::optional<Hit> stopped;
-    auto hit = [&](uint64_t pc, std::string why) {
+    auto hit = [&](uint64_t pc, Stop why) {
         uint64_t n = e.instructions_before(pc);
-        if (record) {
-            if (!target || n < *target) record->push_back({n, std::move(why), std::nullopt});
+        if (spec.record) {
+            if (!spec.target || n < *spec.target) spec.record->push_back({n, std::move(why)});
             return;
         }
         if (stopped || (n == start && pc == start_pc)) return;  // not where we continue from
-        stopped = Hit{n, std::move(why), std::nullopt};
+        stopped = Hit{n, std::move(why)};
         s.process().pause();
     };
     std::vector<int> hooks;
@@ -86,22 +120,32 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
             c.session().process().set_quiet(false);
         }
     } cleanup{*this, hooks, watch_of};
-    if (stops)
+    if (spec.stops)
         for (const auto& bp : breaks_)
             hooks.push_back(e.add_code_hook(bp.addr, bp.addr, [&hit, &bp](uint64_t pc) {
-                hit(pc, fmt::format("Breakpoint {} at {}", bp.id, bp.where));
+                Stop why{Kind::breakpoint};
+                why.breakpoint = bp;
+                hit(pc, std::move(why));
             }));
-    if (temp_at) hooks.push_back(e.add_code_hook(*temp_at, *temp_at, [&hit](uint64_t pc) { hit(pc, ""); }));
-    if (until)
+    if (spec.temp_at)
+        hooks.push_back(e.add_code_hook(*spec.temp_at, *spec.temp_at, [&hit](uint64_t pc) { hit(pc, Stop{}); }));
+    if (const Until* until = spec.until)
         hooks.push_back(e.add_code_hook(until->begin, until->end, [&hit, until](uint64_t pc) {
-            if (until->here(pc)) hit(pc, "");
+            if (until->here(pc)) hit(pc, Stop{});
         }));
-    if (stops)
+    if (spec.stops)
         for (const auto& w : watches_) watch_of[e.add_write_watch(w.addr, w.size)] = &w;
-    if (!record)
+    if (!spec.record)
         e.set_block_observer([&](uint64_t addr, uint32_t) {
-            if (stopped || !interrupted.exchange(false)) return;
-            stopped = Hit{e.instructions_before(addr), "Interrupted.", std::nullopt};
+            if (stopped) return;
+            if (spec.blocks) {
+                spec.blocks->push_back({e.instructions_before(addr), s.process().current_tid()});
+                return;
+            }
+            Stop why{Kind::interrupt};
+            if (spec.at_block && (*spec.at_block)()) why.kind = Kind::done;
+            else if (!interrupt_check_()) return;
+            stopped = Hit{e.instructions_before(addr), why};
             s.process().pause();  // before this block: the engine does not count it
         });
 
@@ -111,7 +155,7 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
         // what has been shown (quiet until there).
         const std::optional<uint64_t> due = checkpoints_.next_after(pos_);
         std::optional<uint64_t> stop = due;
-        if (target && (!stop || *target < *stop)) stop = target;
+        if (spec.target && (!stop || *spec.target < *stop)) stop = spec.target;
         if (pos_ < high_water_ && (!stop || high_water_ < *stop)) stop = high_water_;
         s.process().set_quiet(pos_ < high_water_);
         e.stop_at_instruction(stop);
@@ -125,60 +169,56 @@ void Controller::run(std::optional<uint64_t> target, bool stops, std::optional<u
         if (e.last_stop().kind == cpu::StopReason::Kind::watch) {
             auto w = watch_of.find(e.last_stop().watch_id);
             if (w == watch_of.end()) continue;
-            WatchReport rep{w->second, 0, 0, e.last_watch_hit().pc};
-            std::memcpy(&rep.old_value, e.last_watch_hit().old_bytes.data(), std::min<size_t>(8, w->second->size));
-            e.try_read(w->second->addr, &rep.new_value, w->second->size);
-            if (rep.old_value == rep.new_value) continue;  // as gdb: the same value written is no change
-            Hit h{pos_, fmt::format("Watchpoint {}: {}", w->second->id, w->second->expr), rep};
-            if (!record) {
-                stopped = h;
+            std::optional<WatchReport> rep = watch_report(*w->second);
+            if (!rep) continue;
+            Stop why{Kind::watch};
+            why.watch = rep;
+            if (!spec.record) {
+                stopped = Hit{pos_, why};
                 break;
             }
-            if (!target || pos_ < *target) record->push_back(h);
+            if (!spec.target || pos_ < *spec.target) spec.record->push_back({pos_, why});
             continue;
         }
         if (stopped) break;
         if (due && *due == pos_) take_checkpoint();
-        if (target && pos_ >= *target) break;
+        if (spec.target && pos_ >= *spec.target) break;
     }
-    if (stopped) {
-        why_ = stopped->why;
-        last_watch_ = stopped->watch;
+    Stop result = stopped ? stopped->stop : Stop{};
+    if (exit_) {
+        result.kind = Kind::exited;
+        result.exit = exit_;
     }
-    if (!record) report_stop();
+    result.position = pos_;
+    return result;
 }
 
-void Controller::report_stop() {
-    if (!why_.empty()) out_ << why_ << "\n";
-    if (!exit_) return;
-    if (exit_->kind != linux::ExitInfo::Kind::exited) out_ << exit_->message << "\n";
-    out_ << fmt::format("exit status {} after {} instructions\n", exit_->exit_status(), pos_);
+Stop Controller::step(uint64_t n) {
+    if (n == 0) return moved(Stop{});
+    return moved(run({.target = pos_ + n}));
 }
 
-void Controller::step(uint64_t n) {
-    if (n) run(pos_ + n, true, std::nullopt);
+Stop Controller::resume(std::optional<uint64_t> temp_at) { return moved(run({.temp_at = temp_at})); }
+
+Stop Controller::run_until(const Until& until, std::optional<uint64_t> temp_at) {
+    return moved(run({.temp_at = temp_at, .until = &until}));
 }
 
-void Controller::resume(std::optional<uint64_t> temp_at) { run(std::nullopt, true, temp_at); }
+Stop Controller::run_until_block(const std::function<bool()>& here) { return moved(run({.at_block = &here})); }
 
-void Controller::run_until(const Until& until, std::optional<uint64_t> temp_at) {
-    run(std::nullopt, true, temp_at, nullptr, &until);
-}
-
-void Controller::go_to(uint64_t n) {
-    if (n == pos_ && !exit_) return;
+Stop Controller::go_to(uint64_t n) {
+    // Already there: nothing moved, and the last stop (a watch's values, say) still holds.
+    if (n == pos_ && !exit_) return Stop{Kind::done, pos_};
     const Checkpoint* c = checkpoints_.at_or_before(n);
+    if (!c) return Stop{Kind::history_start, pos_};  // forward-only: no way back
     if (exit_ || n < pos_ || c->session->position > pos_) restore(*c);  // a later one is closer too
-    why_.clear();
-    last_watch_.reset();
-    if (n > pos_) run(n, false, std::nullopt);
+    if (n > pos_) return moved(run({.target = n, .stops = false}));
+    return moved(Stop{});
 }
 
-void Controller::reverse_continue() {
-    if (breaks_.empty() && watches_.empty()) {
-        out_ << "No breakpoints or watches to go back to.\n";
-        return;
-    }
+Stop Controller::reverse_continue() {
+    if (breaks_.empty() && watches_.empty()) return Stop{Kind::nothing_to_find, pos_};
+    if (!reversible()) return Stop{Kind::history_start, pos_};
     const uint64_t now = pos_;
     // Replay the stretch before `hi` from the checkpoint before it, recording hits; the last one is
     // where to go. None there: the stretch before that, back to instruction 0.
@@ -187,19 +227,40 @@ void Controller::reverse_continue() {
         uint64_t from = c->session->position;
         restore(*c);
         std::vector<Hit> hits;
-        run(hi, true, std::nullopt, &hits);
+        run({.target = hi, .record = &hits});
         if (!hits.empty()) {
             Hit h = hits.back();
             go_to(h.pos);
-            why_ = h.why;
-            last_watch_ = h.watch;
-            report_stop();
-            return;
+            return moved(h.stop);
         }
         hi = from;
     }
-    go_to(now);
-    out_ << "No breakpoint hit before this point.\n";
+    Stop back = go_to(now);
+    Stop none{Kind::history_start};
+    if (back.kind == Kind::exited) none.exit = back.exit;
+    return moved(none);
+}
+
+Stop Controller::reverse_step(int tid) {
+    if (!reversible()) return Stop{Kind::history_start, pos_};
+    const uint64_t now = pos_;
+    for (uint64_t hi = now; hi > 0;) {
+        const Checkpoint* c = checkpoints_.at_or_before(hi - 1);
+        uint64_t from = c->session->position;
+        restore(*c);
+        // Block i runs in thread blocks[i].second from blocks[i].first up to the next block's start.
+        std::vector<std::pair<uint64_t, int>> blocks{{from, session().process().current_tid()}};
+        run({.target = hi, .stops = false, .blocks = &blocks});
+        for (size_t i = blocks.size(); i-- > 0;) {
+            uint64_t begin = blocks[i].first, end = std::min(hi, i + 1 < blocks.size() ? blocks[i + 1].first : hi);
+            if (blocks[i].second == tid && begin < end) return go_to(end - 1);
+        }
+        hi = from;
+    }
+    Stop back = go_to(now);
+    Stop none{Kind::history_start};
+    if (back.kind == Kind::exited) none.exit = back.exit;
+    return moved(none);
 }
 
 }  // namespace gostart::stepper

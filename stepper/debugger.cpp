@@ -93,11 +93,39 @@ void Debugger::show_position() {
     out_ << "=> " << where(pc) << "  " << std::string_view(insn.text).substr(insn.code_at);
 }
 
+void Debugger::report(const Stop& stop) {
+    auto exit_lines = [&] {
+        if (!stop.exit) return;
+        if (stop.exit->kind != linux::ExitInfo::Kind::exited) out_ << stop.exit->message << "\n";
+        out_ << fmt::format("exit status {} after {} instructions\n", stop.exit->exit_status(), stop.position);
+    };
+    switch (stop.kind) {
+        case Stop::Kind::done: break;
+        case Stop::Kind::breakpoint:
+            out_ << fmt::format("Breakpoint {} at {}\n", stop.breakpoint->id, stop.breakpoint->where);
+            break;
+        case Stop::Kind::watch:
+            out_ << fmt::format("Watchpoint {}: {}\n", stop.watch->watch.id, stop.watch->watch.expr);
+            break;
+        case Stop::Kind::interrupt: out_ << "Interrupted.\n"; break;
+        case Stop::Kind::exited: exit_lines(); break;
+        case Stop::Kind::already_exited:
+            out_ << fmt::format("The program has exited (exit status {}): rstepi and rcontinue go back.\n",
+                                stop.exit->exit_status());
+            break;
+        case Stop::Kind::nothing_to_find: out_ << "No breakpoints or watches to go back to.\n"; break;
+        case Stop::Kind::history_start:
+            exit_lines();  // going back to here replayed the run to its end
+            out_ << "No breakpoint hit before this point.\n";
+            break;
+    }
+}
+
 void Debugger::after_move() {
-    if (const auto& w = ctl_.last_watch()) {
+    if (const auto& w = ctl_.last_stop().watch) {
         Evaluator ev = eval();
-        out_ << fmt::format("Old value = {}\nNew value = {}\n", ev.format(w->old_value, w->watch->size),
-                            ev.format(w->new_value, w->watch->size));
+        out_ << fmt::format("Old value = {}\nNew value = {}\n", ev.format(w->old_value, w->watch.size),
+                            ev.format(w->new_value, w->watch.size));
         out_ << fmt::format("written by {:#x} {}\n", w->writer, where(w->writer));
     }
     show_position();

@@ -50,6 +50,8 @@ public:
     std::string where(uint64_t pc);
     // "=> runtime.rt0_go+0x12 asm_amd64.s:170  0x45ab12  BYTES  INSN" after a move; selects frame 0.
     void show_position();
+    // Why a move stopped, in the stepper's words ("Breakpoint 1 at main", the exit status, ...).
+    void report(const Stop& stop);
     // After a move: a watch's old and new values and the writing instruction, then show_position().
     void after_move();
     // The Go backtrace of the current thread (bt, frame, list).

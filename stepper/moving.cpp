@@ -37,14 +37,19 @@ void do_delete(Debugger& d, std::string_view a) {
     d.out() << (gone ? fmt::format("Deleted {}.\n", a) : fmt::format("No breakpoint or watch {}.\n", a));
 }
 
+// `stepi 0` moves nothing and says nothing new: the last stop's watch values are shown again.
+void do_stepi(Debugger& d, std::string_view a) {
+    if (uint64_t n = count_arg(a)) d.report(d.ctl().step(n));
+    d.after_move();
+}
+
 void do_nexti(Debugger& d, std::string_view) {
     uint64_t pc = d.engine().reg(cpu::Reg::rip);
     uint8_t code[16] = {};
     d.engine().try_read(pc, code, sizeof code);
     cpu::Disassembler dis;
     auto insn = dis.decode(pc, code);
-    if (insn.is_call) d.ctl().resume(pc + insn.size);
-    else d.ctl().step(1);
+    d.report(insn.is_call ? d.ctl().resume(pc + insn.size) : d.ctl().step(1));
     d.after_move();
 }
 
@@ -54,20 +59,20 @@ void do_stepout(Debugger& d, std::string_view) {
     if (!frame) throw std::runtime_error(fmt::format("no frame size for {:#x}: cannot find the return address", pc));
     uint64_t ret = 0;
     if (!d.engine().try_read(sp + *frame, &ret, 8)) throw std::runtime_error("cannot read the return address");
-    d.ctl().resume(ret);
+    d.report(d.ctl().resume(ret));
     d.after_move();
 }
 
 void do_until(Debugger& d, std::string_view a) {
     if (a.empty()) throw std::runtime_error("until MILESTONE: settls, check, args, osinit, schedinit, newproc, mstart, main");
-    d.ctl().resume(d.location(a));
+    d.report(d.ctl().resume(d.location(a)));
     d.after_move();
 }
 
 void do_rstepi(Debugger& d, std::string_view a) {
     uint64_t n = count_arg(a), now = d.ctl().position();
     if (now == 0 && !d.ctl().exited()) throw std::runtime_error("Already at the first instruction.");
-    d.ctl().go_to(n > now ? 0 : now - n);
+    d.report(d.ctl().go_to(n > now ? 0 : now - n));
     d.after_move();
 }
 
@@ -87,15 +92,15 @@ std::vector<Command> moving_commands() {
         {{"break", "b"}, "break LOCATION", "stop at a function, milestone (settls, schedinit, main), FILE:LINE or *0xADDR", do_break},
         {{"delete", "d"}, "delete [N]", "delete breakpoint N, or all breakpoints and watches", do_delete},
         {{"continue", "c"}, "continue", "run to the next breakpoint, watch or the end",
-         [](Debugger& d, std::string_view) { d.ctl().resume(std::nullopt); d.after_move(); }},
+         [](Debugger& d, std::string_view) { d.report(d.ctl().resume(std::nullopt)); d.after_move(); }},
         {{"stepi", "si"}, "stepi [N]", "execute N instructions (default 1)",
-         [](Debugger& d, std::string_view a) { d.ctl().step(count_arg(a)); d.after_move(); }},
+         do_stepi},
         {{"nexti", "ni"}, "nexti", "one instruction, stepping over calls", do_nexti},
         {{"stepout", "finish"}, "stepout", "run until the current function returns (return address from the pclntab frame size)", do_stepout},
         {{"until", "u"}, "until MILESTONE", "run to a milestone (or any location)", do_until},
         {{"rstepi", "rsi"}, "rstepi [N]", "go back N instructions (from the nearest checkpoint)", do_rstepi},
         {{"rcontinue", "rc"}, "rcontinue", "go back to the previous breakpoint hit or watch trigger",
-         [](Debugger& d, std::string_view) { d.ctl().reverse_continue(); d.after_move(); }},
+         [](Debugger& d, std::string_view) { d.report(d.ctl().reverse_continue()); d.after_move(); }},
         {{"watch"}, "watch EXPR", "stop right after an instruction changes EXPR (watch sched.mcount, watch *0xADDR)", do_watch},
     };
 }

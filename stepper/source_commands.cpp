@@ -42,7 +42,7 @@ void do_step(Debugger& d, std::string_view) {
                                 auto l = d.code().line(at);
                                 return l && !same_line(*l, start);
                             }};
-    d.ctl().run_until(until, std::nullopt);
+    d.report(d.ctl().run_until(until, std::nullopt));
     d.after_move();
 }
 
@@ -72,7 +72,7 @@ void do_next(Debugger& d, std::string_view) {
                                 auto l = d.code().outer_line(at);
                                 return l && !same_line(*l, start);
                             }};
-    d.ctl().run_until(until, ret);
+    d.report(d.ctl().run_until(until, ret));
     d.after_move();
 }
 

@@ -8,6 +8,11 @@ watch:     a write watchpoint on runtime.ncpu stops in runtime.osinit with the o
 exitcode:  a program exiting with status 3 and writing to stderr: gdb sees code 03, both streams intact;
            an instruction limit reaches gdb's console and ends with status 125.
 reverse:   step --gdb: reverse-stepi and reverse-continue land where a forward run is.
+cgo:       step --gdb on cgohello (dynamic: ld.so and libc run first): stepi and stepi 5 from the entry land on
+           the instructions x/i predicts, break main.main + continue, reverse-stepi to the previous pc,
+           reverse-continue to the breakpoint, the end as without gdb; run --gdb steps one instruction too.
+signal:    run --gdb: a step that takes a signal (queue-signal SIGURG; stepi) stops before the Go handler's
+           first instruction, the next stepi after it; the run then ends as usual.
 check:     check --gdb: gdb continues to the end, the model's report is as without gdb.
 malformed: raw bytes: bad checksum, unknown, overlong, garbage; then detach: the run finishes.
 hijack:    a second client is refused while the first is attached; the first can still kill the run.
@@ -266,6 +271,103 @@ def reverse(emu, prog):
     expect('exited normally' in out and rc == 0, 'continue to the end after going backwards', out, err)
 
 
+def insns(text):
+    """[(address, mnemonic and operands)] from `x/Ni` lines."""
+    return [(int(a, 16), i.strip()) for a, i in re.findall(r'^(?:=>)?\s*(0x[0-9a-f]+)(?: <[^>]*>)?:\s*(.*)$', text, re.M)]
+
+
+def is_branch(insn):
+    return re.match(r'(j\w+|call\w*|ret\w*|loop\w*)\b', insn) is not None
+
+
+def cgo(emu, prog):
+    syms = symbols(emu, prog)
+    e = Emu(emu, ['step', '--gdb', '127.0.0.1:0', prog])
+    out, err = gdb(prog, e.port, [
+        'echo @@entry\\n', 'x/2i $pc',
+        'stepi', 'echo @@one\\n', 'info registers rip', 'x/2i $pc',
+        'reverse-stepi', 'echo @@unone\\n', 'info registers rip',
+        'stepi 5', 'echo @@five\\n', 'info registers rip',
+        'break main.main', 'continue', 'echo @@main\\n', 'info registers rip',
+        'stepi', 'echo @@s1\\n', 'info registers', 'stepi', 'echo @@s2\\n', 'info registers rip',
+        'reverse-stepi', 'echo @@rs\\n', 'info registers',
+        'reverse-continue', 'echo @@rc\\n', 'info registers rip',
+        # Another thread (sysmon, off the CPU): its step, back, and the same step again (with no breakpoint
+        # in the way: main.main's would stop thread 1 first).
+        'delete', 'thread 2', 'stepi', 'echo @@t2\\n', 'info registers', 'reverse-stepi', 'echo @@t2back\\n', 'info registers rip',
+        'x/2i $pc', 'stepi', 'echo @@t2again\\n', 'info registers',
+        'echo @@end\\n', 'continue'])
+    rc, eout, eerr = e.finish()
+    part = dict(re.findall(r'@@(\w+)\n(.*?)(?=@@|\Z)', out, re.S))
+    expect('ld-linux' in part.get('entry', '') or '<_start>' in part.get('entry', ''), 'gdb attaches in ld.so\'s _start', out, err)
+    entry = insns(part['entry'])
+    expect(len(entry) == 2 and not is_branch(entry[0][1]), 'x/2i at the entry: two instructions, the first no branch', out)
+    # One stepi: the next instruction of ld.so's _start, as its length (x/2i) says; not a run to _dl_debug_state.
+    one = regs(part['one'])['rip']
+    expect(one == entry[1][0], f'stepi from the entry {entry[0][0]:#x} stops at {entry[1][0]:#x}, not {one:#x}', out)
+    expect(regs(part['unone'])['rip'] == entry[0][0], 'reverse-stepi goes back to the entry', out)
+    # stepi 5 from the entry: the first instruction, the call that follows it, and three in the callee.
+    call = insns(part['one'])
+    m = re.match(r'call\s+(0x[0-9a-f]+)', call[0][1]) if call else None
+    expect(m, 'the second instruction of ld.so\'s _start is a direct call', part['one'])
+    callee = int(m.group(1), 16)
+    e2 = Emu(emu, ['-q', '--gdb', '127.0.0.1:0', prog])  # run --gdb: forward-only, the same stops
+    out2, err2 = gdb(prog, e2.port, [f'echo @@callee\\n', f'x/4i {callee:#x}', 'stepi', 'echo @@one\\n',
+                                     'info registers rip', 'echo @@end\\n', 'continue'])
+    rc2, eout2, _ = e2.finish()
+    part2 = dict(re.findall(r'@@(\w+)\n(.*?)(?=@@|\Z)', out2, re.S))
+    body = insns(part2['callee'])
+    expect(len(body) == 4 and not any(is_branch(i) for _, i in body[:3]), 'the callee starts with three plain instructions', out2)
+    five = regs(part['five'])['rip']
+    expect(five == body[3][0], f'stepi 5 from the entry stops at {body[3][0]:#x} in the callee, not {five:#x}', out)
+    expect(regs(part2['one'])['rip'] == entry[1][0] and rc2 == 0 and 'exited normally' in out2,
+           'run --gdb: stepi moves one instruction too', out2, err2)
+    # break main.main: gdb puts it after the prologue, at the address it prints.
+    bp = re.search(r'Breakpoint 1 at (0x[0-9a-f]+): file .*main\.go', out)
+    expect(bp and 'Breakpoint 1, main.main ()' in part['five'], 'break main.main and continue reach main.main', out, err)
+    at = int(bp.group(1), 16)
+    expect(regs(part['main'])['rip'] == at and 0 < at - syms['main.main'] < 0x40, f'stopped at {at:#x} in main.main', out)
+    s1, s2, rs = regs(part['s1']), regs(part['s2'])['rip'], regs(part['rs'])
+    expect(s2 != s1['rip'] and s1['rip'] != at, 'two stepi moved twice', out)
+    expect(rs == s1, f'reverse-stepi from {s2:#x} is back at {s1["rip"]:#x} with the same registers', part['s1'], part['rs'])
+    # gdb's report of the stop comes before the echo, after the registers of @@rs.
+    expect('Breakpoint 1, main.main ()' in part['rs'] and regs(part['rc'])['rip'] == at,
+           'reverse-continue returns to the breakpoint at main.main', part['rs'], part['rc'], err)
+    t2, t2again = regs(part['t2']), regs(part['t2again'])
+    back = insns(part['t2back'])
+    expect('Thread 2 ' in part['rc'] + part['t2'] or 'thread 2 (Thread 1001)' in part['rc'], 'thread 2 selected', out)
+    expect(len(back) == 2 and not is_branch(back[0][1]) and back[1][0] == t2['rip'] != back[0][0],
+           f'reverse-stepi of thread 2 is one instruction before {t2["rip"]:#x}', part['t2back'])
+    expect(t2 and t2 == t2again, 'thread 2 steps again to the same registers', part['t2'], part['t2again'])
+    expect('exited normally' in part['end'] and rc == 0, 'continue to the end', out, err)
+    # Going back and forth changed nothing: the guest's output once, and the count of a plain run.
+    native = subprocess.run([prog], capture_output=True, text=True, timeout=TIMEOUT)
+    expect(eout == native.stdout, 'the guest\'s output once, as natively', eout, native.stdout)
+    count = re.search(r'exit status 0 after (\d+) instructions', eerr)
+    prc, _, perr = plain(emu, ['run', prog])
+    expect(count and count.group(1) == summary_count(perr)[1], 'the instruction count of a plain run', eerr, perr)
+
+
+def signal(emu, prog):
+    # The handler's address from the ELF symbol table (binutils' nm), not from the emulator.
+    nm = subprocess.run(['nm', prog], capture_output=True, text=True, timeout=TIMEOUT).stdout
+    syms = {name: int(addr, 16) for addr, name in re.findall(r'^([0-9a-f]+) [Tt] (\S+)$', nm, re.M)}
+    handler = syms.get('runtime.sigtramp.abi0', syms.get('runtime.sigtramp'))  # an assembly function: ABI0
+    expect(handler, 'nm names runtime.sigtramp', nm[:2000])
+    e = Emu(emu, ['-q', '--gdb', '127.0.0.1:0', prog])
+    out, err = gdb(prog, e.port, ['break main.main', 'continue', 'queue-signal SIGURG', 'stepi',
+                                  'echo @@handler\\n', 'info registers rip', 'x/2i $pc',
+                                  'stepi', 'echo @@next\\n', 'info registers rip', 'delete', 'echo @@end\\n', 'continue'])
+    rc, eout, _ = e.finish()
+    part = dict(re.findall(r'@@(\w+)\n(.*?)(?=@@|\Z)', out, re.S))
+    at = regs(part['handler'])['rip']
+    expect(at == handler, f'stopped at runtime.sigtramp {handler:#x}, not {at:#x}', out, err)
+    x = insns(part['handler'])
+    expect(len(x) == 2 and not is_branch(x[0][1]) and regs(part['next'])['rip'] == x[1][0],
+           'the next stepi runs the handler\'s first instruction', out)
+    expect('exited normally' in part['end'] and rc == 0 and eout == 'hi,world\n', 'the run ends as usual', out, eout)
+
+
 def check(emu, prog):
     syms = symbols(emu, prog)
     e = Emu(emu, ['check', '--gdb', '127.0.0.1:0', prog])
@@ -395,7 +497,7 @@ def address(emu, prog):
 
 def main():
     case, emu, prog = sys.argv[1:4]
-    cases = {'session': session, 'stripped': stripped, 'watch': watch, 'exitcode': exitcode, 'reverse': reverse,
+    cases = {'session': session, 'stripped': stripped, 'watch': watch, 'exitcode': exitcode, 'reverse': reverse, 'cgo': cgo, 'signal': signal,
              'check': check, 'malformed': malformed, 'hijack': hijack, 'drop': drop, 'interrupt': interrupt,
              'address': address}
     t = time.time()
