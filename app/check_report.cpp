@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "picture/xml_escape.h"
+#include "runtime_model/milestone_table.h"
 
 namespace gostart::app {
 namespace {
@@ -25,10 +26,8 @@ size_t CheckSummary::total_checks() const {
 }
 
 std::string milestone_point_label(const std::string& name) {
-    if (name == "exit") return "at exit";
-    if (name == "runtime.main" || name == "main.main") return "on entry to " + name;
-    if (name == "runtime.mstart") return "runtime.mstart's work, at runtime.main";
-    return "after " + name + " returned";
+    const model::MilestoneInfo* m = model::find_milestone(name);
+    return m ? model::checked_where(*m) : "at " + name;
 }
 
 std::string milestone_line(const MilestoneReport& r) {

@@ -95,12 +95,9 @@ int SessionTarget::current_thread() { return session().process().current_tid(); 
 std::string SessionTarget::thread_description(int tid) {
     linux::Thread* t = live_thread(tid);
     if (!t) return "";
-    switch (t->wait.kind) {
-        case linux::Wait::Kind::futex: return fmt::format("futex wait {:#x}", t->wait.futex_addr);
-        case linux::Wait::Kind::sleep: return "sleeping";
-        case linux::Wait::Kind::epoll: return "epoll wait";
-        default: return tid == current_thread() ? "on the CPU" : "runnable";
-    }
+    if (t->wait.kind == linux::Wait::Kind::none || t->wait.kind == linux::Wait::Kind::exited)
+        return tid == current_thread() ? "on the CPU" : "runnable";
+    return linux::describe_wait(t->wait);
 }
 
 bool SessionTarget::read_register(int tid, int regno, std::span<uint8_t> out) {

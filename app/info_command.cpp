@@ -7,6 +7,7 @@
 #include "loader/load_error.h"
 #include "loader/printable.h"
 #include "loader/symbol_table.h"
+#include "runtime_model/milestone_table.h"
 #include "session/program.h"
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <span>
+#include <vector>
 #include <sys/stat.h>
 #include <memory>
 
@@ -25,10 +27,16 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// The functions rt0_go's start-up passes through, then the runtime data the model reads.
-constexpr std::string_view kFunctions[] = {
-    "_rt0_amd64_linux", "runtime.rt0_go", "runtime.settls", "x_cgo_init", "runtime.check", "runtime.args", "runtime.osinit",
-    "runtime.schedinit", "runtime.newproc", "runtime.mstart", "runtime.main", "main.main"};
+// The functions rt0_go's start-up passes through: the ELF entry, then the milestones' functions in
+// the table's order (_cgo_init by the C function it points at, x_cgo_init); then the runtime data the
+// model reads.
+const std::vector<std::string_view> kFunctions = [] {
+    std::vector<std::string_view> out = {"_rt0_amd64_linux"};
+    for (const model::MilestoneInfo& m : model::kMilestones)
+        if (m.checked != model::CheckedAt::exit)
+            out.push_back(m.id == model::Milestone::cgo_init ? std::string_view("x_cgo_init") : std::string_view(m.function));
+    return out;
+}();
 constexpr std::string_view kData[] = {
     "runtime.g0", "runtime.m0", "runtime.sched", "runtime.allp", "runtime.allm", "runtime.gomaxprocs",
     "runtime.ncpu", "runtime.numCPUStartup", "runtime.argc", "runtime.argv", "runtime.physHugePageSize",

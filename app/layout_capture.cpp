@@ -2,6 +2,7 @@
 
 #include "app/commands.h"
 #include "picture/layout_facts.h"
+#include "runtime_model/milestone_table.h"
 #include "session/milestone_points.h"
 
 #include <fmt/format.h>
@@ -12,20 +13,31 @@ LayoutCapture::LayoutCapture(session::Session& session, const gostructs::StructL
                              bool pause)
     : session_(session), layouts_(layouts), milestone_(milestone), pause_(pause) {
     session::MilestonePoints pts = session::find_milestone_points(session.engine(), session.program().symbols);
+    // Any milestone of the table, by its function's name or its short name (schedinit, main.main).
+    const model::MilestoneInfo* m = model::find_milestone(milestone);
+    if (!m || m->checked == model::CheckedAt::never || m->checked == model::CheckedAt::exit) {
+        std::string names;
+        for (const model::MilestoneInfo& i : model::kMilestones)
+            if (i.checked != model::CheckedAt::never && i.checked != model::CheckedAt::exit)
+                names += (names.empty() ? "" : ", ") + std::string(i.short_name);
+        throw UsageError(fmt::format("layout: --at {}: not a milestone ({}; or the function's full name)", milestone, names));
+    }
+    milestone_ = m->function;
+    order_ = model::milestone_order(*m);
     std::optional<uint64_t> at;
-    if (auto it = pts.after_call.find(milestone); it != pts.after_call.end() && milestone != "runtime.mstart") {
-        at = it->second;
-        where_ = fmt::format("after rt0_go's call of {} returns", milestone);
-    } else if (milestone == "runtime.mstart" || milestone == "runtime.main") {
-        at = pts.runtime_main;
-        where_ = milestone == "runtime.main" ? "on entry to runtime.main"
-                                             : "mstart never returns: on entry to runtime.main, which it scheduled";
-    } else if (milestone == "main.main") {
-        at = pts.main_main;
-        where_ = "on entry to main.main";
-    } else {
-        throw UsageError(fmt::format("layout: --at {}: not a milestone (runtime.settls … runtime.newproc, "
-                                     "runtime.mstart, runtime.main, main.main)", milestone));
+    switch (m->checked) {
+        case model::CheckedAt::after_call:
+            if (auto it = pts.after_call.find(m->function); it != pts.after_call.end()) at = it->second;
+            where_ = fmt::format("after rt0_go's call of {} returns", m->function);
+            break;
+        case model::CheckedAt::runtime_main:
+            at = pts.runtime_main;
+            where_ = "mstart never returns: on entry to runtime.main, which it scheduled";
+            break;
+        default:  // entry
+            at = m->id == model::Milestone::runtime_main ? pts.runtime_main : pts.main_main;
+            where_ = fmt::format("on entry to {}", m->function);
+            break;
     }
     if (!at) throw std::runtime_error(fmt::format("cannot find where {} is in this binary", milestone));
     session.engine().add_code_hook(*at, *at, [this](uint64_t pc) { capture(pc); });
@@ -47,8 +59,8 @@ void LayoutCapture::capture(uint64_t pc) {
     std::string name = prog.path().substr(prog.path().find_last_of('/') + 1);
     in.title = fmt::format("{} ({}): {} — insn {}, thread {}", name, prog.go ? prog.go->version : "?", where_,
                            e.instructions_before(pc), session_.process().current_tid());
-    in.later = milestone_ != "runtime.settls" && milestone_ != "runtime.check" && milestone_ != "runtime.args" &&
-               milestone_ != "runtime.osinit";
+    // After osinit the scheduler's state exists: the picture shows it.
+    in.later = order_ > model::milestone_order(model::milestone_info(model::Milestone::osinit));
     picture_ = picture::build_layout(in);
     if (pause_) session_.process().pause();
 }

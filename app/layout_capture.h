@@ -27,7 +27,8 @@ private:
 
     session::Session& session_;
     const gostructs::StructLayouts& layouts_;
-    std::string milestone_, where_;
+    std::string milestone_, where_;  // the milestone's function name, and where it is drawn
+    size_t order_ = 0;              // its place in model::kMilestones
     bool pause_;
     std::optional<picture::Picture> picture_;
 };

@@ -6,6 +6,7 @@
 #include "cpu/engine.h"
 #include "linux/exec.h"
 #include "loader/load_error.h"
+#include "runtime_model/milestone_table.h"
 #include "runtime_model/version_rules.h"
 
 #include <fmt/format.h>
@@ -101,15 +102,11 @@ StartupChecker::StartupChecker(session::Session& session, std::unique_ptr<gostru
         });
     }
     using model::Milestone;
-    const std::pair<const char*, Milestone> calls[] = {
-        {"runtime.settls", Milestone::settls}, {"_cgo_init", Milestone::cgo_init}, {"runtime.check", Milestone::check},
-        {"runtime.args", Milestone::args},     {"runtime.osinit", Milestone::osinit},
-        {"runtime.schedinit", Milestone::schedinit}, {"runtime.newproc", Milestone::newproc},
-    };
-    for (auto [name, m] : calls) {
-        auto it = points.after_call.find(name);
+    for (const model::MilestoneInfo& info : model::kMilestones) {
+        if (info.checked != model::CheckedAt::after_call) continue;
+        auto it = points.after_call.find(info.function);
         if (it == points.after_call.end()) continue;
-        engine.add_code_hook(it->second, it->second, [this, m = m](uint64_t pc) { at_point({m}, pc); });
+        engine.add_code_hook(it->second, it->second, [this, m = *info.id](uint64_t pc) { at_point({m}, pc); });
     }
     if (points.runtime_main)
         engine.add_code_hook(*points.runtime_main, *points.runtime_main, [this](uint64_t pc) {

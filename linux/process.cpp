@@ -179,10 +179,7 @@ std::string Process::thread_waits() const {
     for (const auto& [tid, t] : s_.threads) {
         if (t->exited()) continue;
         uint64_t pc = tid == s_.current_tid ? cpu_.reg(Reg::rip) : t->ctx_saved ? cpu_.context_reg(t->ctx, Reg::rip) : 0;
-        s += fmt::format("; thread {}", tid);
-        if (t->wait.kind == Wait::Kind::futex) s += fmt::format(" on futex {:#x}", t->wait.futex_addr);
-        else if (t->wait.kind == Wait::Kind::epoll) s += " in epoll_pwait";
-        else if (t->wait.kind == Wait::Kind::sleep) s += " sleeping";
+        s += fmt::format("; thread {}: {}", tid, describe_wait(t->wait));
         if (pc) s += " at " + describe(pc);
     }
     return s;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gostart::linux {
@@ -27,6 +28,12 @@ struct Wait {
     uint64_t epoll_events = 0, epoll_max = 0;  // epoll_pwait's output buffer and capacity
     std::optional<uint64_t> deadline_ns;  // on the process clock; none = forever
 };
+
+// What a thread waits for, in the words every report uses (threads, gdb's thread list, deadlock and
+// idle-limit messages): "runnable", "futex wait", "sleeping", "epoll wait", "exited".
+std::string_view wait_name(Wait::Kind k);
+// The same with what it waits on: "futex wait 0x4c6f28" (the futex word's address), else wait_name.
+std::string describe_wait(const Wait& w);
 
 struct SignalFrameRecord {
     uint64_t uc_addr = 0;    // where the ucontext is on the guest stack

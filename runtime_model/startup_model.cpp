@@ -7,26 +7,11 @@
 
 namespace gostart::model {
 
-const char* milestone_name(Milestone m) {
-    switch (m) {
-        case Milestone::settls: return "runtime.settls";
-        case Milestone::cgo_init: return "_cgo_init";
-        case Milestone::check: return "runtime.check";
-        case Milestone::args: return "runtime.args";
-        case Milestone::osinit: return "runtime.osinit";
-        case Milestone::schedinit: return "runtime.schedinit";
-        case Milestone::newproc: return "runtime.newproc";
-        case Milestone::mstart: return "runtime.mstart";
-        case Milestone::runtime_main: return "runtime.main";
-        case Milestone::main_main: return "main.main";
-        case Milestone::exit: return "exit";
-    }
-    return "?";
-}
-
 std::vector<Milestone> all_milestones() {
-    return {Milestone::settls, Milestone::cgo_init, Milestone::check, Milestone::args, Milestone::osinit, Milestone::schedinit,
-            Milestone::newproc, Milestone::mstart, Milestone::runtime_main, Milestone::main_main, Milestone::exit};
+    std::vector<Milestone> out;
+    for (const MilestoneInfo& m : kMilestones)
+        if (m.id) out.push_back(*m.id);
+    return out;
 }
 
 StartupModel::StartupModel(ModelInputs in) : in_(std::move(in)), rules_(rules_for(in_.version)) {}
@@ -38,8 +23,8 @@ uint64_t StartupModel::g0_stack_hi() const {
 
 std::vector<Milestone> StartupModel::milestones() const {
     std::vector<Milestone> out;
-    for (Milestone m : all_milestones())
-        if (m != (in_.cgo ? Milestone::settls : Milestone::cgo_init)) out.push_back(m);
+    for (const MilestoneInfo& m : kMilestones)
+        if (m.id && (in_.cgo ? m.cgo_path : m.plain_path)) out.push_back(*m.id);
     return out;
 }
 

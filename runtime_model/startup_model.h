@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime_model/expectation.h"
+#include "runtime_model/milestone_table.h"
 #include "runtime_model/model_inputs.h"
 #include "runtime_model/version_rules.h"
 
@@ -12,12 +13,10 @@
 
 namespace gostart::model {
 
-// Milestones in the order start-up reaches them; names as in CLI.md's check --json.
+// The milestones are runtime_model/milestone_table.h's; names as in CLI.md's check --json.
 // cgo_init replaces settls when the binary links runtime/cgo: rt0_go calls one or the other.
-enum class Milestone { settls, cgo_init, check, args, osinit, schedinit, newproc, mstart, runtime_main, main_main, exit };
-
-const char* milestone_name(Milestone m);   // "runtime.settls", "_cgo_init", ..., "main.main", "exit"
-std::vector<Milestone> all_milestones();   // both paths' milestones
+inline const char* milestone_name(Milestone m) { return milestone_info(m).function; }  // "runtime.settls", ..., "exit"
+std::vector<Milestone> all_milestones();   // both paths' milestones, in order
 
 class StartupModel {
 public:

@@ -2,6 +2,7 @@
 
 #include "cpu/disassembler.h"
 #include "cpu/engine.h"
+#include "runtime_model/milestone_table.h"
 
 #include <cstdlib>
 #include <vector>
@@ -42,10 +43,12 @@ MilestonePoints find_milestone_points(const cpu::Engine& engine, const loader::S
     MilestonePoints p;
     if (auto rt0 = symbols.find("runtime.rt0_go")) {
         auto calls = calls_in(engine, symbols, *rt0, 1024);
-        for (const char* name : {"runtime.settls", "runtime.check", "runtime.args", "runtime.osinit",
-                                 "runtime.schedinit", "runtime.newproc", "runtime.mstart"}) {
-            auto it = calls.find(name);
-            if (it != calls.end()) p.after_call[name] = it->second;
+        // rt0_go's direct calls: the milestones checked after their call, and mstart (checked later,
+        // but rt0_go calls it too). _cgo_init is the call through a register, below.
+        for (const model::MilestoneInfo& m : model::kMilestones) {
+            if (m.checked != model::CheckedAt::after_call && m.checked != model::CheckedAt::runtime_main) continue;
+            auto it = calls.find(m.function);
+            if (it != calls.end()) p.after_call[m.function] = it->second;
         }
         // rt0_go 1.13+: MOVQ _cgo_init(SB), AX; TESTQ AX, AX; JZ needtls; ... CALL AX.
         if (auto it = calls.find("*rax"); it != calls.end()) {

@@ -1,6 +1,7 @@
 #include "session/milestones.h"
 
 #include "cpu/engine.h"
+#include "runtime_model/milestone_table.h"
 #include "session/milestone_points.h"
 
 #include <cstring>
@@ -11,7 +12,9 @@ MilestoneTracker::MilestoneTracker(cpu::Engine& engine, const loader::SymbolTabl
                                    OnHit on_hit) {
     size_t i = 0;
     MilestonePoints points = find_milestone_points(engine, symbols);
-    for (const char* name : kMilestoneNames) {
+    for (const model::MilestoneInfo& m : model::kMilestones) {
+        if (m.checked == model::CheckedAt::exit) continue;  // not a function: nothing to hook
+        const char* name = m.function;
         seen_.push_back(false);
         if (std::strcmp(name, "_cgo_init") == 0) {
             // x_cgo_init is C: a stripped binary has no name for it, so catch rt0_go's `CALL AX` instead;
@@ -49,7 +52,7 @@ void MilestoneTracker::set_hits(std::vector<MilestoneHit> hits) {
     for (size_t i = 0; i < seen_.size(); ++i) {
         seen_[i] = false;
         for (const auto& h : hits_)
-            if (h.name == kMilestoneNames[i]) seen_[i] = true;
+            if (h.name == model::kMilestones[i].function) seen_[i] = true;
     }
 }
 

@@ -15,12 +15,9 @@ namespace gostart::cpu { class Engine; }
 
 namespace gostart::session {
 
-// With cgo, rt0_go calls _cgo_init (runtime/cgo's C x_cgo_init, through a function pointer) and never
-// settls: glibc already set up the thread pointer. Each binary reaches one of the two.
-inline constexpr const char* kMilestoneNames[] = {
-    "runtime.rt0_go", "runtime.settls", "_cgo_init", "runtime.check", "runtime.args", "runtime.osinit",
-    "runtime.schedinit", "runtime.newproc", "runtime.mstart", "runtime.main", "main.main",
-};
+// The milestones are model::kMilestones (runtime_model/milestone_table.h), every row but the exit. With
+// cgo, rt0_go calls _cgo_init (runtime/cgo's C x_cgo_init, through a function pointer) and never settls:
+// glibc already set up the thread pointer. Each binary reaches one of the two.
 
 struct MilestoneHit {
     std::string name;

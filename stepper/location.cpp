@@ -1,5 +1,7 @@
 #include "stepper/location.h"
 
+#include "runtime_model/milestone_table.h"
+
 
 #include <fmt/format.h>
 
@@ -20,9 +22,19 @@ std::optional<uint64_t> parse_number(std::string_view s) {
 }
 
 std::string milestone_name(std::string_view s) {
-    if (s == "main") return "main.main";
+    if (const model::MilestoneInfo* m = model::find_milestone(s); m && m->checked != model::CheckedAt::exit)
+        return m->function;
     if (s.find('.') != std::string_view::npos) return std::string(s);
-    return "runtime." + std::string(s);
+    return "runtime." + std::string(s);  // any runtime function by its short name: mallocgc
+}
+
+std::vector<std::string> milestone_words() {
+    std::vector<std::string> out;
+    for (const model::MilestoneInfo& m : model::kMilestones)
+        // _cgo_init is a call through a pointer, not a function to stop in; runtime.main and exit have no short name.
+        if (m.id != model::Milestone::cgo_init && m.checked != model::CheckedAt::exit && m.short_name != std::string_view(m.function))
+            out.emplace_back(m.short_name);
+    return out;
 }
 
 namespace {
@@ -68,8 +80,7 @@ std::optional<uint64_t> resolve_location(const trace::CodeInfo& code, std::strin
 }
 
 std::vector<std::string> location_words(const trace::CodeInfo& code) {
-    std::vector<std::string> words = {"rt0_go", "settls", "check", "args", "osinit", "schedinit",
-                                      "newproc", "mstart", "main"};
+    std::vector<std::string> words = milestone_words();
     for (const auto& fn : code.symbols().functions()) words.emplace_back(loader::plain_name(fn.name));
     return words;
 }

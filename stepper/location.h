@@ -18,6 +18,8 @@ namespace gostart::stepper {
 std::optional<uint64_t> resolve_location(const trace::CodeInfo& code, std::string_view loc, std::string& err);
 // A milestone's full name for a short one ("settls" -> "runtime.settls", "main" -> "main.main").
 std::string milestone_name(std::string_view s);
+// The milestones' short names (rt0_go, settls, ..., main), from runtime_model/milestone_table.h.
+std::vector<std::string> milestone_words();
 // Words Tab completes after a command: function names and milestone short names.
 std::vector<std::string> location_words(const trace::CodeInfo& code);
 // Parses 123, 0x7b; nullopt when not a number.

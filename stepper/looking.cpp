@@ -85,24 +85,13 @@ void do_print(Debugger& d, std::string_view a) {
     d.out() << d.eval().print(a, hex);
 }
 
-const char* wait_name(const linux::Thread& t) {
-    switch (t.wait.kind) {
-        case linux::Wait::Kind::none: return "runnable";
-        case linux::Wait::Kind::futex: return "futex wait";
-        case linux::Wait::Kind::sleep: return "sleeping";
-        case linux::Wait::Kind::epoll: return "epoll wait";
-        case linux::Wait::Kind::exited: return "exited";
-    }
-    return "?";
-}
-
 void do_threads(Debugger& d, std::string_view) {
     auto& proc = d.ctl().session().process();
     for (const auto& [tid, t] : proc.threads()) {
         bool cur = tid == proc.current_tid();
         uint64_t pc = cur ? d.engine().reg(cpu::Reg::rip) : t->ctx_saved ? d.engine().context_reg(t->ctx, cpu::Reg::rip) : 0;
         d.out() << fmt::format("{} {}  {:#x} {}  {}\n", cur ? "*" : " ", tid, pc, d.code().symbols().describe(pc),
-                               cur ? "running" : wait_name(*t));
+                               cur ? "running" : linux::wait_name(t->wait.kind));
     }
 }
 

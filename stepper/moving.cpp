@@ -6,6 +6,7 @@
 #include "cpu/disassembler.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <stdexcept>
 
@@ -64,7 +65,7 @@ void do_stepout(Debugger& d, std::string_view) {
 }
 
 void do_until(Debugger& d, std::string_view a) {
-    if (a.empty()) throw std::runtime_error("until MILESTONE: settls, check, args, osinit, schedinit, newproc, mstart, main");
+    if (a.empty()) throw std::runtime_error(fmt::format("until MILESTONE: {}", fmt::join(milestone_words(), ", ")));
     d.report(d.ctl().resume(d.location(a)));
     d.after_move();
 }

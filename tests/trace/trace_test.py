@@ -193,6 +193,13 @@ def case_layout(emu, hello):
     for label in ["the main goroutine", "runtime.allp: 4 Ps", "runtime.sched @", "maxmcount"]:
         if label not in later:
             fail(f"layout --at runtime.main lacks {label!r}")
+    # The stepper's short names are layout's too (one milestone table): schedinit is runtime.schedinit.
+    short = run(emu, hello, "layout", "--at", "schedinit").decode()
+    if short != run(emu, hello, "layout", "--at", "runtime.schedinit").decode() or "call of runtime.schedinit returns" not in short:
+        fail(f"layout --at schedinit is not layout --at runtime.schedinit:\n{short[:300]}")
+    bad = subprocess.run([emu, "layout", "--at", "schedinitx", hello], capture_output=True, text=True)
+    if bad.returncode != 2 or "not a milestone (settls" not in bad.stderr:
+        fail(f"layout --at schedinitx: status {bad.returncode}, {bad.stderr!r}")
 
 
 def case_svg(emu, hello):

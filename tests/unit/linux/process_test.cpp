@@ -145,8 +145,8 @@ TEST_CASE("Two threads waiting forever on futexes are a deadlock: exit 125 namin
     CHECK(e.kind == ExitInfo::Kind::emulator_stop);
     CHECK(e.exit_status() == 125);
     CHECK_THAT(e.message, Catch::Contains("deadlock"));
-    CHECK_THAT(e.message, Catch::Contains("thread 1000 on futex 0x600100"));
-    CHECK_THAT(e.message, Catch::Contains("thread 1001 on futex 0x600108"));
+    CHECK_THAT(e.message, Catch::Contains("thread 1000: futex wait 0x600100"));
+    CHECK_THAT(e.message, Catch::Contains("thread 1001: futex wait 0x600108"));
 }
 
 TEST_CASE("the deadlock report says where every thread waits, not only the current one", "[linux][threads]") {
@@ -159,8 +159,8 @@ TEST_CASE("the deadlock report says where every thread waits, not only the curre
     futex_wait_forever(g, Guest::kData + 0x108);
     ExitInfo e = g.run();
     REQUIRE(e.exit_status() == 125);
-    CHECK_THAT(e.message, Catch::Contains("thread 1000 on futex 0x600100 at "));
-    CHECK_THAT(e.message, Catch::Contains("thread 1001 on futex 0x600108 at "));
+    CHECK_THAT(e.message, Catch::Contains("thread 1000: futex wait 0x600100 at "));
+    CHECK_THAT(e.message, Catch::Contains("thread 1001: futex wait 0x600108 at "));
 }
 
 TEST_CASE("When every thread waits, virtual time jumps to the sleeper's deadline", "[linux][time]") {
