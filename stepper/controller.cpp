@@ -216,23 +216,15 @@ Stop Controller::go_to(uint64_t n) {
     return moved(Stop{});
 }
 
-Stop Controller::reverse_continue() {
-    if (breaks_.empty() && watches_.empty()) return Stop{Kind::nothing_to_find, pos_};
-    if (!reversible()) return Stop{Kind::history_start, pos_};
+Stop Controller::back_through_stretches(const std::function<std::optional<Stop>(uint64_t from, uint64_t hi)>& look) {
     const uint64_t now = pos_;
-    // Replay the stretch before `hi` from the checkpoint before it, recording hits; the last one is
-    // where to go. None there: the stretch before that, back to instruction 0.
+    // Replay the stretch before `hi` from the checkpoint before it; `look` says where to go in it, if
+    // anywhere. Nothing there: the stretch before that, back to instruction 0.
     for (uint64_t hi = now; hi > 0;) {
         const Checkpoint* c = checkpoints_.at_or_before(hi - 1);
         uint64_t from = c->session->position;
         restore(*c);
-        std::vector<Hit> hits;
-        run({.target = hi, .record = &hits});
-        if (!hits.empty()) {
-            Hit h = hits.back();
-            go_to(h.pos);
-            return moved(h.stop);
-        }
+        if (std::optional<Stop> found = look(from, hi)) return *found;
         hi = from;
     }
     Stop back = go_to(now);
@@ -241,13 +233,22 @@ Stop Controller::reverse_continue() {
     return moved(none);
 }
 
+Stop Controller::reverse_continue() {
+    if (breaks_.empty() && watches_.empty()) return Stop{Kind::nothing_to_find, pos_};
+    if (!reversible()) return Stop{Kind::history_start, pos_};
+    return back_through_stretches([this](uint64_t, uint64_t hi) -> std::optional<Stop> {
+        std::vector<Hit> hits;
+        run({.target = hi, .record = &hits});
+        if (hits.empty()) return std::nullopt;
+        Hit h = hits.back();  // the last hit before hi is where to go
+        go_to(h.pos);
+        return moved(h.stop);
+    });
+}
+
 Stop Controller::reverse_step(int tid) {
     if (!reversible()) return Stop{Kind::history_start, pos_};
-    const uint64_t now = pos_;
-    for (uint64_t hi = now; hi > 0;) {
-        const Checkpoint* c = checkpoints_.at_or_before(hi - 1);
-        uint64_t from = c->session->position;
-        restore(*c);
+    return back_through_stretches([this, tid](uint64_t from, uint64_t hi) -> std::optional<Stop> {
         // Block i runs in thread blocks[i].second from blocks[i].first up to the next block's start.
         std::vector<std::pair<uint64_t, int>> blocks{{from, session().process().current_tid()}};
         run({.target = hi, .stops = false, .blocks = &blocks});
@@ -255,12 +256,8 @@ Stop Controller::reverse_step(int tid) {
             uint64_t begin = blocks[i].first, end = std::min(hi, i + 1 < blocks.size() ? blocks[i + 1].first : hi);
             if (blocks[i].second == tid && begin < end) return go_to(end - 1);
         }
-        hi = from;
-    }
-    Stop back = go_to(now);
-    Stop none{Kind::history_start};
-    if (back.kind == Kind::exited) none.exit = back.exit;
-    return moved(none);
+        return std::nullopt;
+    });
 }
 
 }  // namespace gostart::stepper

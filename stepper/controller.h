@@ -117,6 +117,9 @@ public:
     static std::atomic<bool> interrupted;
 
 private:
+    // Backwards, a stretch between checkpoints at a time, until `look(from, hi)` (the stretch
+    // [from, hi) restored to its start) says where it stopped; else history_start where it was.
+    Stop back_through_stretches(const std::function<std::optional<Stop>(uint64_t from, uint64_t hi)>& look);
     struct Hit {
         uint64_t pos;
         Stop stop;
