@@ -10,7 +10,7 @@ namespace gostart::app {
 class EngineView final : public model::GuestView {
 public:
     explicit EngineView(cpu::Engine& e) : e_(e) {}
-    bool read(uint64_t addr, void* dst, size_t n) const override { return e_.try_read(addr, dst, n); }
+    bool read(guest::Addr addr, void* dst, size_t n) const override { return e_.try_read(addr, dst, n); }
     uint64_t fs_base() const override { return e_.reg(cpu::Reg::fs_base); }
 
 private:

@@ -157,7 +157,7 @@ size_t SessionTarget::read_memory(uint64_t addr, std::span<uint8_t> out) {
     while (done < out.size()) {
         uint64_t a = addr + done;
         size_t chunk = std::min<size_t>(out.size() - done, 0x1000 - (a & 0xfff));
-        if (!e.try_read(a, out.data() + done, chunk)) break;
+        if (!e.try_read(guest::Addr(a), out.data() + done, chunk)) break;
         done += chunk;
     }
     return done;
@@ -165,7 +165,7 @@ size_t SessionTarget::read_memory(uint64_t addr, std::span<uint8_t> out) {
 
 bool SessionTarget::write_memory(uint64_t addr, std::span<const uint8_t> in) {
     cpu::Engine& e = session().engine();
-    if (!e.try_write(addr, in.data(), in.size())) return false;
+    if (!e.try_write(guest::Addr(addr), in.data(), in.size())) return false;
     e.code_changed(addr, addr + in.size() - 1);  // it may be code: run the new bytes
     return true;
 }

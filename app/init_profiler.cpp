@@ -28,7 +28,7 @@ std::vector<CallSite> calls_in(const cpu::Engine& engine, const loader::SymbolTa
     const loader::Symbol* sym = symbols.function_at(fn);
     size_t len = sym && sym->size ? std::min<size_t>(sym->size, 1 << 16) : 4096;
     std::vector<uint8_t> code(len);
-    if (!engine.try_read(fn, code.data(), code.size())) return out;
+    if (!engine.try_read(guest::Addr(fn), code.data(), code.size())) return out;
     cpu::Disassembler dis;
     for (size_t off = 0; off < len;) {
         auto insn = dis.decode(fn + off, std::span<const uint8_t>(code.data() + off, len - off));
@@ -132,7 +132,7 @@ InitProfiler::InitProfiler(session::Session& session) : s_(session), e_(session.
                 uint64_t entry = fn.entry;  // the table is relocated to guest addresses
                 e_.add_code_hook(entry, entry, [this, &syms, mallocgc](uint64_t pc) {
                     uint64_t ret = 0;
-                    e_.try_read(e_.reg(cpu::Reg::rsp), &ret, 8);
+                    e_.try_read(guest::Addr(e_.reg(cpu::Reg::rsp)), &ret, 8);
                     if (syms.function_at(ret) != mallocgc) on_malloc(pc);
                 });
             }
@@ -143,7 +143,7 @@ uint64_t InitProfiler::arg(int n) const {
     static constexpr cpu::Reg kArgs[] = {cpu::Reg::rax, cpu::Reg::rbx, cpu::Reg::rcx};
     if (register_abi_) return e_.reg(kArgs[n]);
     uint64_t v = 0;
-    e_.try_read(e_.reg(cpu::Reg::rsp) + 8 + 8 * static_cast<uint64_t>(n), &v, 8);
+    e_.try_read(guest::Ptr<uint64_t>(e_.reg(cpu::Reg::rsp)) + 1 + static_cast<uint64_t>(n), &v, 8);
     return v;
 }
 
@@ -161,7 +161,7 @@ void InitProfiler::on_malloc(uint64_t) {
     uint64_t size = arg(0), typ = arg(1);
     if (size == 0) return;
     uint64_t ptrdata = 0;  // _type.ptrdata (abi.Type.PtrBytes): the second word in every release
-    bool noscan = typ == 0 || (e_.try_read(typ + 8, &ptrdata, 8) && ptrdata == 0);
+    bool noscan = typ == 0 || (e_.try_read(guest::Addr(typ + 8), &ptrdata, 8) && ptrdata == 0);
     ThreadCounters& t = threads_[s_.process().current_tid()];
     uint64_t bytes = model::inittrace_counted_bytes(size, noscan, t.tiny, malloc_header_);
     ++t.allocs;
@@ -173,7 +173,7 @@ uint64_t InitProfiler::current_g() const {
     // Go code keeps g in R14 from go1.17 (the register ABI); before, in the TLS slot at -8(FS).
     if (register_abi_) return e_.reg(cpu::Reg::r14);
     uint64_t g = 0;
-    e_.try_read(e_.reg(cpu::Reg::fs_base) - 8, &g, 8);
+    e_.try_read(guest::Addr(e_.reg(cpu::Reg::fs_base) - 8), &g, 8);
     return g;
 }
 

@@ -48,7 +48,7 @@ void LayoutCapture::capture(uint64_t pc) {
     cpu::Engine& e = session_.engine();
     const session::Program& prog = session_.program();
     picture::LayoutInputs in;
-    in.read = [&e](uint64_t a, void* d, size_t n) { return e.try_read(a, d, n); };
+    in.read = [&e](uint64_t a, void* d, size_t n) { return e.try_read(guest::Addr(a), d, n); };
     in.describe = [&prog](uint64_t a) { return prog.describe(a); };
     in.layouts = &layouts_;
     for (const char* s : {"runtime.g0", "runtime.m0", "runtime.allp", "runtime.allgs", "runtime.sched"})

@@ -118,7 +118,7 @@ StartupChecker::StartupChecker(session::Session& session, std::unique_ptr<gostru
             at_point({Milestone::main_main}, pc);
             // main.main is called indirectly; its return address tells us when it returns.
             uint64_t ret = 0;
-            if (engine.try_read(engine.reg(cpu::Reg::rsp), &ret, 8))
+            if (engine.try_read(guest::Addr(engine.reg(cpu::Reg::rsp)), &ret, 8))
                 engine.add_code_hook(ret, ret, [this](uint64_t) { main_returned_ = true; });
         });
     if (points.fatalpanic)

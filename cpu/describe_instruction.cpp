@@ -12,7 +12,7 @@ std::string describe_instruction(const GuestCpu& cpu, uint64_t pc) {
     // An instruction is at most 15 bytes; near the end of a mapping fewer may be readable.
     uint8_t code[15];
     size_t n = sizeof code;
-    while (n > 0 && !cpu.try_read(pc, code, n)) --n;
+    while (n > 0 && !cpu.try_read(guest::Addr(pc), code, n)) --n;
     if (n == 0) return fmt::format("no readable instruction at {:#x}", pc);
     Disassembler dis;
     DecodedInsn insn = dis.decode(pc, std::span<const uint8_t>(code, n));

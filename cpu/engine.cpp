@@ -164,7 +164,8 @@ void Engine::set_regs(const RegisterFile& rf) {
     for (size_t i = 0; i < rf.v.size(); ++i) set_reg(static_cast<Reg>(i), rf.v[i]);
 }
 
-void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
+void Engine::map(guest::Addr at, uint64_t size, uint32_t prot) {
+    const uint64_t addr = at.addr();
     uint8_t* host = host_.allocate(addr, size);
     uc_err e = uc_mem_map_ptr(uc_, addr, size, uc_prot(prot), host);
     if (e != UC_ERR_OK) {
@@ -174,7 +175,8 @@ void Engine::map(uint64_t addr, uint64_t size, uint32_t prot) {
     prot_.set(addr, size, prot);
 }
 
-void Engine::unmap(uint64_t addr, uint64_t size) {
+void Engine::unmap(guest::Addr at, uint64_t size) {
+    const uint64_t addr = at.addr();
     forget_code(addr, addr + size);  // first: Unicorn finds the translations through the mapping
     check(uc_mem_unmap(uc_, addr, size), "unmapping guest memory");
     prot_.clear(addr, size);
@@ -200,7 +202,8 @@ void Engine::code_changed(uint64_t begin, uint64_t end) {
     forget_counts(begin, end + 1);
     drop_translations(begin, end);
 }
-void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
+void Engine::protect(guest::Addr at, uint64_t size, uint32_t prot) {
+    const uint64_t addr = at.addr();
     check(uc_mem_protect(uc_, addr, size, uc_prot(prot)), "protecting guest memory");
     prot_.set(addr, size, prot);
     // Code the guest may now write: its counts could go stale, so forget them (Unicorn sees the
@@ -208,41 +211,44 @@ void Engine::protect(uint64_t addr, uint64_t size, uint32_t prot) {
     if (prot & kProtWrite) forget_counts(addr, addr + size);
 }
 
-void Engine::discard(uint64_t addr, uint64_t size) {
+void Engine::discard(guest::Addr at, uint64_t size) {
+    const uint64_t addr = at.addr();
     // The host pages behind the range go back to the host; the guest reads zeros, as after Linux's
     // MADV_DONTNEED. Memory that is not ours (there is none today) is zeroed by hand.
     if (host_.discard(addr, size)) return;
     static const std::vector<uint8_t> zeros(1 << 16, 0);
     for (uint64_t p = addr; p < addr + size; p += zeros.size())
-        try_write(p, zeros.data(), std::min<uint64_t>(zeros.size(), addr + size - p));
+        try_write(guest::Addr(p), zeros.data(), std::min<uint64_t>(zeros.size(), addr + size - p));
 }
 
-void Engine::read(uint64_t addr, void* dst, size_t n) const {
+void Engine::read(guest::Addr at, void* dst, size_t n) const {
+    const uint64_t addr = at.addr();
     uc_err e = uc_mem_read(uc_, addr, dst, n);
     if (e != UC_ERR_OK)
         throw EngineError(fmt::format("reading {} bytes at {:#x}: {}", n, addr, uc_strerror(e)));
 }
 
-void Engine::write(uint64_t addr, const void* src, size_t n) {
+void Engine::write(guest::Addr at, const void* src, size_t n) {
+    const uint64_t addr = at.addr();
     uc_err e = uc_mem_write(uc_, addr, src, n);
     if (e != UC_ERR_OK)
         throw EngineError(fmt::format("writing {} bytes at {:#x}: {}", n, addr, uc_strerror(e)));
 }
 
-bool Engine::try_read(uint64_t addr, void* dst, size_t n) const {
-    return n == 0 || uc_mem_read(uc_, addr, dst, n) == UC_ERR_OK;
+bool Engine::try_read(guest::Addr at, void* dst, size_t n) const {
+    return n == 0 || uc_mem_read(uc_, at.addr(), dst, n) == UC_ERR_OK;
 }
 
-bool Engine::try_write(uint64_t addr, const void* src, size_t n) {
-    return n == 0 || uc_mem_write(uc_, addr, src, n) == UC_ERR_OK;
+bool Engine::try_write(guest::Addr at, const void* src, size_t n) {
+    return n == 0 || uc_mem_write(uc_, at.addr(), src, n) == UC_ERR_OK;
 }
 
-bool Engine::try_read_user(uint64_t addr, void* dst, size_t n) const {
-    return prot_.allows(addr, n, kProtRead) && try_read(addr, dst, n);
+bool Engine::try_read_user(guest::Addr at, void* dst, size_t n) const {
+    return prot_.allows(at.addr(), n, kProtRead) && try_read(at, dst, n);
 }
 
-bool Engine::try_write_user(uint64_t addr, const void* src, size_t n) {
-    return prot_.allows(addr, n, kProtWrite) && try_write(addr, src, n);
+bool Engine::try_write_user(guest::Addr at, const void* src, size_t n) {
+    return prot_.allows(at.addr(), n, kProtWrite) && try_write(at, src, n);
 }
 
 bool Engine::read_extra(ExtraReg r, RawReg& out) const {
@@ -606,7 +612,7 @@ void Engine::finish_stop() {
         case StopReason::Kind::watch:
             // Unicorn abandons the writing instruction right after its store, with rip at the block's
             // start: put the bytes back, so the state is the one before the instruction, and point rip there.
-            try_write(stop_.address, undo_bytes_.data(), undo_bytes_.size());
+            try_write(guest::Addr(stop_.address), undo_bytes_.data(), undo_bytes_.size());
             set_reg(Reg::rip, stop_.pc);
             stopped_inside(stop_.pc);
             break;

@@ -44,18 +44,18 @@ public:
     void set_fp_control(uint16_t x87_control, uint32_t mxcsr) override;
 
     // Unicorn mappings. Addresses and sizes are page-aligned; the caller (the VMA map) decides.
-    void map(uint64_t addr, uint64_t size, uint32_t prot) override;
-    void unmap(uint64_t addr, uint64_t size) override;
-    void protect(uint64_t addr, uint64_t size, uint32_t prot) override;
-    void discard(uint64_t addr, uint64_t size) override;
+    void map(guest::Addr addr, uint64_t size, uint32_t prot) override;
+    void unmap(guest::Addr addr, uint64_t size) override;
+    void protect(guest::Addr addr, uint64_t size, uint32_t prot) override;
+    void discard(guest::Addr addr, uint64_t size) override;
 
     // Guest memory through the mappings. read/write throw EngineError when a byte is not mapped.
-    void read(uint64_t addr, void* dst, size_t n) const;
-    void write(uint64_t addr, const void* src, size_t n);
-    bool try_read(uint64_t addr, void* dst, size_t n) const override;
-    bool try_write(uint64_t addr, const void* src, size_t n) override;
-    bool try_read_user(uint64_t addr, void* dst, size_t n) const override;
-    bool try_write_user(uint64_t addr, const void* src, size_t n) override;
+    void read(guest::Addr addr, void* dst, size_t n) const;
+    void write(guest::Addr addr, const void* src, size_t n);
+    bool try_read(guest::Addr addr, void* dst, size_t n) const override;
+    bool try_write(guest::Addr addr, const void* src, size_t n) override;
+    bool try_read_user(guest::Addr addr, void* dst, size_t n) const override;
+    bool try_write_user(guest::Addr addr, const void* src, size_t n) override;
 
     // The selectors, x87 and SSE registers, of the running state or of a saved context (a switched-out
     // thread). False when Unicorn refuses the register (the debugger then shows it as unavailable).

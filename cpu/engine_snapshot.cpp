@@ -134,12 +134,12 @@ void Engine::restore_snapshot(const Snapshot& s) {
     std::vector<Range> live = live_regions(uc_);
     for (const Range& r : live)
         for_each_piece(r.begin, r.end, s.memory, [&](uint64_t b, uint64_t e, const MappedRegion* m) {
-            if (!m) unmap(b, e - b);
-            else if (m->prot != r.prot) protect(b, e - b, m->prot);
+            if (!m) unmap(guest::Addr(b), e - b);
+            else if (m->prot != r.prot) protect(guest::Addr(b), e - b, m->prot);
         });
     for (const MappedRegion& m : s.memory)
         for_each_piece(m.begin, m.end, live, [&](uint64_t b, uint64_t e, const Range* r) {
-            if (!r) map(b, e - b, m.prot);
+            if (!r) map(guest::Addr(b), e - b, m.prot);
         });
     RegionCursor prev(sync_);
     for (const MappedRegion& m : s.memory) {

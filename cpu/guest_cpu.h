@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cpu/registers.h"
+#include "guest/ptr.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -75,20 +76,21 @@ public:
     // psABI's 0x37f and 0x1f80; exception flags and the x87 stack are left as they are).
     virtual void set_fp_control(uint16_t x87_control, uint32_t mxcsr) = 0;
 
-    virtual void map(uint64_t addr, uint64_t size, uint32_t prot) = 0;
-    virtual void unmap(uint64_t addr, uint64_t size) = 0;
-    virtual void protect(uint64_t addr, uint64_t size, uint32_t prot) = 0;
+    // Guest addresses are guest::Addr (guest/ptr.h): a size or a host pointer cannot be passed as one.
+    virtual void map(guest::Addr addr, uint64_t size, uint32_t prot) = 0;
+    virtual void unmap(guest::Addr addr, uint64_t size) = 0;
+    virtual void protect(guest::Addr addr, uint64_t size, uint32_t prot) = 0;
     // [addr, addr + size) (page-aligned, mapped) reads back as zeros from now on, and the host may take
     // its memory back (MADV_DONTNEED on private anonymous memory).
-    virtual void discard(uint64_t addr, uint64_t size) = 0;
+    virtual void discard(guest::Addr addr, uint64_t size) = 0;
 
     // The debugger's view: any mapped byte, whatever its protection (loading, inspecting, signal set-up).
-    virtual bool try_read(uint64_t addr, void* dst, size_t n) const = 0;
-    virtual bool try_write(uint64_t addr, const void* src, size_t n) = 0;
+    virtual bool try_read(guest::Addr addr, void* dst, size_t n) const = 0;
+    virtual bool try_write(guest::Addr addr, const void* src, size_t n) = 0;
     // The guest's own view, for the kernel's copy_from_user/copy_to_user: false (EFAULT) unless every
     // byte is mapped readable (writable) — a PROT_NONE guard page stays untouchable by syscalls too.
-    virtual bool try_read_user(uint64_t addr, void* dst, size_t n) const = 0;
-    virtual bool try_write_user(uint64_t addr, const void* src, size_t n) = 0;
+    virtual bool try_read_user(guest::Addr addr, void* dst, size_t n) const = 0;
+    virtual bool try_write_user(guest::Addr addr, const void* src, size_t n) = 0;
 
     virtual Context save() const = 0;
     virtual void save(Context& into) const = 0;

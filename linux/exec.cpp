@@ -32,7 +32,7 @@ uint64_t map_segments(Process& proc, const loader::ElfImage& image, uint64_t bia
         proc.memory().map_fixed(start, end, cpu::kProtRead | cpu::kProtWrite, image.path());
         uint64_t lead = (seg.vaddr % cpu::kPageSize) == (seg.offset % cpu::kPageSize) ? seg.offset % cpu::kPageSize : 0;
         auto bytes = view.file.subspan(seg.offset - lead, std::min<uint64_t>(seg.filesz + lead, view.file.size() - (seg.offset - lead)));
-        if (!bytes.empty() && !proc.cpu().try_write(seg.vaddr + bias - lead, bytes.data(), bytes.size()))
+        if (!bytes.empty() && !proc.cpu().try_write(guest::Addr(seg.vaddr + bias - lead), bytes.data(), bytes.size()))
             throw std::runtime_error("cannot write a segment into guest memory");
         proc.memory().mprotect(start, end - start, prot);
         end_all = std::max(end_all, end);
@@ -80,7 +80,7 @@ loader::InitialStack exec_program(Process& proc, const ExecImages& images, const
     si.base = interp_base;
     loader::InitialStack st = loader::build_initial_stack(si);
     if (st.bytes.size() > kStackCommitted / 2) throw std::runtime_error("arguments and environment are too large");
-    proc.cpu().try_write(st.sp, st.bytes.data(), st.bytes.size());
+    proc.cpu().try_write(guest::Addr(st.sp), st.bytes.data(), st.bytes.size());
     proc.start(start_pc, st.sp);
     return st;
 }

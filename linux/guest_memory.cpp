@@ -160,7 +160,7 @@ void GuestMemory::split_at(uint64_t addr) {
 
 void GuestMemory::insert(Vma v) {
     v.in_engine = v.prot != cpu::kProtNone || v.file;  // a file mapping keeps its bytes even while PROT_NONE
-    if (v.in_engine) cpu_->map(v.start, v.end - v.start, hw_prot(v.prot));
+    if (v.in_engine) cpu_->map(guest::Addr(v.start), v.end - v.start, hw_prot(v.prot));
     count(v, +1);
     note_mapped(v.start, v.end);
     vmas_.emplace(v.start, std::move(v));
@@ -168,7 +168,7 @@ void GuestMemory::insert(Vma v) {
 
 void GuestMemory::erase(Map::iterator it) {
     const Vma& v = it->second;
-    if (v.in_engine) cpu_->unmap(v.start, v.end - v.start);
+    if (v.in_engine) cpu_->unmap(guest::Addr(v.start), v.end - v.start);
     count(v, -1);
     vmas_.erase(it);
 }
@@ -223,7 +223,7 @@ void GuestMemory::note_mapped(uint64_t start, uint64_t end) {
 void GuestMemory::discard(const Vma& v, uint64_t start, uint64_t end) {
     // Private anonymous memory reads back as zeros; a file's private copy and shared memory keep their
     // bytes (Linux would read the file again, or the shared pages back).
-    if (v.in_engine && !v.file && !v.shared) cpu_->discard(start, end - start);
+    if (v.in_engine && !v.file && !v.shared) cpu_->discard(guest::Addr(start), end - start);
 }
 
 int64_t GuestMemory::may_expand(const Vma& attrs, uint64_t more, const MemoryLimits& limits) const {
@@ -461,11 +461,11 @@ int64_t GuestMemory::mprotect(uint64_t addr, uint64_t len, uint64_t prot) {
         if (v.prot & ~p) note_removed(at, stop, false);
         modify(at, stop, [this, p](Vma& m) {
             if (m.in_engine) {
-                cpu_->protect(m.start, m.end - m.start, hw_prot(p));
+                cpu_->protect(guest::Addr(m.start), m.end - m.start, hw_prot(p));
             } else if (p != cpu::kProtNone) {
                 // A reservation becomes accessible: only now does it cost memory. Its content is
                 // zero, as the never-touched pages of a fresh anonymous mapping are.
-                cpu_->map(m.start, m.end - m.start, hw_prot(p));
+                cpu_->map(guest::Addr(m.start), m.end - m.start, hw_prot(p));
                 m.in_engine = true;
             }
             m.prot = p;
@@ -522,7 +522,7 @@ int64_t GuestMemory::madvise(uint64_t addr, uint64_t len, int advice) {
                 if (v.locked) return -EINVAL;
                 if (!v.file && !v.shared) return -EINVAL;  // needs a file (shmem) behind it
                 if (!v.shared || !(v.prot & cpu::kProtWrite)) return -EACCES;
-                if (!v.file && v.in_engine) cpu_->discard(addr, stop - addr);  // a hole punched in shmem
+                if (!v.file && v.in_engine) cpu_->discard(guest::Addr(addr), stop - addr);  // a hole punched in shmem
                 break;
             case MADV_COLD:
             case MADV_PAGEOUT:
@@ -569,7 +569,8 @@ int64_t GuestMemory::move(Map::iterator vma, uint64_t addr, uint64_t old_len, ui
         std::vector<uint8_t> buf(std::min<uint64_t>(std::min(old_len, new_len), 1 << 20));
         for (uint64_t done = 0; done < std::min(old_len, new_len); done += buf.size()) {
             size_t n_bytes = static_cast<size_t>(std::min<uint64_t>(buf.size(), std::min(old_len, new_len) - done));
-            if (cpu_->try_read(addr + done, buf.data(), n_bytes)) cpu_->try_write(new_addr + done, buf.data(), n_bytes);
+            if (cpu_->try_read(guest::Addr(addr + done), buf.data(), n_bytes))
+                cpu_->try_write(guest::Addr(new_addr + done), buf.data(), n_bytes);
         }
     }
     if (dont_unmap) {
@@ -770,7 +771,7 @@ int64_t GuestMemory::mincore(uint64_t addr, uint64_t len, uint64_t vec) {
         if (!v) return -ENOMEM;
         uint64_t n = std::min(pages, (v->end - addr) >> 12);
         buf.assign(static_cast<size_t>(n), v->in_engine ? 1 : 0);  // committed pages count as resident
-        if (!cpu_->try_write_user(vec, buf.data(), buf.size())) return -EFAULT;
+        if (!cpu_->try_write_user(guest::Addr(vec), buf.data(), buf.size())) return -EFAULT;
         pages -= n;
         vec += n;
         addr += n << 12;

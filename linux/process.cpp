@@ -75,7 +75,7 @@ void Process::wake(Thread& t, int64_t result) {
     t.pending_result = result;
 }
 
-int Process::futex_wake(uint64_t addr, int count) {
+int Process::futex_wake(guest::Ptr<uint32_t> addr, int count) {
     int n = 0;
     for (auto& [tid, t] : s_.threads) {
         if (n >= count) break;
@@ -308,7 +308,7 @@ bool Process::emulate_vsyscall(Thread& t, uint64_t addr) {
     int nr = addr == kVsyscall ? kCalls[0] : addr == kVsyscall + 0x400 ? kCalls[1] : addr == kVsyscall + 0x800 ? kCalls[2] : -1;
     if (nr < 0) return false;
     uint64_t ret = 0, sp = cpu_.reg(Reg::rsp);
-    if (!cpu_.try_read(sp, &ret, 8)) return false;
+    if (!cpu_.try_read(guest::Addr(sp), &ret, 8)) return false;
     cpu_.set_reg(Reg::rax, static_cast<uint64_t>(nr));
     dispatch_syscall(t);
     cpu_.set_reg(Reg::rip, ret);

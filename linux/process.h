@@ -182,10 +182,10 @@ public:
     void exit_group(int status);
     void block(Thread& t, Wait w) { t.wait = std::move(w); }
     void wake(Thread& t, int64_t result);
-    int futex_wake(uint64_t addr, int count);
+    int futex_wake(guest::Ptr<uint32_t> addr, int count);
     void yield() { s_.yield_requested = true; }
     void wake_epoll_waiters();          // an eventfd or pipe became readable
-    int collect_epoll_events(Thread& t, int epfd, uint64_t out, uint64_t max);
+    int collect_epoll_events(Thread& t, int epfd, guest::Addr out, uint64_t max);
 
     // Signals (signals.cpp).
     void send_signal(Thread& t, int sig);

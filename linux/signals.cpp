@@ -159,7 +159,7 @@ void Process::deliver_signal(Thread& t, int sig, int code, uint64_t addr, const 
     // The frame is written as the kernel writes it (copy_to_user): a stack that is gone or read-only
     // makes it fail, and then, as Linux's force_sigsegv does, the signal becomes a SIGSEGV — which a
     // handler on an alternate stack may still catch — and a SIGSEGV whose frame fails is fatal.
-    if (!cpu_.try_write_user(frame, &f, sizeof f)) {
+    if (!cpu_.try_write_user(guest::Addr(frame), &f, sizeof f)) {
         uint64_t bad = frame;
         for (uint64_t p = cpu::page_down(frame); p < frame + sizeof f; p += cpu::kPageSize) {
             const Vma* v = s_.memory.find(p);
@@ -200,7 +200,7 @@ void Process::sigreturn(Thread& t) {
     // The handler returned into sa_restorer, which popped pretcode: rsp points at the ucontext.
     uint64_t uc_addr = cpu_.reg(Reg::rsp);
     KernelUcontext uc{};
-    if (!cpu_.try_read_user(uc_addr, &uc, sizeof uc)) {
+    if (!cpu_.try_read_user(guest::Ptr<KernelUcontext>(uc_addr), &uc, sizeof uc)) {
         kill(SIGSEGV, fmt::format("signal 11 (Segmentation fault): rt_sigreturn in thread {} with a frame at {:#x} that "
                                   "cannot be read {}", t.tid, uc_addr, access_cause(uc_addr)));
         return;

@@ -16,7 +16,7 @@ constexpr size_t kPathMax = 4096;  // a path prints whole, as strace prints it, 
 
 std::string memory_bytes(Process& p, uint64_t addr, uint64_t n, size_t max) {
     std::string s(std::min<uint64_t>(n, max), '\0');
-    if (!p.cpu().try_read(addr, s.data(), s.size())) return strace_hex(addr);
+    if (!p.cpu().try_read(guest::Addr(addr), s.data(), s.size())) return strace_hex(addr);
     return strace_quote(s, max) + (n > s.size() ? "..." : "");
 }
 
@@ -36,7 +36,7 @@ std::optional<std::string> arg(Process& p, const std::array<Arg, 6>& kinds, cons
         case Arg::dirfd: return static_cast<int32_t>(v) == AT_FDCWD ? "AT_FDCWD" : fmt::format("{}", static_cast<int32_t>(v));
         case Arg::str: {
             if (!v) return "NULL";
-            auto s = read_cstring(p.cpu(), v, kPathMax);
+            auto s = read_cstring(p.cpu(), guest::Ptr<const char>(v), kPathMax);
             return s ? strace_quote(*s, kPathMax) : strace_hex(v);
         }
         case Arg::buf_in: return memory_bytes(p, v, i + 1 < 6 ? a[i + 1] : 0, max);
@@ -44,7 +44,7 @@ std::optional<std::string> arg(Process& p, const std::array<Arg, 6>& kinds, cons
             if (!result || *result < 0) return v ? fmt::format("{:#x}", v) : "NULL";
             return memory_bytes(p, v, static_cast<uint64_t>(*result), max);
         case Arg::str_out: {
-            auto s = result && *result >= 0 ? read_cstring(p.cpu(), v, kPathMax) : std::nullopt;
+            auto s = result && *result >= 0 ? read_cstring(p.cpu(), guest::Ptr<const char>(v), kPathMax) : std::nullopt;
             return s ? strace_quote(*s, kPathMax) : v ? fmt::format("{:#x}", v) : "NULL";
         }
         case Arg::sig: {

@@ -4,6 +4,8 @@
 // -ENOSYS and is logged, never a silent success.
 #pragma once
 
+#include "guest/ptr.h"
+
 #include <array>
 #include <cstdint>
 #include <span>
@@ -36,6 +38,9 @@ struct SyscallCall {
     std::array<uint64_t, 6> a{};
     int64_t sarg(int i) const { return static_cast<int64_t>(a[i]); }
     int iarg(int i) const { return static_cast<int>(static_cast<int32_t>(a[i])); }
+    // Argument i as the guest address it is, typed by what the call's ABI says lives there.
+    template <class T = void>
+    guest::Ptr<T> ptr(int i) const { return guest::Ptr<T>(a[i]); }
 };
 
 // What a handler returns besides a value or a negative errno.

@@ -16,7 +16,7 @@ std::string_view wait_name(Wait::Kind k) {
 }
 
 std::string describe_wait(const Wait& w) {
-    if (w.kind == Wait::Kind::futex) return fmt::format("{} {:#x}", wait_name(w.kind), w.futex_addr);
+    if (w.kind == Wait::Kind::futex) return fmt::format("{} {:#x}", wait_name(w.kind), w.futex_addr.addr());
     return std::string(wait_name(w.kind));
 }
 

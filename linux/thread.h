@@ -23,9 +23,10 @@ struct SigAltStack {
 struct Wait {
     enum class Kind { none, futex, sleep, epoll, exited };
     Kind kind = Kind::none;
-    uint64_t futex_addr = 0;
+    guest::Ptr<uint32_t> futex_addr;
     int epoll_fd = -1;
-    uint64_t epoll_events = 0, epoll_max = 0;  // epoll_pwait's output buffer and capacity
+    guest::Addr epoll_events;                  // epoll_pwait's output buffer (epoll_event[epoll_max])
+    uint64_t epoll_max = 0;
     std::optional<uint64_t> deadline_ns;  // on the process clock; none = forever
 };
 
@@ -51,7 +52,7 @@ struct Thread {
     uint64_t pending_signals = 0;           // bit (sig-1)
     SigAltStack altstack;
     std::vector<SignalFrameRecord> frames;  // nested signal deliveries, innermost last
-    uint64_t clear_child_tid = 0;           // CLONE_CHILD_CLEARTID / set_tid_address
+    guest::Ptr<int32_t> clear_child_tid;    // CLONE_CHILD_CLEARTID / set_tid_address
     uint64_t robust_list = 0;               // set_robust_list: recorded, not walked at exit
     std::string name;                       // prctl(PR_SET_NAME); empty: the program's file name
     uint64_t insns_run = 0;                 // instructions this thread executed

@@ -52,16 +52,16 @@ std::optional<Checker::Span> Checker::locate(const FieldRef& ref) const {
                           [&](const place::Global& g) -> R {
                               auto a = objects_.symbol(g.symbol);
                               if (!a) return std::nullopt;
-                              return Span{*a + g.offset, g.size};
+                              return Span{guest::Addr(*a + g.offset), g.size};
                           },
                           [&](const place::Memory& m) -> R { return Span{m.addr, m.size}; },
                           [&](const place::Deref& d) -> R {
                               auto p = objects_.field_value(d.object, d.path);
                               if (!p) return std::nullopt;
-                              return Span{*p, 8};
+                              return Span{guest::Addr(*p), 8};
                           },
                           [&](const place::FsRelative& f) -> R {
-                              return Span{guest_.fs_base() + static_cast<uint64_t>(f.offset), 8};
+                              return Span{guest::Addr(guest_.fs_base() + static_cast<uint64_t>(f.offset)), 8};
                           },
                           [](const place::FsBase&) -> R { return std::nullopt; },
                           [](const place::ExitStatus&) -> R { return std::nullopt; },
@@ -85,7 +85,7 @@ std::optional<uint64_t> Checker::read_field(const FieldRef& ref, std::optional<i
         return std::nullopt;
     }
     auto v = guest_.read_uint(s->addr, s->size);
-    if (!v) error = fmt::format("(unreadable at {:#x})", s->addr);
+    if (!v) error = fmt::format("(unreadable at {:#x})", s->addr.addr());
     return v;
 }
 
@@ -93,10 +93,13 @@ std::optional<uint64_t> Checker::expected_value(const Expected& e, std::string& 
     using R = std::optional<uint64_t>;
     R v = std::visit(overloaded{
                          [](const expect::Value& x) -> R { return x.v; },
-                         [&](const expect::AddressOf& x) -> R { return objects_.address(x.object); },
+                         [&](const expect::AddressOf& x) -> R {
+                             auto a = objects_.address(x.object);
+                             return a ? R(a->addr()) : std::nullopt;
+                         },
                          [&](const expect::FieldAddress& x) -> R {
                              auto a = objects_.field_address(x.object, x.path);
-                             return a ? R(*a + x.plus) : std::nullopt;
+                             return a ? R(a->addr() + x.plus) : std::nullopt;
                          },
                          [&](const expect::FieldPlus& x) -> R {
                              auto fv = objects_.field_value(x.object, x.path);

@@ -26,7 +26,8 @@ public:
     // Where an expectation's field is in memory and how many bytes it has (nullopt for registers and
     // unlocatable fields): used by the checks that corrupt a field to prove a check can fail.
     struct Span {
-        uint64_t addr = 0, size = 0;
+        guest::Addr addr;
+        uint64_t size = 0;
     };
     std::optional<Span> locate(const FieldRef& ref) const;
     const ObjectLocator& objects() const { return objects_; }

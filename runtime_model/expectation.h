@@ -25,7 +25,7 @@ struct Global {      // `size` bytes at a symbol plus `offset` (runtime.argc, le
     uint64_t offset = 0;
 };
 struct Memory {      // raw memory at an address the model computed
-    uint64_t addr = 0;
+    guest::Addr addr;
     uint64_t size = 8;
 };
 struct Deref {       // 8 bytes at the address held in a field (a funcval's code pointer, *g1.sched.sp)

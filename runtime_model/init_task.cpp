@@ -17,15 +17,18 @@ std::string_view init_task_layout_name(InitTaskLayout l) {
 std::optional<InitTask> read_init_task(const GuestView& mem, uint64_t addr, InitTaskLayout layout) {
     InitTask t;
     t.addr = addr;
-    uint64_t ndeps = 0, nfns = 0, first = 0;
-    if (layout == InitTaskLayout::with_deps) {
-        auto state = mem.read_uint(addr, 8), d = mem.read_uint(addr + 8, 8), f = mem.read_uint(addr + 16, 8);
+    uint64_t ndeps = 0, nfns = 0;
+    guest::Ptr<uint64_t> first;  // the deps' and fns' words
+    if (layout == InitTaskLayout::with_deps) {  // state, ndeps, nfns: three words
+        auto words = guest::Ptr<uint64_t>(addr);
+        auto state = mem.read_uint(words, 8), d = mem.read_uint(words + 1, 8), f = mem.read_uint(words + 2, 8);
         if (!state || !d || !f) return std::nullopt;
-        t.state = *state, ndeps = *d, nfns = *f, first = addr + 24;
-    } else {
-        auto state = mem.read_uint(addr, 4), f = mem.read_uint(addr + 4, 4);
+        t.state = *state, ndeps = *d, nfns = *f, first = words + 3;
+    } else {  // state, nfns: two uint32s
+        auto halves = guest::Ptr<uint32_t>(addr);
+        auto state = mem.read_uint(halves, 4), f = mem.read_uint(halves + 1, 4);
         if (!state || !f) return std::nullopt;
-        t.state = *state, nfns = *f, first = addr + 8;
+        t.state = *state, nfns = *f, first = (halves + 2).cast<uint64_t>();
     }
     if (ndeps > kMaxInitTaskEntries || nfns > kMaxInitTaskEntries) return std::nullopt;
     std::vector<uint64_t> words(ndeps + nfns);

@@ -31,35 +31,40 @@ std::string_view RuntimeObject::type() const {
 
 std::optional<uint64_t> ObjectLocator::slice_len(RuntimeObject::Kind k) const {
     auto s = symbol_(k == RuntimeObject::Kind::allp ? "runtime.allp" : "runtime.allgs");
-    return s ? guest_.read_uint(*s + 8, 8) : std::nullopt;
+    return s ? guest_.read_uint(guest::Addr(*s + 8), 8) : std::nullopt;
 }
 
-std::optional<uint64_t> ObjectLocator::slice_element(const char* slice, uint64_t index) const {
+std::optional<guest::Addr> ObjectLocator::slice_element(const char* slice, uint64_t index) const {
     // A Go slice header: the array pointer, then len.
     auto s = symbol_(slice);
     if (!s) return std::nullopt;
-    auto ptr = guest_.read_uint(*s, 8), len = guest_.read_uint(*s + 8, 8);
+    auto ptr = guest_.read_ptr(guest::Addr(*s));
+    auto len = guest_.read_uint(guest::Addr(*s + 8), 8);
     if (!ptr || !len || index >= *len) return std::nullopt;
-    return guest_.read_uint(*ptr + 8 * index, 8);
+    return guest_.read_ptr(ptr->cast<uint64_t>() + index);
 }
 
-std::optional<uint64_t> ObjectLocator::address(const RuntimeObject& o) const {
+std::optional<guest::Addr> ObjectLocator::address(const RuntimeObject& o) const {
+    auto symbol = [&](std::string_view name) -> std::optional<guest::Addr> {
+        auto a = symbol_(name);
+        return a ? std::optional(guest::Addr(*a)) : std::nullopt;
+    };
     switch (o.kind) {
-        case RuntimeObject::Kind::g0: return symbol_("runtime.g0");
-        case RuntimeObject::Kind::m0: return symbol_("runtime.m0");
-        case RuntimeObject::Kind::sched: return symbol_("runtime.sched");
+        case RuntimeObject::Kind::g0: return symbol("runtime.g0");
+        case RuntimeObject::Kind::m0: return symbol("runtime.m0");
+        case RuntimeObject::Kind::sched: return symbol("runtime.sched");
         case RuntimeObject::Kind::allp: return slice_element("runtime.allp", o.index);
         case RuntimeObject::Kind::allgs: return slice_element("runtime.allgs", o.index);
-        case RuntimeObject::Kind::curg: return guest_.read_uint(g_slot(), 8);
+        case RuntimeObject::Kind::curg: return guest_.read_ptr(g_slot());
         case RuntimeObject::Kind::m_by_id: {
-            auto allm = symbol_("runtime.allm");
+            auto allm = symbol("runtime.allm");
             auto id_f = layouts_.field("m", "id"), link_f = layouts_.field("m", "alllink");
             if (!allm || !id_f || !link_f) return std::nullopt;
-            auto mp = guest_.read_uint(*allm, 8);
-            for (int n = 0; mp && *mp && n < 10000; ++n) {  // bounded: a corrupt list must not hang the check
-                auto mid = guest_.read_uint(*mp + id_f->offset, 8);
+            auto mp = guest_.read_ptr(*allm);
+            for (int n = 0; mp && !mp->is_null() && n < 10000; ++n) {  // bounded: a corrupt list must not hang the check
+                auto mid = guest_.read_uint(mp->plus_bytes(id_f->offset), 8);
                 if (mid && *mid == o.index) return mp;
-                mp = guest_.read_uint(*mp + link_f->offset, 8);
+                mp = guest_.read_ptr(mp->plus_bytes(link_f->offset));
             }
             return std::nullopt;
         }
@@ -67,11 +72,11 @@ std::optional<uint64_t> ObjectLocator::address(const RuntimeObject& o) const {
     return std::nullopt;
 }
 
-std::optional<uint64_t> ObjectLocator::field_address(const RuntimeObject& o, std::string_view path) const {
+std::optional<guest::Addr> ObjectLocator::field_address(const RuntimeObject& o, std::string_view path) const {
     auto base = address(o);
     auto f = layouts_.field(o.type(), path);
     if (!base || !f) return std::nullopt;
-    return *base + f->offset;
+    return base->plus_bytes(f->offset);
 }
 
 std::optional<uint64_t> ObjectLocator::field_value(const RuntimeObject& o, std::string_view path) const {

@@ -52,12 +52,14 @@ public:
         : guest_(guest), layouts_(layouts), symbol_(std::move(symbol)), g_tls_offset_(g_tls_offset) {}
 
     // The object's address; nullopt when the binary lacks the symbol or memory does not hold it yet.
-    std::optional<uint64_t> address(const RuntimeObject& o) const;
+    std::optional<guest::Addr> address(const RuntimeObject& o) const;
     // The address of a field of the object (`path` in its type's layout), and its value (up to 8 bytes).
-    std::optional<uint64_t> field_address(const RuntimeObject& o, std::string_view path) const;
+    std::optional<guest::Addr> field_address(const RuntimeObject& o, std::string_view path) const;
     std::optional<uint64_t> field_value(const RuntimeObject& o, std::string_view path) const;
     // Where g's TLS slot is: FS + g_tls_offset.
-    uint64_t g_slot() const { return guest_.fs_base() + static_cast<uint64_t>(g_tls_offset_); }
+    guest::Ptr<uint64_t> g_slot() const {
+        return guest::Ptr<uint64_t>(guest_.fs_base() + static_cast<uint64_t>(g_tls_offset_));
+    }
     // The length of allp or allgs (the slice's len), for a caller that indexes them.
     std::optional<uint64_t> slice_len(RuntimeObject::Kind k) const;
 
@@ -66,7 +68,7 @@ public:
     std::optional<uint64_t> symbol(std::string_view name) const { return symbol_(name); }
 
 private:
-    std::optional<uint64_t> slice_element(const char* slice, uint64_t index) const;
+    std::optional<guest::Addr> slice_element(const char* slice, uint64_t index) const;
 
     const GuestView& guest_;
     const gostructs::StructLayouts& layouts_;

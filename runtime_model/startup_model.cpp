@@ -150,9 +150,9 @@ std::vector<Expectation> StartupModel::predict(Milestone m) const {
             uint64_t lo8 = 0, hi8 = 0;
             std::memcpy(&lo8, in_.random.data(), 8);
             std::memcpy(&hi8, in_.random.data() + 8, 8);
-            out.push_back({FieldRef{place::Memory{in_.random_addr, 8}, "random[0:8]"}, addr(lo8),
+            out.push_back({FieldRef{place::Memory{guest::Addr(in_.random_addr), 8}, "random[0:8]"}, addr(lo8),
                            "the bytes at AT_RANDOM are the loader's, derived from --seed"});
-            out.push_back({FieldRef{place::Memory{in_.random_addr + 8, 8}, "random[8:16]"}, addr(hi8),
+            out.push_back({FieldRef{place::Memory{guest::Addr(in_.random_addr + 8), 8}, "random[8:16]"}, addr(hi8),
                            "the bytes at AT_RANDOM are the loader's, derived from --seed"});
             break;
         }

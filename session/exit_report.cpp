@@ -14,7 +14,7 @@ void write_exit_report(std::ostream& out, Session& session, const linux::ExitInf
     const Program& prog = session.program();
     trace::CodeInfo code(prog.symbols, prog.pclntab ? &*prog.pclntab : nullptr);
     const cpu::GuestCpu& cpu = session.engine();
-    auto read = [&cpu](uint64_t addr, uint64_t& v) { return cpu.try_read(addr, &v, 8); };
+    auto read = [&cpu](uint64_t addr, uint64_t& v) { return cpu.try_read(guest::Addr(addr), &v, 8); };
     auto frames = trace::go_backtrace(code, read, exit.pc, exit.sp);
     out << fmt::format("gostart-emu: Go backtrace of thread {}:\n", exit.tid);
     for (size_t i = 0; i < frames.size(); ++i) out << "gostart-emu:   " << trace::format_frame(i, frames[i]) << "\n";

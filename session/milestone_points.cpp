@@ -18,7 +18,7 @@ std::map<std::string, uint64_t> calls_in(const cpu::Engine& engine, const loader
     const loader::Symbol* fn = symbols.function_at(start);
     size_t len = fn && fn->size ? std::min<size_t>(fn->size, max_bytes) : max_bytes;
     std::vector<uint8_t> code(len);
-    if (!engine.try_read(start, code.data(), code.size())) return out;
+    if (!engine.try_read(guest::Addr(start), code.data(), code.size())) return out;
     cpu::Disassembler dis;
     for (size_t off = 0; off < len;) {
         auto insn = dis.decode(start + off, std::span<const uint8_t>(code.data() + off, len - off));

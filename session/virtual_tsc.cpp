@@ -15,7 +15,7 @@ int install_virtual_tsc(cpu::Engine& engine, const loader::SymbolTable& symbols,
         auto addr = symbols.find(name);
         if (!addr) continue;
         uint8_t code[256];
-        if (!engine.try_read(*addr, code, sizeof code)) continue;
+        if (!engine.try_read(guest::Addr(*addr), code, sizeof code)) continue;
         size_t off = 0;
         for (int i = 0; i < 64 && off < sizeof code; ++i) {
             auto insn = dis.decode(*addr + off, std::span<const uint8_t>(code + off, sizeof code - off));

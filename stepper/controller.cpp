@@ -76,9 +76,9 @@ std::optional<WatchReport> Controller::watch_report(const Watch& w) {
     WatchReport rep{w, 0, 0, hit.pc, hit.address};
     const size_t compared = std::min<size_t>(w.size, hit.old_bytes.size());
     std::memcpy(&rep.old_value, hit.old_bytes.data(), std::min<size_t>(8, compared));
-    e.try_read(w.addr, &rep.new_value, std::min<uint64_t>(8, w.size));
+    e.try_read(guest::Addr(w.addr), &rep.new_value, std::min<uint64_t>(8, w.size));
     std::vector<uint8_t> now(compared);
-    e.try_read(w.addr, now.data(), now.size());
+    e.try_read(guest::Addr(w.addr), now.data(), now.size());
     if (std::equal(now.begin(), now.end(), hit.old_bytes.begin())) return std::nullopt;
     return rep;
 }

@@ -134,7 +134,7 @@ void Debugger::after_move() {
 // On g0 inside runtime.systemstack the walk goes on from the goroutine's saved pc and sp
 // (m.curg.sched), as Go's own traceback does.
 std::vector<trace::BacktraceFrame> Debugger::backtrace() {
-    auto read = [this](uint64_t addr, uint64_t& v) { return engine().try_read(addr, &v, 8); };
+    auto read = [this](uint64_t addr, uint64_t& v) { return engine().try_read(guest::Addr(addr), &v, 8); };
     Evaluator ev = eval();
     auto find_switch = [&ev]() -> std::optional<trace::StackSwitch> {
         auto g = ev.g();

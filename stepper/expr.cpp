@@ -42,7 +42,7 @@ Evaluator::Evaluator(const cpu::Engine& engine, const loader::SymbolTable& symbo
 
 uint64_t Evaluator::read(uint64_t addr, uint64_t size) const {
     uint64_t v = 0;
-    if (size > 8 || !engine_.try_read(addr, &v, size)) throw std::runtime_error(fmt::format("cannot read {:#x}", addr));
+    if (size > 8 || !engine_.try_read(guest::Addr(addr), &v, size)) throw std::runtime_error(fmt::format("cannot read {:#x}", addr));
     return v;
 }
 
@@ -50,7 +50,7 @@ uint64_t Evaluator::current_g() const { return read(engine_.reg(cpu::Reg::fs_bas
 
 std::optional<uint64_t> Evaluator::g() const {
     uint64_t v = 0, fs = engine_.reg(cpu::Reg::fs_base);
-    if (fs < 8 || !engine_.try_read(fs - 8, &v, 8) || v == 0) return std::nullopt;
+    if (fs < 8 || !engine_.try_read(guest::Addr(fs - 8), &v, 8) || v == 0) return std::nullopt;
     return v;
 }
 
@@ -58,7 +58,7 @@ std::optional<uint64_t> Evaluator::field(uint64_t addr, std::string_view type, s
     if (!layouts_) return std::nullopt;
     auto f = layouts_->field(type, path);
     uint64_t v = 0;
-    if (!f || f->size > 8 || !engine_.try_read(addr + f->offset, &v, f->size)) return std::nullopt;
+    if (!f || f->size > 8 || !engine_.try_read(guest::Addr(addr + f->offset), &v, f->size)) return std::nullopt;
     return v;
 }
 
@@ -95,11 +95,11 @@ Place Evaluator::resolve(std::string_view expr) const {
             if (*idx >= len) throw error(expr, fmt::format("index {} out of range (len {})", *idx, len));
             auto element = objects_.address(model::RuntimeObject{*it->second.object, *idx});
             if (!element) throw error(expr, fmt::format("cannot read {}'s element {}", it->second.symbol, *idx));
-            p.value = *element;
+            p.value = element->addr();
             rest.remove_prefix(close + 1);
             pointer = true;
         } else if (it->second.object) {
-            p.addr = objects_.address(model::RuntimeObject{*it->second.object, 0}).value_or(*addr);
+            p.addr = objects_.address(model::RuntimeObject{*it->second.object, 0}).value_or(guest::Addr(*addr)).addr();
         } else if (root == "allm") {
             p.value = read(*addr, 8);
             pointer = true;
@@ -125,7 +125,7 @@ Place Evaluator::resolve(std::string_view expr) const {
 std::string Evaluator::format(uint64_t v, uint64_t size, bool hex) const {
     if (hex) return fmt::format("{:#x}", size < 8 ? v & ((uint64_t(1) << (8 * size)) - 1) : v);
     uint8_t probe = 0;
-    if (size == 8 && v >= 0x1000 && engine_.try_read(v, &probe, 1)) return fmt::format("{:#x}", v);
+    if (size == 8 && v >= 0x1000 && engine_.try_read(guest::Addr(v), &probe, 1)) return fmt::format("{:#x}", v);
     int64_t s = size == 8 ? static_cast<int64_t>(v) : size == 4 ? static_cast<int32_t>(v) : size == 2 ? static_cast<int16_t>(v) : static_cast<int8_t>(v);
     return fmt::format("{}", s);
 }

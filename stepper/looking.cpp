@@ -47,7 +47,7 @@ void do_x(Debugger& d, std::string_view a) {
     uint64_t per_line = unit == 8 ? 2 : unit == 4 ? 4 : 8;
     for (uint64_t i = 0; i < count; ++i) {
         uint64_t v = 0;
-        if (!d.engine().try_read(addr + i * unit, &v, unit)) throw std::runtime_error(fmt::format("cannot read {:#x}", addr + i * unit));
+        if (!d.engine().try_read(guest::Addr(addr + i * unit), &v, unit)) throw std::runtime_error(fmt::format("cannot read {:#x}", addr + i * unit));
         if (i % per_line == 0) d.out() << (i ? "\n" : "") << fmt::format("{:#x}:", addr + i * unit);
         int64_t s = unit == 8 ? static_cast<int64_t>(v) : unit == 4 ? static_cast<int32_t>(v) : unit == 2 ? static_cast<int16_t>(v) : static_cast<int8_t>(v);
         if (fmtc == 'x') d.out() << fmt::format("\t{:#0{}x}", v, 2 + 2 * unit);
@@ -105,7 +105,7 @@ void do_goroutines(Debugger& d, std::string_view) {
     Evaluator ev = d.eval();
     auto addr = d.code().symbols().find("runtime.allgs");
     uint64_t len = 0;
-    if (!addr || !d.engine().try_read(*addr + 8, &len, 8)) throw std::runtime_error("no runtime.allgs in this binary");
+    if (!addr || !d.engine().try_read(guest::Addr(*addr + 8), &len, 8)) throw std::runtime_error("no runtime.allgs in this binary");
     if (!len) d.out() << "No goroutines yet (allgs is empty).\n";
     for (uint64_t i = 0; i < len; ++i) {
         std::string g = fmt::format("allgs[{}]", i);
@@ -143,7 +143,7 @@ void do_digest(Debugger& d, std::string_view) {
         mix(&v.start, 8), mix(&v.end, 8), mix(&v.prot, 4);
         if (!v.in_engine) continue;
         for (uint64_t a = v.start; a < v.end; a += 4096)
-            if (d.engine().try_read(a, page.data(), page.size())) mix(page.data(), page.size()), ++pages;
+            if (d.engine().try_read(guest::Addr(a), page.data(), page.size())) mix(page.data(), page.size()), ++pages;
     }
     for (const auto& [tid, t] : proc.threads()) {
         mix(&tid, sizeof tid);

@@ -47,7 +47,7 @@ void do_stepi(Debugger& d, std::string_view a) {
 void do_nexti(Debugger& d, std::string_view) {
     uint64_t pc = d.engine().reg(cpu::Reg::rip);
     uint8_t code[16] = {};
-    d.engine().try_read(pc, code, sizeof code);
+    d.engine().try_read(guest::Addr(pc), code, sizeof code);
     cpu::Disassembler dis;
     auto insn = dis.decode(pc, code);
     d.report(insn.is_call ? d.ctl().resume(pc + insn.size) : d.ctl().step(1));
@@ -59,7 +59,7 @@ void do_stepout(Debugger& d, std::string_view) {
     auto frame = d.code().frame_size(pc);
     if (!frame) throw std::runtime_error(fmt::format("no frame size for {:#x}: cannot find the return address", pc));
     uint64_t ret = 0;
-    if (!d.engine().try_read(sp + *frame, &ret, 8)) throw std::runtime_error("cannot read the return address");
+    if (!d.engine().try_read(guest::Addr(sp + *frame), &ret, 8)) throw std::runtime_error("cannot read the return address");
     d.report(d.ctl().resume(ret));
     d.after_move();
 }

@@ -61,7 +61,7 @@ void do_next(Debugger& d, std::string_view) {
     }
     Line start = *d.code().outer_line(pc);
     uint64_t cfa = sp + static_cast<uint64_t>(*frame), ret = 0;
-    if (!d.engine().try_read(cfa, &ret, 8)) throw std::runtime_error("cannot read the return address");
+    if (!d.engine().try_read(guest::Addr(cfa), &ret, 8)) throw std::runtime_error("cannot read the return address");
     auto& proc = d.ctl().session().process();
     int tid = proc.current_tid();
     cpu::Engine& e = d.engine();

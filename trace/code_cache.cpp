@@ -33,7 +33,7 @@ InsnInfo CodeCache::decode(uint64_t pc) {
     info.pc = pc;
     uint8_t buf[16];
     size_t n = sizeof buf;
-    while (n > 0 && !engine_.try_read(pc, buf, n)) --n;  // the last bytes of a mapping
+    while (n > 0 && !engine_.try_read(guest::Addr(pc), buf, n)) --n;  // the last bytes of a mapping
     cpu::DecodedInsn d = analysis_.decode(pc, std::span<const uint8_t>(buf, n));
     if (d.size == 0) {
         d.mnemonic = "(bad)";

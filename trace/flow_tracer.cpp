@@ -91,7 +91,7 @@ void FlowTracer::resync(ThreadFlow& t, int tid, uint64_t addr) {
         if (size && *size >= 0) {
             uint64_t ra = 0;
             int caller = -1;
-            if (engine_.try_read(sp + static_cast<uint64_t>(*size), &ra, 8)) caller = code.function_id(ra);
+            if (engine_.try_read(guest::Addr(sp + static_cast<uint64_t>(*size)), &ra, 8)) caller = code.function_id(ra);
             if (caller >= 0 && ra != code.function_entry(caller)) ret = ra;
         }
         frames.emplace_back(fn, ret);
@@ -138,7 +138,7 @@ void FlowTracer::on_block(uint64_t addr, uint32_t size) {
                     // on g0); anything else (gogo) switched stacks.
                     uint64_t top_word = 0;
                     const Frame& top = t.stack.back();
-                    if (b.function_entry && top.ret && engine_.try_read(engine_.reg(cpu::Reg::rsp), &top_word, 8) &&
+                    if (b.function_entry && top.ret && engine_.try_read(guest::Addr(engine_.reg(cpu::Reg::rsp)), &top_word, 8) &&
                         top_word == top.ret)
                         tail_call(t, tid, n, b.function);
                     else

@@ -47,7 +47,7 @@ std::optional<std::string> resolve(SyscallCall& c, int dirfd, const std::string&
     return path.empty() ? base : base + "/" + path;
 }
 
-GuestPath path_arg(SyscallCall& c, int i) { return read_guest_path(c.proc.cpu(), c.a[i]); }
+GuestPath path_arg(SyscallCall& c, int i) { return read_guest_path(c.proc.cpu(), c.ptr<const char>(i)); }
 
 // The mode of a file or directory the guest creates: its umask applied, and never set-user-ID,
 // set-group-ID or sticky. chmod is refused everywhere, so creating with those bits must be too: a guest
@@ -57,7 +57,7 @@ mode_t creation_mode(SyscallCall& c, uint64_t mode) { return static_cast<mode_t>
 
 bool creates(uint32_t flags) { return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE; }
 
-int64_t do_open(SyscallCall& c, int dirfd, uint64_t path_addr, uint32_t flags, uint32_t mode) {
+int64_t do_open(SyscallCall& c, int dirfd, guest::Ptr<const char> path_addr, uint32_t flags, uint32_t mode) {
     auto p = read_guest_path(c.proc.cpu(), path_addr);
     if (!p) return p.error;
     auto full = resolve(c, dirfd, *p);
@@ -110,7 +110,7 @@ OpenFile* file_of(SyscallCall& c, int fd) {
 // What a read takes reaches the guest only when its buffer accepts it; a read that faults on the buffer
 // consumes nothing, as Linux's: EFAULT, with the file offset, the pipe's bytes and the eventfd's counter
 // as they were. (A host pipe or terminal cannot be given its bytes back: those are lost.)
-int64_t read_into_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len, std::optional<int64_t> pos) {
+int64_t read_into_guest(SyscallCall& c, OpenFile& f, guest::Addr buf, uint64_t len, std::optional<int64_t> pos) {
     std::vector<uint8_t> tmp(std::min<uint64_t>(len, 1 << 20));
     auto to_guest = [&](ssize_t n) { return n <= 0 || c.proc.cpu().try_write_user(buf, tmp.data(), static_cast<size_t>(n)); };
     ssize_t n = 0;
@@ -155,7 +155,7 @@ int64_t read_into_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len,
     }
 }
 
-int64_t write_from_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len, std::optional<int64_t> pos) {
+int64_t write_from_guest(SyscallCall& c, OpenFile& f, guest::Addr buf, uint64_t len, std::optional<int64_t> pos) {
     std::vector<uint8_t> tmp(std::min<uint64_t>(len, 1 << 20));
     if (!tmp.empty() && !c.proc.cpu().try_read_user(buf, tmp.data(), tmp.size())) return -EFAULT;
     switch (f.kind) {
@@ -195,7 +195,7 @@ int64_t write_from_guest(SyscallCall& c, OpenFile& f, uint64_t buf, uint64_t len
     }
 }
 
-int64_t fill_stat(SyscallCall& c, OpenFile& f, uint64_t out) {
+int64_t fill_stat(SyscallCall& c, OpenFile& f, guest::Ptr<struct stat> out) {
     struct stat st {};
     if (f.kind == OpenFile::Kind::host) {
         if (::fstat(f.host_fd, &st) != 0) return host_errno();
@@ -208,7 +208,7 @@ int64_t fill_stat(SyscallCall& c, OpenFile& f, uint64_t out) {
     return write_guest(c.proc.cpu(), out, st) ? 0 : -EFAULT;
 }
 
-int64_t stat_path(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t out, int flags) {
+int64_t stat_path(SyscallCall& c, int dirfd, guest::Ptr<const char> path_addr, guest::Ptr<struct stat> out, int flags) {
     auto p = read_guest_path(c.proc.cpu(), path_addr);
     if (!p) return p.error;
     if (p->empty() && (flags & AT_EMPTY_PATH)) {
@@ -234,9 +234,9 @@ int64_t vector_io(SyscallCall& c) {
     if (c.a[2] > 1024 /*UIO_MAXIOV*/) return -EINVAL;  // as Linux: and no long loop for the guest to ask for
     int64_t total = 0;
     for (uint64_t i = 0; i < c.a[2]; ++i) {
-        auto iov = read_guest<iovec>(c.proc.cpu(), c.a[1] + i * sizeof(iovec));
+        auto iov = read_guest(c.proc.cpu(), c.ptr<iovec>(1) + i);
         if (!iov) return -EFAULT;
-        uint64_t base = reinterpret_cast<uint64_t>(iov->iov_base);
+        guest::Addr base(reinterpret_cast<uint64_t>(iov->iov_base));
         int64_t n = kWrite ? write_from_guest(c, *f, base, iov->iov_len, std::nullopt)
                            : read_into_guest(c, *f, base, iov->iov_len, std::nullopt);
         if (n < 0) return total ? total : n;
@@ -246,7 +246,7 @@ int64_t vector_io(SyscallCall& c) {
     return total;
 }
 
-int64_t readlink_common(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t buf, uint64_t size) {
+int64_t readlink_common(SyscallCall& c, int dirfd, guest::Ptr<const char> path_addr, guest::Addr buf, uint64_t size) {
     auto p = read_guest_path(c.proc.cpu(), path_addr);
     if (!p) return p.error;
     std::string target;
@@ -264,7 +264,7 @@ int64_t readlink_common(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t 
     return c.proc.cpu().try_write_user(buf, target.data(), n) ? static_cast<int64_t>(n) : -EFAULT;
 }
 
-int64_t access_common(SyscallCall& c, int dirfd, uint64_t path_addr, int mode) {
+int64_t access_common(SyscallCall& c, int dirfd, guest::Ptr<const char> path_addr, int mode) {
     auto p = read_guest_path(c.proc.cpu(), path_addr);
     if (!p) return p.error;
     auto full = resolve(c, dirfd, *p);
@@ -278,27 +278,27 @@ int64_t access_common(SyscallCall& c, int dirfd, uint64_t path_addr, int mode) {
 
 int64_t read(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
-    return f ? read_into_guest(c, *f, c.a[1], c.a[2], std::nullopt) : -EBADF;
+    return f ? read_into_guest(c, *f, c.ptr(1), c.a[2], std::nullopt) : -EBADF;
 }
 int64_t write(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
-    return f ? write_from_guest(c, *f, c.a[1], c.a[2], std::nullopt) : -EBADF;
+    return f ? write_from_guest(c, *f, c.ptr(1), c.a[2], std::nullopt) : -EBADF;
 }
 int64_t pread64(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
     if (!f) return -EBADF;
-    return borrowed_stdio(*f) ? -ESPIPE : read_into_guest(c, *f, c.a[1], c.a[2], c.sarg(3));
+    return borrowed_stdio(*f) ? -ESPIPE : read_into_guest(c, *f, c.ptr(1), c.a[2], c.sarg(3));
 }
 int64_t pwrite64(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
     if (!f) return -EBADF;
-    return borrowed_stdio(*f) ? -ESPIPE : write_from_guest(c, *f, c.a[1], c.a[2], c.sarg(3));
+    return borrowed_stdio(*f) ? -ESPIPE : write_from_guest(c, *f, c.ptr(1), c.a[2], c.sarg(3));
 }
 int64_t readv(SyscallCall& c) { return vector_io<false>(c); }
 int64_t writev(SyscallCall& c) { return vector_io<true>(c); }
 
-int64_t open(SyscallCall& c) { return do_open(c, AT_FDCWD, c.a[0], static_cast<uint32_t>(c.a[1]), static_cast<uint32_t>(c.a[2])); }
-int64_t openat(SyscallCall& c) { return do_open(c, c.iarg(0), c.a[1], static_cast<uint32_t>(c.a[2]), static_cast<uint32_t>(c.a[3])); }
+int64_t open(SyscallCall& c) { return do_open(c, AT_FDCWD, c.ptr<const char>(0), static_cast<uint32_t>(c.a[1]), static_cast<uint32_t>(c.a[2])); }
+int64_t openat(SyscallCall& c) { return do_open(c, c.iarg(0), c.ptr<const char>(1), static_cast<uint32_t>(c.a[2]), static_cast<uint32_t>(c.a[3])); }
 
 int64_t close(SyscallCall& c) { return c.proc.fds().close(c.iarg(0)) ? 0 : -EBADF; }
 
@@ -320,11 +320,11 @@ int64_t lseek(SyscallCall& c) {
 
 int64_t fstat(SyscallCall& c) {
     OpenFile* f = file_of(c, c.iarg(0));
-    return f ? fill_stat(c, *f, c.a[1]) : -EBADF;
+    return f ? fill_stat(c, *f, c.ptr<struct stat>(1)) : -EBADF;
 }
-int64_t stat(SyscallCall& c) { return stat_path(c, AT_FDCWD, c.a[0], c.a[1], 0); }
-int64_t lstat(SyscallCall& c) { return stat_path(c, AT_FDCWD, c.a[0], c.a[1], AT_SYMLINK_NOFOLLOW); }
-int64_t newfstatat(SyscallCall& c) { return stat_path(c, c.iarg(0), c.a[1], c.a[2], c.iarg(3)); }
+int64_t stat(SyscallCall& c) { return stat_path(c, AT_FDCWD, c.ptr<const char>(0), c.ptr<struct stat>(1), 0); }
+int64_t lstat(SyscallCall& c) { return stat_path(c, AT_FDCWD, c.ptr<const char>(0), c.ptr<struct stat>(1), AT_SYMLINK_NOFOLLOW); }
+int64_t newfstatat(SyscallCall& c) { return stat_path(c, c.iarg(0), c.ptr<const char>(1), c.ptr<struct stat>(2), c.iarg(3)); }
 
 int64_t fcntl(SyscallCall& c) {
     FdEntry* e = c.proc.fds().get(c.iarg(0));
@@ -379,18 +379,18 @@ int64_t getdents64(SyscallCall& c) {
     std::vector<uint8_t> tmp(std::min<uint64_t>(c.a[2], 1 << 16));
     long n = ::syscall(SYS_getdents64, f->host_fd, tmp.data(), tmp.size());
     if (n < 0) return host_errno();
-    return c.proc.cpu().try_write_user(c.a[1], tmp.data(), static_cast<size_t>(n)) ? n : -EFAULT;
+    return c.proc.cpu().try_write_user(c.ptr(1), tmp.data(), static_cast<size_t>(n)) ? n : -EFAULT;
 }
 
-int64_t readlink(SyscallCall& c) { return readlink_common(c, AT_FDCWD, c.a[0], c.a[1], c.a[2]); }
-int64_t readlinkat(SyscallCall& c) { return readlink_common(c, c.iarg(0), c.a[1], c.a[2], c.a[3]); }
-int64_t access(SyscallCall& c) { return access_common(c, AT_FDCWD, c.a[0], c.iarg(1)); }
-int64_t faccessat(SyscallCall& c) { return access_common(c, c.iarg(0), c.a[1], c.iarg(2)); }
+int64_t readlink(SyscallCall& c) { return readlink_common(c, AT_FDCWD, c.ptr<const char>(0), c.ptr(1), c.a[2]); }
+int64_t readlinkat(SyscallCall& c) { return readlink_common(c, c.iarg(0), c.ptr<const char>(1), c.ptr(2), c.a[3]); }
+int64_t access(SyscallCall& c) { return access_common(c, AT_FDCWD, c.ptr<const char>(0), c.iarg(1)); }
+int64_t faccessat(SyscallCall& c) { return access_common(c, c.iarg(0), c.ptr<const char>(1), c.iarg(2)); }
 
 int64_t getcwd(SyscallCall& c) {
     const std::string& cwd = c.proc.cwd();
     if (c.a[1] < cwd.size() + 1) return -ERANGE;
-    return c.proc.cpu().try_write_user(c.a[0], cwd.c_str(), cwd.size() + 1) ? static_cast<int64_t>(cwd.size() + 1) : -EFAULT;
+    return c.proc.cpu().try_write_user(c.ptr(0), cwd.c_str(), cwd.size() + 1) ? static_cast<int64_t>(cwd.size() + 1) : -EFAULT;
 }
 
 int64_t chdir(SyscallCall& c) {
@@ -461,7 +461,7 @@ int64_t unlinkat(SyscallCall& c) {
 }
 
 namespace {
-int64_t do_mkdir(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t mode) {
+int64_t do_mkdir(SyscallCall& c, int dirfd, guest::Ptr<const char> path_addr, uint64_t mode) {
     auto p = read_guest_path(c.proc.cpu(), path_addr);
     if (!p) return p.error;
     auto full = resolve(c, dirfd, *p);
@@ -471,9 +471,9 @@ int64_t do_mkdir(SyscallCall& c, int dirfd, uint64_t path_addr, uint64_t mode) {
 }
 }  // namespace
 
-int64_t mkdirat(SyscallCall& c) { return do_mkdir(c, c.iarg(0), c.a[1], c.a[2]); }
-int64_t mkdir(SyscallCall& c) { return do_mkdir(c, AT_FDCWD, c.a[0], c.a[1]); }
-int64_t creat(SyscallCall& c) { return do_open(c, AT_FDCWD, c.a[0], O_CREAT | O_WRONLY | O_TRUNC, static_cast<uint32_t>(c.a[1])); }
+int64_t mkdirat(SyscallCall& c) { return do_mkdir(c, c.iarg(0), c.ptr<const char>(1), c.a[2]); }
+int64_t mkdir(SyscallCall& c) { return do_mkdir(c, AT_FDCWD, c.ptr<const char>(0), c.a[1]); }
+int64_t creat(SyscallCall& c) { return do_open(c, AT_FDCWD, c.ptr<const char>(0), O_CREAT | O_WRONLY | O_TRUNC, static_cast<uint32_t>(c.a[1])); }
 int64_t umask(SyscallCall& c) {
     uint32_t old = c.proc.umask();
     c.proc.set_umask(static_cast<uint32_t>(c.a[0]));
@@ -496,7 +496,7 @@ bool names_an_entry(const std::string& path) {
 // honour — RENAME_NOREPLACE and RENAME_EXCHANGE are atomic there, and a filesystem that cannot do them
 // answers EINVAL itself — after Linux's own checks of the flags; RENAME_WHITEOUT makes a device node
 // (a whiteout), which an unprivileged process may not: EPERM, as Linux says without CAP_MKNOD.
-int64_t do_rename(SyscallCall& c, int olddir, uint64_t oldpath, int newdir, uint64_t newpath, uint32_t flags) {
+int64_t do_rename(SyscallCall& c, int olddir, guest::Ptr<const char> oldpath, int newdir, guest::Ptr<const char> newpath, uint32_t flags) {
     constexpr uint32_t kNoReplace = 1, kExchange = 2, kWhiteout = 4;
     if (flags & ~(kNoReplace | kExchange | kWhiteout)) return -EINVAL;
     if ((flags & (kNoReplace | kWhiteout)) && (flags & kExchange)) return -EINVAL;
@@ -519,8 +519,8 @@ int64_t do_rename(SyscallCall& c, int olddir, uint64_t oldpath, int newdir, uint
 }
 }  // namespace
 
-int64_t renameat(SyscallCall& c) { return do_rename(c, c.iarg(0), c.a[1], c.iarg(2), c.a[3], 0); }
-int64_t renameat2(SyscallCall& c) { return do_rename(c, c.iarg(0), c.a[1], c.iarg(2), c.a[3], static_cast<uint32_t>(c.a[4])); }
-int64_t rename(SyscallCall& c) { return do_rename(c, AT_FDCWD, c.a[0], AT_FDCWD, c.a[1], 0); }
+int64_t renameat(SyscallCall& c) { return do_rename(c, c.iarg(0), c.ptr<const char>(1), c.iarg(2), c.ptr<const char>(3), 0); }
+int64_t renameat2(SyscallCall& c) { return do_rename(c, c.iarg(0), c.ptr<const char>(1), c.iarg(2), c.ptr<const char>(3), static_cast<uint32_t>(c.a[4])); }
+int64_t rename(SyscallCall& c) { return do_rename(c, AT_FDCWD, c.ptr<const char>(0), AT_FDCWD, c.ptr<const char>(1), 0); }
 
 }  // namespace gostart::linux::sys

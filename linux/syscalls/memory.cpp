@@ -87,7 +87,7 @@ int64_t mmap(SyscallCall& c) {
         ssize_t n = ::pread(of->host_fd, buf.data(), std::min<uint64_t>(buf.size(), len - done),
                             static_cast<off_t>(off + done));
         if (n <= 0) break;
-        c.proc.cpu().try_write(static_cast<uint64_t>(r) + done, buf.data(), static_cast<size_t>(n));
+        c.proc.cpu().try_write(guest::Addr(static_cast<uint64_t>(r) + done), buf.data(), static_cast<size_t>(n));
         done += static_cast<uint64_t>(n);
     }
     return r;

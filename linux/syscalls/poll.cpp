@@ -34,7 +34,7 @@ struct GuestEpollEvent {
 
 }  // namespace
 
-int Process::collect_epoll_events(Thread&, int epfd, uint64_t out, uint64_t max) {
+int Process::collect_epoll_events(Thread&, int epfd, guest::Addr out, uint64_t max) {
     FdEntry* ep = fds_.get(epfd);
     if (!ep || ep->file->kind != OpenFile::Kind::epoll) return -EBADF;
     int n = 0;
@@ -50,7 +50,7 @@ int Process::collect_epoll_events(Thread&, int epfd, uint64_t out, uint64_t max)
             interest.seen_generation = gen;
         }
         GuestEpollEvent ev{ready, interest.data};
-        if (!write_guest(cpu_, out + static_cast<uint64_t>(n) * sizeof ev, ev)) return -EFAULT;
+        if (!write_guest(cpu_, out.cast<GuestEpollEvent>() + static_cast<uint64_t>(n), ev)) return -EFAULT;
         ++n;
     }
     return n;
@@ -60,7 +60,7 @@ namespace sys {
 
 namespace {
 
-int64_t make_pipe(SyscallCall& c, uint64_t out, uint32_t flags) {
+int64_t make_pipe(SyscallCall& c, guest::Ptr<int32_t[2]> out, uint32_t flags) {
     auto buf = std::make_shared<PipeBuffer>();
     auto r = std::make_shared<OpenFile>();
     auto w = std::make_shared<OpenFile>();
@@ -88,8 +88,8 @@ int64_t make_pipe(SyscallCall& c, uint64_t out, uint32_t flags) {
 
 }  // namespace
 
-int64_t pipe2(SyscallCall& c) { return make_pipe(c, c.a[0], static_cast<uint32_t>(c.a[1])); }
-int64_t pipe(SyscallCall& c) { return make_pipe(c, c.a[0], 0); }
+int64_t pipe2(SyscallCall& c) { return make_pipe(c, c.ptr<int32_t[2]>(0), static_cast<uint32_t>(c.a[1])); }
+int64_t pipe(SyscallCall& c) { return make_pipe(c, c.ptr<int32_t[2]>(0), 0); }
 
 int64_t eventfd2(SyscallCall& c) {
     auto f = std::make_shared<OpenFile>();
@@ -127,7 +127,7 @@ int64_t epoll_ctl(SyscallCall& c) {
         case EPOLL_CTL_MOD: {
             if (c.iarg(1) == EPOLL_CTL_ADD && interest.count(fd)) return -EEXIST;
             if (c.iarg(1) == EPOLL_CTL_MOD && !interest.count(fd)) return -ENOENT;
-            auto ev = read_guest<GuestEpollEvent>(c.proc.cpu(), c.a[3]);
+            auto ev = read_guest(c.proc.cpu(), c.ptr<GuestEpollEvent>(3));
             if (!ev) return -EFAULT;
             interest[fd] = EpollInterest{ev->events, ev->data};
             return 0;
@@ -139,7 +139,7 @@ int64_t epoll_ctl(SyscallCall& c) {
 
 int64_t epoll_pwait(SyscallCall& c) {
     int epfd = c.iarg(0);
-    uint64_t out = c.a[1];
+    guest::Addr out = c.ptr(1);
     int max = c.iarg(2), timeout_ms = c.iarg(3);
     if (max <= 0) return -EINVAL;
     int n = c.proc.collect_epoll_events(c.thread, epfd, out, static_cast<uint64_t>(max));

@@ -25,11 +25,11 @@ int64_t rt_sigaction(SyscallCall& c) {
     SigAction& a = c.proc.sigactions()[static_cast<size_t>(sig)];
     if (c.a[2]) {
         KernelSigaction old{a.handler, a.flags, a.restorer, a.mask};
-        if (!write_guest(c.proc.cpu(), c.a[2], old)) return -EFAULT;
+        if (!write_guest(c.proc.cpu(), c.ptr<KernelSigaction>(2), old)) return -EFAULT;
     }
     if (c.a[1]) {
         if (sig == SIGKILL || sig == SIGSTOP) return -EINVAL;
-        auto n = read_guest<KernelSigaction>(c.proc.cpu(), c.a[1]);
+        auto n = read_guest(c.proc.cpu(), c.ptr<KernelSigaction>(1));
         if (!n) return -EFAULT;
         a = SigAction{n->handler, n->flags, n->restorer, n->mask & ~kUnblockable};
     }
@@ -41,7 +41,7 @@ int64_t rt_sigprocmask(SyscallCall& c) {
     uint64_t& mask = c.thread.sigmask;
     uint64_t old = mask;
     if (c.a[1]) {
-        auto set = read_guest<uint64_t>(c.proc.cpu(), c.a[1]);
+        auto set = read_guest(c.proc.cpu(), c.ptr<uint64_t>(1));
         if (!set) return -EFAULT;
         switch (c.iarg(0)) {
             case SIG_BLOCK: mask |= *set; break;
@@ -51,7 +51,7 @@ int64_t rt_sigprocmask(SyscallCall& c) {
         }
         mask &= ~kUnblockable;
     }
-    if (c.a[2] && !write_guest(c.proc.cpu(), c.a[2], old)) return -EFAULT;
+    if (c.a[2] && !write_guest(c.proc.cpu(), c.ptr<uint64_t>(2), old)) return -EFAULT;
     return 0;
 }
 
@@ -59,13 +59,13 @@ int64_t sigaltstack(SyscallCall& c) {
     SigAltStack& s = c.thread.altstack;
     uint64_t sp = c.proc.cpu().reg(cpu::Reg::rsp);
     bool on = s.flags != SS_DISABLE && sp > s.sp && sp <= s.sp + s.size;
+    struct Stk { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; };  // the kernel's stack_t
     if (c.a[1]) {
-        struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } old{s.sp, on ? SS_ONSTACK : s.flags, 0, s.size};
-        if (!write_guest(c.proc.cpu(), c.a[1], old)) return -EFAULT;
+        Stk old{s.sp, on ? SS_ONSTACK : s.flags, 0, s.size};
+        if (!write_guest(c.proc.cpu(), c.ptr<Stk>(1), old)) return -EFAULT;
     }
     if (c.a[0]) {
-        struct Stk { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; };
-        auto n = read_guest<Stk>(c.proc.cpu(), c.a[0]);
+        auto n = read_guest(c.proc.cpu(), c.ptr<Stk>(0));
         if (!n) return -EFAULT;
         if (on) return -EPERM;
         if (n->flags == SS_DISABLE) {

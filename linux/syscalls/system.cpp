@@ -23,8 +23,8 @@ int64_t arch_prctl(SyscallCall& c) {
     switch (c.iarg(0)) {
         case ARCH_SET_FS: c.proc.cpu().set_reg(Reg::fs_base, c.a[1]); return 0;
         case ARCH_SET_GS: c.proc.cpu().set_reg(Reg::gs_base, c.a[1]); return 0;
-        case ARCH_GET_FS: return write_guest(c.proc.cpu(), c.a[1], c.proc.cpu().reg(Reg::fs_base)) ? 0 : -EFAULT;
-        case ARCH_GET_GS: return write_guest(c.proc.cpu(), c.a[1], c.proc.cpu().reg(Reg::gs_base)) ? 0 : -EFAULT;
+        case ARCH_GET_FS: return write_guest(c.proc.cpu(), c.ptr<uint64_t>(1), c.proc.cpu().reg(Reg::fs_base)) ? 0 : -EFAULT;
+        case ARCH_GET_GS: return write_guest(c.proc.cpu(), c.ptr<uint64_t>(1), c.proc.cpu().reg(Reg::gs_base)) ? 0 : -EFAULT;
         default: return -EINVAL;
     }
 }
@@ -37,14 +37,14 @@ int64_t uname(SyscallCall& c) {
     std::strcpy(u.version, "#1 SMP gostart-emu");
     std::strcpy(u.machine, "x86_64");
     std::strcpy(u.domainname, "(none)");
-    return write_guest(c.proc.cpu(), c.a[0], u) ? 0 : -EFAULT;
+    return write_guest(c.proc.cpu(), c.ptr<utsname>(0), u) ? 0 : -EFAULT;
 }
 
 int64_t getrandom(SyscallCall& c) {
     uint64_t n = std::min<uint64_t>(c.a[1], 1 << 20);
     std::vector<uint8_t> buf(n);
     c.proc.random().fill(buf.data(), buf.size());
-    return c.proc.cpu().try_write_user(c.a[0], buf.data(), buf.size()) ? static_cast<int64_t>(n) : -EFAULT;
+    return c.proc.cpu().try_write_user(c.ptr(0), buf.data(), buf.size()) ? static_cast<int64_t>(n) : -EFAULT;
 }
 
 namespace {
@@ -53,12 +53,12 @@ namespace {
 // (RLIMIT_NOFILE: how many descriptors it may open), nothing on the host. The checks are Linux's
 // do_prlimit: a soft limit above the hard one is EINVAL; raising a hard limit (an unprivileged
 // process) or RLIMIT_NOFILE past fs.nr_open is EPERM.
-int64_t do_prlimit(SyscallCall& c, unsigned resource, uint64_t new_addr, uint64_t old_addr) {
+int64_t do_prlimit(SyscallCall& c, unsigned resource, guest::Ptr<rlimit> new_addr, guest::Ptr<rlimit> old_addr) {
     if (resource >= RLIM_NLIMITS) return -EINVAL;
     rlimit& l = c.proc.rlimits()[resource];
     rlimit old = l;
     if (new_addr) {
-        auto n = read_guest<rlimit>(c.proc.cpu(), new_addr);
+        auto n = read_guest(c.proc.cpu(), new_addr);
         if (!n) return -EFAULT;
         if (n->rlim_cur > n->rlim_max) return -EINVAL;
         if (resource == RLIMIT_NOFILE && n->rlim_max > kNrOpen) return -EPERM;
@@ -76,11 +76,11 @@ MemoryLimits memory_limits(Process& p) {
     return MemoryLimits{l[RLIMIT_MEMLOCK].rlim_cur, l[RLIMIT_AS].rlim_cur, l[RLIMIT_DATA].rlim_cur};
 }
 
-int64_t getrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), 0, c.a[1]); }
-int64_t setrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), c.a[1], 0); }
+int64_t getrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), {}, c.ptr<rlimit>(1)); }
+int64_t setrlimit(SyscallCall& c) { return do_prlimit(c, static_cast<unsigned>(c.a[0]), c.ptr<rlimit>(1), {}); }
 int64_t prlimit64(SyscallCall& c) {
     if (c.iarg(0) != 0 && c.iarg(0) != c.proc.pid()) return -EPERM;
-    return do_prlimit(c, static_cast<unsigned>(c.a[1]), c.a[2], c.a[3]);
+    return do_prlimit(c, static_cast<unsigned>(c.a[1]), c.ptr<rlimit>(2), c.ptr<rlimit>(3));
 }
 
 int64_t prctl(SyscallCall& c) {
@@ -92,7 +92,7 @@ int64_t prctl(SyscallCall& c) {
         case PR_SET_NAME: {
             char name[16] = {};
             for (size_t i = 0; i + 1 < sizeof name; ++i) {
-                if (!c.proc.cpu().try_read_user(c.a[1] + i, &name[i], 1)) return -EFAULT;
+                if (!c.proc.cpu().try_read_user(c.ptr<char>(1) + i, &name[i], 1)) return -EFAULT;
                 if (!name[i]) break;
             }
             c.thread.name = name;
@@ -103,10 +103,10 @@ int64_t prctl(SyscallCall& c) {
             std::string n = c.thread.name.empty() ? c.proc.options().exe_path.substr(c.proc.options().exe_path.rfind('/') + 1)
                                                   : c.thread.name;
             std::memcpy(name, n.data(), std::min<size_t>(n.size(), 15));
-            return c.proc.cpu().try_write_user(c.a[1], name, sizeof name) ? 0 : -EFAULT;
+            return c.proc.cpu().try_write_user(c.ptr(1), name, sizeof name) ? 0 : -EFAULT;
         }
         case PR_SET_PDEATHSIG: return c.a[1] <= 64 ? 0 : -EINVAL;  // the parent (not emulated) never dies
-        case PR_GET_PDEATHSIG: return write_guest<int32_t>(c.proc.cpu(), c.a[1], 0) ? 0 : -EFAULT;
+        case PR_GET_PDEATHSIG: return write_guest(c.proc.cpu(), c.ptr<int32_t>(1), 0) ? 0 : -EFAULT;
         case PR_GET_DUMPABLE: return 1;
         case PR_SET_DUMPABLE: return c.a[1] <= 1 ? 0 : -EINVAL;
         // Any other option is -EINVAL, as on a kernel built without it. Go 1.27 names its heap and stack
@@ -129,7 +129,7 @@ int64_t sysinfo(SyscallCall& c) {
     si.freeram = 6ull << 30;
     si.mem_unit = 1;
     si.procs = 1;
-    return write_guest(c.proc.cpu(), c.a[0], si) ? 0 : -EFAULT;
+    return write_guest(c.proc.cpu(), c.ptr<struct sysinfo>(0), si) ? 0 : -EFAULT;
 }
 
 }  // namespace gostart::linux::sys

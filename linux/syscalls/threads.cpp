@@ -16,7 +16,8 @@ namespace gostart::linux::sys {
 using cpu::Reg;
 
 int64_t clone(SyscallCall& c) {
-    uint64_t flags = c.a[0], newsp = c.a[1], parent_tid = c.a[2], child_tid = c.a[3], tls = c.a[4];
+    uint64_t flags = c.a[0], newsp = c.a[1], tls = c.a[4];
+    auto parent_tid = c.ptr<int32_t>(2), child_tid = c.ptr<int32_t>(3);
     // Only threads of this process: a new process (fork, vfork, posix_spawn) would run host code.
     if (!(flags & CLONE_VM) || !(flags & CLONE_THREAD) || !(flags & CLONE_SIGHAND)) return -EACCES;
     cpu::RegisterFile rf = c.proc.cpu().regs();  // rip is already past the syscall
@@ -27,19 +28,19 @@ int64_t clone(SyscallCall& c) {
     if (flags & CLONE_SETTLS) rf[Reg::fs_base] = tls;
     Thread& child = c.proc.create_thread(rf);
     child.sigmask = c.thread.sigmask;
-    if (flags & CLONE_PARENT_SETTID) write_guest<int32_t>(c.proc.cpu(), parent_tid, child.tid);
-    if (flags & CLONE_CHILD_SETTID) write_guest<int32_t>(c.proc.cpu(), child_tid, child.tid);
+    if (flags & CLONE_PARENT_SETTID) write_guest(c.proc.cpu(), parent_tid, child.tid);
+    if (flags & CLONE_CHILD_SETTID) write_guest(c.proc.cpu(), child_tid, child.tid);
     if (flags & CLONE_CHILD_CLEARTID) child.clear_child_tid = child_tid;
     return child.tid;
 }
 
 int64_t futex(SyscallCall& c) {
-    uint64_t uaddr = c.a[0];
+    auto uaddr = c.ptr<uint32_t>(0);
     int op = c.iarg(1) & FUTEX_CMD_MASK;
     uint32_t val = static_cast<uint32_t>(c.a[2]);
     // EINVAL for a word that is not 4-aligned or an empty bitset, as Linux (after a wait's timeout).
     bool bitset_op = op == FUTEX_WAIT_BITSET || op == FUTEX_WAKE_BITSET;
-    bool bad_word = uaddr % 4 || (bitset_op && static_cast<uint32_t>(c.a[5]) == 0);
+    bool bad_word = uaddr.addr() % 4 || (bitset_op && static_cast<uint32_t>(c.a[5]) == 0);
     switch (op) {
         case FUTEX_WAIT:
         case FUTEX_WAIT_BITSET: {
@@ -48,7 +49,7 @@ int64_t futex(SyscallCall& c) {
             Wait w{Wait::Kind::futex};
             w.futex_addr = uaddr;
             if (c.a[3]) {
-                auto ts = read_guest<timespec>(c.proc.cpu(), c.a[3]);
+                auto ts = read_guest(c.proc.cpu(), c.ptr<timespec>(3));
                 if (!ts) return -EFAULT;
                 if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) return -EINVAL;
                 uint64_t t = uint64_t(ts->tv_sec) * 1000000000ull + uint64_t(ts->tv_nsec);
@@ -56,7 +57,7 @@ int64_t futex(SyscallCall& c) {
                 w.deadline_ns = op == FUTEX_WAIT ? c.proc.now_ns() + t : t;
             }
             if (bad_word) return -EINVAL;
-            auto cur = read_guest<uint32_t>(c.proc.cpu(), uaddr);
+            auto cur = read_guest(c.proc.cpu(), uaddr);
             if (!cur) return -EFAULT;
             if (*cur != val) return -EAGAIN;
             c.proc.block(c.thread, w);
@@ -110,15 +111,15 @@ int64_t sched_getaffinity(SyscallCall& c) {
     if (c.a[1] < 8) return -EINVAL;
     int cpus = c.proc.options().cpus;
     uint64_t mask = cpus >= 64 ? ~uint64_t(0) : (uint64_t(1) << cpus) - 1;
-    if (!write_guest(c.proc.cpu(), c.a[2], mask)) return -EFAULT;
+    if (!write_guest(c.proc.cpu(), c.ptr<uint64_t>(2), mask)) return -EFAULT;
     return 8;  // bytes of the kernel's cpumask written
 }
 
 int64_t exit(SyscallCall& c) {
     Thread& t = c.thread;
     if (t.clear_child_tid) {
-        write_guest<int32_t>(c.proc.cpu(), t.clear_child_tid, 0);
-        c.proc.futex_wake(t.clear_child_tid, 1);
+        write_guest(c.proc.cpu(), t.clear_child_tid, 0);
+        c.proc.futex_wake(t.clear_child_tid.cast<uint32_t>(), 1);
     }
     c.proc.exit_thread(t, c.iarg(0));
     return kNoReturn;
@@ -130,7 +131,7 @@ int64_t exit_group(SyscallCall& c) {
 }
 
 int64_t set_tid_address(SyscallCall& c) {
-    c.thread.clear_child_tid = c.a[0];
+    c.thread.clear_child_tid = c.ptr<int32_t>(0);
     return c.thread.tid;
 }
 
@@ -145,8 +146,8 @@ int64_t get_robust_list(SyscallCall& c) {
     int tid = c.iarg(0);
     auto it = c.proc.threads().find(tid == 0 ? c.thread.tid : tid);
     if (it == c.proc.threads().end()) return -ESRCH;
-    if (!write_guest<uint64_t>(c.proc.cpu(), c.a[1], it->second->robust_list)) return -EFAULT;
-    return write_guest<uint64_t>(c.proc.cpu(), c.a[2], 24) ? 0 : -EFAULT;
+    if (!write_guest(c.proc.cpu(), c.ptr<uint64_t>(1), it->second->robust_list)) return -EFAULT;
+    return write_guest(c.proc.cpu(), c.ptr<uint64_t>(2), 24) ? 0 : -EFAULT;
 }
 
 int64_t not_provided(SyscallCall&) { return -ENOSYS; }

@@ -51,8 +51,8 @@ int64_t sleep_until(SyscallCall& c, uint64_t deadline) {
     return kBlocked;
 }
 
-std::optional<uint64_t> read_timespec_ns(SyscallCall& c, uint64_t addr) {
-    auto ts = read_guest<timespec>(c.proc.cpu(), addr);
+std::optional<uint64_t> read_timespec_ns(SyscallCall& c, guest::Ptr<timespec> addr) {
+    auto ts = read_guest(c.proc.cpu(), addr);
     if (!ts || ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000) return std::nullopt;
     if (uint64_t(ts->tv_sec) >= kForever / 1000000000ull) return kForever;  // no overflow: as good as never
     return uint64_t(ts->tv_sec) * 1000000000ull + uint64_t(ts->tv_nsec);
@@ -63,30 +63,30 @@ std::optional<uint64_t> read_timespec_ns(SyscallCall& c, uint64_t addr) {
 int64_t clock_gettime(SyscallCall& c) {
     auto ns = clock_ns(c.proc, c.iarg(0));
     if (!ns) return -EINVAL;
-    return write_guest(c.proc.cpu(), c.a[1], to_timespec(*ns)) ? 0 : -EFAULT;
+    return write_guest(c.proc.cpu(), c.ptr<timespec>(1), to_timespec(*ns)) ? 0 : -EFAULT;
 }
 
 int64_t clock_getres(SyscallCall& c) {
     if (!clock_ns(c.proc, c.iarg(0))) return -EINVAL;
-    if (c.a[1] && !write_guest(c.proc.cpu(), c.a[1], to_timespec(1))) return -EFAULT;
+    if (c.a[1] && !write_guest(c.proc.cpu(), c.ptr<timespec>(1), to_timespec(1))) return -EFAULT;
     return 0;
 }
 
 int64_t gettimeofday(SyscallCall& c) {
     uint64_t ns = c.proc.realtime_ns();
     timeval tv{static_cast<time_t>(ns / 1000000000ull), static_cast<suseconds_t>((ns % 1000000000ull) / 1000)};
-    if (c.a[0] && !write_guest(c.proc.cpu(), c.a[0], tv)) return -EFAULT;
+    if (c.a[0] && !write_guest(c.proc.cpu(), c.ptr<timeval>(0), tv)) return -EFAULT;
     return 0;
 }
 
 int64_t time(SyscallCall& c) {
     int64_t s = static_cast<int64_t>(c.proc.realtime_ns() / 1000000000ull);
-    if (c.a[0] && !write_guest(c.proc.cpu(), c.a[0], s)) return -EFAULT;
+    if (c.a[0] && !write_guest(c.proc.cpu(), c.ptr<int64_t>(0), s)) return -EFAULT;
     return s;
 }
 
 int64_t nanosleep(SyscallCall& c) {
-    auto ns = read_timespec_ns(c, c.a[0]);
+    auto ns = read_timespec_ns(c, c.ptr<timespec>(0));
     if (!ns) return -EINVAL;
     return sleep_until(c, later(c.proc.now_ns(), *ns));
 }
@@ -94,7 +94,7 @@ int64_t nanosleep(SyscallCall& c) {
 int64_t clock_nanosleep(SyscallCall& c) {
     int id = c.iarg(0);
     if (!clock_ns(c.proc, id)) return -EINVAL;
-    auto ns = read_timespec_ns(c, c.a[2]);
+    auto ns = read_timespec_ns(c, c.ptr<timespec>(2));
     if (!ns) return -EINVAL;
     bool absolute = c.iarg(1) & TIMER_ABSTIME;
     uint64_t deadline = later(c.proc.now_ns(), *ns);

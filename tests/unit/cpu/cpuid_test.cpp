@@ -65,7 +65,7 @@ uint64_t r(EngineFixture& f, Reg reg) { return f.engine.reg(reg); }
 
 uint32_t read32(EngineFixture& f, uint64_t addr) {
     uint32_t v = 0;
-    f.engine.read(addr, &v, sizeof v);
+    f.engine.read(guest::Addr(addr), &v, sizeof v);
     return v;
 }
 
@@ -105,7 +105,7 @@ std::vector<Probe> probes() {
          {0x0f, 0xae, 0x07, 0x66, 0x0f, 0xef, 0xc0, 0x0f, 0xae, 0x0f, 0x66, 0x48, 0x0f, 0x7e, 0xc3},
          [](EngineFixture& f) {
              uint16_t fcw = 0;
-             f.engine.read(D, &fcw, sizeof fcw);
+             f.engine.read(guest::Addr(D), &fcw, sizeof fcw);
              // the control word and MXCSR as set below, and xmm0 back
              return fcw == 0x37f && read32(f, D + 24) == 0x1f80 && r(f, Reg::rbx) == 0x1122334455667788;
          }},

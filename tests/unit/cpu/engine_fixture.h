@@ -18,22 +18,22 @@ struct EngineFixture {
     cpu::Engine engine;
 
     EngineFixture() {
-        engine.map(kCode, kSize, cpu::kProtRead | cpu::kProtExec);
-        engine.map(kData, kSize, cpu::kProtRead | cpu::kProtWrite);
-        engine.map(kStack, kSize, cpu::kProtRead | cpu::kProtWrite);
+        engine.map(guest::Addr(kCode), kSize, cpu::kProtRead | cpu::kProtExec);
+        engine.map(guest::Addr(kData), kSize, cpu::kProtRead | cpu::kProtWrite);
+        engine.map(guest::Addr(kStack), kSize, cpu::kProtRead | cpu::kProtWrite);
         engine.set_reg(cpu::Reg::rsp, kStack + kSize - 0x100);
     }
 
     // Writes the program at its base and points rip at its first instruction.
     void load(const Asm& a) {
         std::vector<uint8_t> code = a.finish();
-        engine.write(a.base(), code.data(), code.size());
+        engine.write(guest::Addr(a.base()), code.data(), code.size());
         engine.set_reg(cpu::Reg::rip, a.base());
     }
 
     uint64_t read64(uint64_t addr) const {
         uint64_t v = 0;
-        engine.read(addr, &v, sizeof v);
+        engine.read(guest::Addr(addr), &v, sizeof v);
         return v;
     }
 };

@@ -31,7 +31,7 @@ Asm page_writer(uint64_t base, int pages) {
 
 uint64_t digest(const gostart::cpu::Engine& e, uint64_t addr, uint64_t len) {
     std::vector<uint8_t> buf(len);
-    e.read(addr, buf.data(), len);
+    e.read(gostart::guest::Addr(addr), buf.data(), len);
     uint64_t h = 1469598103934665603ull;
     for (uint8_t b : buf) h = (h ^ b) * 1099511628211ull;
     return h;
@@ -43,7 +43,7 @@ TEST_CASE("restore_snapshot brings back registers, the count and every byte", "[
     EngineFixture f;
     f.load(page_writer(EngineFixture::kData, 4));
     uint64_t one = 1;
-    f.engine.write(EngineFixture::kData + 16, &one, 8);
+    f.engine.write(gostart::guest::Addr(EngineFixture::kData + 16), &one, 8);
     auto snap = f.engine.take_snapshot();
     uint64_t data_before = digest(f.engine, EngineFixture::kData, EngineFixture::kSize);
     auto regs_before = f.engine.regs();
@@ -52,7 +52,7 @@ TEST_CASE("restore_snapshot brings back registers, the count and every byte", "[
     uint64_t data_after = digest(f.engine, EngineFixture::kData, EngineFixture::kSize);
     REQUIRE(data_after != data_before);
     uint64_t seven = 7;
-    f.engine.write(EngineFixture::kStack, &seven, 8);  // a write from outside the guest code too
+    f.engine.write(gostart::guest::Addr(EngineFixture::kStack), &seven, 8);  // a write from outside the guest code too
 
     f.engine.restore_snapshot(snap);
     CHECK(digest(f.engine, EngineFixture::kData, EngineFixture::kSize) == data_before);
@@ -89,26 +89,26 @@ TEST_CASE("A snapshot shares the pages nobody wrote since the previous one", "[c
 TEST_CASE("Restoring undoes mappings made, removed and protected since the snapshot", "[cpu][snapshot]") {
     EngineFixture f;
     uint64_t extra = 0x700000;
-    f.engine.map(extra, 2 * kPageSize, kProtRead | kProtWrite);
+    f.engine.map(gostart::guest::Addr(extra), 2 * kPageSize, kProtRead | kProtWrite);
     uint64_t v = 0x42;
-    f.engine.write(extra + kPageSize, &v, 8);
+    f.engine.write(gostart::guest::Addr(extra + kPageSize), &v, 8);
     auto snap = f.engine.take_snapshot();
 
-    f.engine.unmap(extra, kPageSize);                                       // part of a mapping goes
-    f.engine.protect(extra + kPageSize, kPageSize, kProtRead);               // the rest changes protection
-    f.engine.map(0x800000, kPageSize, kProtRead | kProtWrite);               // a new one appears
-    f.engine.unmap(EngineFixture::kStack, EngineFixture::kSize);             // a whole one goes
+    f.engine.unmap(gostart::guest::Addr(extra), kPageSize);                                       // part of a mapping goes
+    f.engine.protect(gostart::guest::Addr(extra + kPageSize), kPageSize, kProtRead);               // the rest changes protection
+    f.engine.map(gostart::guest::Addr(0x800000), kPageSize, kProtRead | kProtWrite);               // a new one appears
+    f.engine.unmap(gostart::guest::Addr(EngineFixture::kStack), EngineFixture::kSize);             // a whole one goes
     f.engine.restore_snapshot(snap);
 
     uint64_t got = 0;
-    CHECK(f.engine.try_read(extra, &got, 8));
+    CHECK(f.engine.try_read(gostart::guest::Addr(extra), &got, 8));
     CHECK(f.read64(extra + kPageSize) == 0x42);
-    CHECK(f.engine.try_write(extra + kPageSize, &v, 8));
-    CHECK(f.engine.try_write_user(extra + kPageSize, &v, 8));  // writable again, for the guest too
-    CHECK(f.engine.try_read_user(extra, &got, 8));
-    CHECK_FALSE(f.engine.try_read_user(0x800000, &got, 8));
-    CHECK_FALSE(f.engine.try_read(0x800000, &got, 8));
-    CHECK(f.engine.try_read(EngineFixture::kStack, &got, 8));
+    CHECK(f.engine.try_write(gostart::guest::Addr(extra + kPageSize), &v, 8));
+    CHECK(f.engine.try_write_user(gostart::guest::Addr(extra + kPageSize), &v, 8));  // writable again, for the guest too
+    CHECK(f.engine.try_read_user(gostart::guest::Addr(extra), &got, 8));
+    CHECK_FALSE(f.engine.try_read_user(gostart::guest::Addr(0x800000), &got, 8));
+    CHECK_FALSE(f.engine.try_read(gostart::guest::Addr(0x800000), &got, 8));
+    CHECK(f.engine.try_read(gostart::guest::Addr(EngineFixture::kStack), &got, 8));
 }
 
 TEST_CASE("Restoring one snapshot twice, with runs between, gives the same state", "[cpu][snapshot]") {

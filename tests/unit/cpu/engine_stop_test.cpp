@@ -194,7 +194,7 @@ TEST_CASE("A write watch stops right after the writing instruction with the old 
     a.syscall();
     f.load(a);
     uint64_t before = 0x77;
-    f.engine.write(data, &before, 8);
+    f.engine.write(gostart::guest::Addr(data), &before, 8);
     int id = f.engine.add_write_watch(data, 8);
 
     StopReason r = f.engine.run(0);
@@ -236,7 +236,7 @@ TEST_CASE("A watched read-modify-write runs once, and a push moves rsp once", "[
     f.load(a);
     uint64_t sp = f.engine.reg(Reg::rsp);
     uint64_t ten = 10;
-    f.engine.write(data, &ten, 8);
+    f.engine.write(gostart::guest::Addr(data), &ten, 8);
     f.engine.add_write_watch(data, 8);
     f.engine.add_write_watch(sp - 8, 8);
     REQUIRE(f.engine.run(0).kind == StopReason::Kind::watch);

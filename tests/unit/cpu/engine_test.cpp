@@ -41,23 +41,23 @@ StopReason run_to_end(gostart::cpu::Engine& e, uint64_t budget, int* budget_stop
 TEST_CASE("Engine writes and reads back guest memory through its mappings", "[cpu][memory]") {
     EngineFixture f;
     std::array<uint8_t, 5> in{1, 2, 3, 4, 5}, out{};
-    f.engine.write(EngineFixture::kData + 0xffe, in.data(), in.size());  // crosses a page boundary
-    f.engine.read(EngineFixture::kData + 0xffe, out.data(), out.size());
+    f.engine.write(gostart::guest::Addr(EngineFixture::kData + 0xffe), in.data(), in.size());  // crosses a page boundary
+    f.engine.read(gostart::guest::Addr(EngineFixture::kData + 0xffe), out.data(), out.size());
     CHECK(out == in);
-    CHECK(f.engine.try_read(EngineFixture::kData, out.data(), 1));
-    CHECK(f.engine.try_read(0x5000000, out.data(), 0));  // an empty access never faults
+    CHECK(f.engine.try_read(gostart::guest::Addr(EngineFixture::kData), out.data(), 1));
+    CHECK(f.engine.try_read(gostart::guest::Addr(0x5000000), out.data(), 0));  // an empty access never faults
 }
 
 TEST_CASE("Engine reports unmapped memory as an error naming the address", "[cpu][memory]") {
     EngineFixture f;
     uint8_t b = 0;
-    CHECK_FALSE(f.engine.try_read(0x5000000, &b, 1));
-    CHECK_FALSE(f.engine.try_write(0x5000000, &b, 1));
+    CHECK_FALSE(f.engine.try_read(gostart::guest::Addr(0x5000000), &b, 1));
+    CHECK_FALSE(f.engine.try_write(gostart::guest::Addr(0x5000000), &b, 1));
     // A range that starts mapped and runs off the end of the mapping is refused as a whole.
     std::array<uint8_t, 16> buf{};
-    CHECK_FALSE(f.engine.try_read(EngineFixture::kData + EngineFixture::kSize - 8, buf.data(), buf.size()));
+    CHECK_FALSE(f.engine.try_read(gostart::guest::Addr(EngineFixture::kData + EngineFixture::kSize - 8), buf.data(), buf.size()));
     try {
-        f.engine.read(0x5000000, &b, 1);
+        f.engine.read(gostart::guest::Addr(0x5000000), &b, 1);
         FAIL("read of unmapped memory did not throw");
     } catch (const EngineError& e) {
         CHECK_THAT(e.what(), Catch::Contains("0x5000000"));
@@ -67,11 +67,11 @@ TEST_CASE("Engine reports unmapped memory as an error naming the address", "[cpu
 TEST_CASE("Engine unmaps and re-maps memory, which then reads as zero", "[cpu][memory]") {
     EngineFixture f;
     uint64_t v = 0x1122334455667788;
-    f.engine.write(EngineFixture::kData, &v, 8);
-    f.engine.unmap(EngineFixture::kData, 0x1000);
-    CHECK_FALSE(f.engine.try_read(EngineFixture::kData, &v, 8));
-    CHECK(f.engine.try_read(EngineFixture::kData + 0x1000, &v, 8));  // the rest of the mapping stays
-    f.engine.map(EngineFixture::kData, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite);
+    f.engine.write(gostart::guest::Addr(EngineFixture::kData), &v, 8);
+    f.engine.unmap(gostart::guest::Addr(EngineFixture::kData), 0x1000);
+    CHECK_FALSE(f.engine.try_read(gostart::guest::Addr(EngineFixture::kData), &v, 8));
+    CHECK(f.engine.try_read(gostart::guest::Addr(EngineFixture::kData + 0x1000), &v, 8));  // the rest of the mapping stays
+    f.engine.map(gostart::guest::Addr(EngineFixture::kData), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite);
     CHECK(f.read64(EngineFixture::kData) == 0);
 }
 
@@ -540,12 +540,12 @@ TEST_CASE("Unmapping code forgets it: new code at the same address runs and is c
     EngineFixture f;
     constexpr uint64_t kLib = 0x400000;
     auto load_lib = [&](int nops) {
-        f.engine.map(kLib, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+        f.engine.map(gostart::guest::Addr(kLib), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
         Asm lib(kLib);
         for (int i = 0; i < nops; ++i) lib.nop();
         lib.mov(R::rax, static_cast<uint64_t>(nops)).syscall();
         std::vector<uint8_t> code = lib.finish();
-        f.engine.write(kLib, code.data(), code.size());
+        f.engine.write(gostart::guest::Addr(kLib), code.data(), code.size());
         f.engine.set_reg(Reg::rip, kLib);
     };
     load_lib(3);
@@ -554,7 +554,7 @@ TEST_CASE("Unmapping code forgets it: new code at the same address runs and is c
     CHECK(f.engine.reg(Reg::rax) == 3);
     CHECK(f.engine.instructions() - before == 5);  // 3 nops, mov, syscall
     // dlclose, then another library at the same address (as ld.so does): not the old block's count or code.
-    f.engine.unmap(kLib, 0x1000);
+    f.engine.unmap(gostart::guest::Addr(kLib), 0x1000);
     load_lib(7);
     before = f.engine.instructions();
     REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
@@ -568,15 +568,15 @@ TEST_CASE("blocks that share a count-cache slot are each counted exactly", "[cpu
     EngineFixture f;
     constexpr uint64_t kFar = EngineFixture::kCode + 0x800 + (uint64_t(1) << 32);
     REQUIRE(gostart::cpu::BlockCounts::slot(kFar) == gostart::cpu::BlockCounts::slot(EngineFixture::kCode + 0x800));
-    f.engine.map(kFar & ~uint64_t(0xfff), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+    f.engine.map(gostart::guest::Addr(kFar & ~uint64_t(0xfff)), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
     Asm far(kFar);
     far.nop().nop().nop().ret();  // 4 instructions
     std::vector<uint8_t> far_code = far.finish();
-    f.engine.write(kFar, far_code.data(), far_code.size());
+    f.engine.write(gostart::guest::Addr(kFar), far_code.data(), far_code.size());
     Asm near(EngineFixture::kCode + 0x800);
     near.nop().ret();  // 2 instructions
     std::vector<uint8_t> near_code = near.finish();
-    f.engine.write(EngineFixture::kCode + 0x800, near_code.data(), near_code.size());
+    f.engine.write(gostart::guest::Addr(EngineFixture::kCode + 0x800), near_code.data(), near_code.size());
 
     Asm a(EngineFixture::kCode);
     auto loop = a.label();
@@ -601,8 +601,8 @@ constexpr uint64_t kNewTarget = 0x909090c3'90669066;                        // 6
 
 TEST_CASE("code the guest rewrites on a writable page is counted as it is now", "[cpu][count][smc]") {
     EngineFixture f;
-    f.engine.map(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite | gostart::cpu::kProtExec);
-    f.engine.write(kJit, kOldTarget.data(), kOldTarget.size());
+    f.engine.map(gostart::guest::Addr(kJit), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite | gostart::cpu::kProtExec);
+    f.engine.write(gostart::guest::Addr(kJit), kOldTarget.data(), kOldTarget.size());
     Asm a(EngineFixture::kCode);
     a.mov(R::rbx, kJit);
     a.raw({0xff, 0xd3});  // call rbx: the old code
@@ -616,8 +616,8 @@ TEST_CASE("code the guest rewrites on a writable page is counted as it is now", 
 
 TEST_CASE("making code writable forgets its counts: the rewritten block is counted afresh", "[cpu][count][smc]") {
     EngineFixture f;
-    f.engine.map(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
-    f.engine.write(kJit, kOldTarget.data(), kOldTarget.size());
+    f.engine.map(gostart::guest::Addr(kJit), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+    f.engine.write(gostart::guest::Addr(kJit), kOldTarget.data(), kOldTarget.size());
     Asm a(EngineFixture::kCode);
     a.mov(R::rbx, kJit);
     a.raw({0xff, 0xd3});  // call rbx
@@ -628,7 +628,7 @@ TEST_CASE("making code writable forgets its counts: the rewritten block is count
     f.load(a);
     REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
     CHECK(f.engine.instructions() == 2 + 5 + 1);
-    f.engine.protect(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite | gostart::cpu::kProtExec);
+    f.engine.protect(gostart::guest::Addr(kJit), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtWrite | gostart::cpu::kProtExec);
     REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
     CHECK(f.engine.instructions() - 8 == 2 + 1 + 3 + 1);
     CHECK(f.read64(kJit) == kNewTarget);
@@ -636,8 +636,8 @@ TEST_CASE("making code writable forgets its counts: the rewritten block is count
 
 TEST_CASE("code a debugger rewrites is counted as it is now", "[cpu][count][smc]") {
     EngineFixture f;
-    f.engine.map(kJit, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
-    f.engine.write(kJit, kOldTarget.data(), kOldTarget.size());
+    f.engine.map(gostart::guest::Addr(kJit), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+    f.engine.write(gostart::guest::Addr(kJit), kOldTarget.data(), kOldTarget.size());
     Asm a(EngineFixture::kCode);
     a.mov(R::rbx, kJit);
     a.raw({0xff, 0xd3});  // call rbx
@@ -645,7 +645,7 @@ TEST_CASE("code a debugger rewrites is counted as it is now", "[cpu][count][smc]
     f.load(a);
     REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
     CHECK(f.engine.instructions() == 2 + 5 + 1);
-    f.engine.write(kJit, &kNewTarget, sizeof kNewTarget);
+    f.engine.write(gostart::guest::Addr(kJit), &kNewTarget, sizeof kNewTarget);
     f.engine.code_changed(kJit, kJit + sizeof kNewTarget - 1);
     f.engine.set_reg(Reg::rip, EngineFixture::kCode);
     REQUIRE(f.engine.run(0).kind == StopReason::Kind::syscall);
@@ -666,7 +666,7 @@ TEST_CASE("a write watch stops at each guest write into its range, not at others
     f.load(a);
     int id = f.engine.add_write_watch(EngineFixture::kData + 8, 8);
     uint64_t v = 1;
-    f.engine.write(EngineFixture::kData + 8, &v, 8);  // the Linux layer's writes are not the guest's
+    f.engine.write(gostart::guest::Addr(EngineFixture::kData + 8), &v, 8);  // the Linux layer's writes are not the guest's
     std::vector<std::pair<uint64_t, uint32_t>> seen;
     std::vector<uint64_t> old_values;
     StopReason r;

@@ -54,7 +54,7 @@ TEST_CASE("The guest runs at CPL 3 with Linux's user code and stack segments", "
     // Nothing of the set-up is left: no instructions counted, no mapping at the scratch page.
     CHECK(f.engine.instructions() == 0);
     uint8_t b = 0;
-    CHECK_FALSE(f.engine.try_read(0x1000, &b, 1));
+    CHECK_FALSE(f.engine.try_read(gostart::guest::Addr(0x1000), &b, 1));
 }
 
 TEST_CASE("Every privileged instruction stops with #GP at the instruction, however many there are", "[cpu][user]") {
@@ -179,12 +179,12 @@ TEST_CASE("A run that starts at address 0 faults there instead of running nothin
 
 TEST_CASE("No address ends a run: code mapped at 0 runs from there", "[cpu][user]") {
     gostart::cpu::Engine e;
-    e.map(0, 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
+    e.map(gostart::guest::Addr(0), 0x1000, gostart::cpu::kProtRead | gostart::cpu::kProtExec);
     Asm a(0);
     a.mov(R::rax, 42);
     a.syscall();
     std::vector<uint8_t> code = a.finish();
-    e.write(0, code.data(), code.size());
+    e.write(gostart::guest::Addr(0), code.data(), code.size());
     e.set_reg(Reg::rip, 0);
     StopReason r = e.run(0);
     CHECK(r.kind == StopReason::Kind::syscall);

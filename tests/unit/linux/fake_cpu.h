@@ -64,28 +64,28 @@ public:
     void set_regs(const cpu::RegisterFile& rf) override { regs_ = rf; }
     void set_fp_control(uint16_t, uint32_t) override {}
 
-    void map(uint64_t addr, uint64_t size, uint32_t prot) override {
-        for (uint64_t p = addr; p < addr + size; p += kPage) pages_[p] = {prot, {}};
+    void map(guest::Addr at, uint64_t size, uint32_t prot) override {
+        for (uint64_t p = at.addr(); p < at.addr() + size; p += kPage) pages_[p] = {prot, {}};
     }
-    void unmap(uint64_t addr, uint64_t size) override {
-        for (uint64_t p = addr; p < addr + size; p += kPage) pages_.erase(p);
+    void unmap(guest::Addr at, uint64_t size) override {
+        for (uint64_t p = at.addr(); p < at.addr() + size; p += kPage) pages_.erase(p);
     }
-    void protect(uint64_t addr, uint64_t size, uint32_t prot) override {
-        for (uint64_t p = addr; p < addr + size; p += kPage)
+    void protect(guest::Addr at, uint64_t size, uint32_t prot) override {
+        for (uint64_t p = at.addr(); p < at.addr() + size; p += kPage)
             if (auto it = pages_.find(p); it != pages_.end()) it->second.first = prot;
     }
-    void discard(uint64_t addr, uint64_t size) override {
-        for (uint64_t p = addr; p < addr + size; p += kPage)
+    void discard(guest::Addr at, uint64_t size) override {
+        for (uint64_t p = at.addr(); p < at.addr() + size; p += kPage)
             if (auto it = pages_.find(p); it != pages_.end()) it->second.second.fill(0);
     }
 
-    bool try_read(uint64_t addr, void* dst, size_t n) const override { return copy_out(addr, dst, n, 0); }
-    bool try_write(uint64_t addr, const void* src, size_t n) override { return copy_in(addr, src, n, 0); }
-    bool try_read_user(uint64_t addr, void* dst, size_t n) const override {
-        return copy_out(addr, dst, n, cpu::kProtRead);
+    bool try_read(guest::Addr at, void* dst, size_t n) const override { return copy_out(at.addr(), dst, n, 0); }
+    bool try_write(guest::Addr at, const void* src, size_t n) override { return copy_in(at.addr(), src, n, 0); }
+    bool try_read_user(guest::Addr at, void* dst, size_t n) const override {
+        return copy_out(at.addr(), dst, n, cpu::kProtRead);
     }
-    bool try_write_user(uint64_t addr, const void* src, size_t n) override {
-        return copy_in(addr, src, n, cpu::kProtWrite);
+    bool try_write_user(guest::Addr at, const void* src, size_t n) override {
+        return copy_in(at.addr(), src, n, cpu::kProtWrite);
     }
 
     cpu::Context save() const override {

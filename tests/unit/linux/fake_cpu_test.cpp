@@ -25,7 +25,7 @@ constexpr uint64_t kRw = 3;          // PROT_READ | PROT_WRITE
 
 uint32_t read32(const FakeCpu& cpu, uint64_t addr) {
     uint32_t v = 0;
-    REQUIRE(cpu.try_read(addr, &v, 4));
+    REQUIRE(cpu.try_read(gostart::guest::Addr(addr), &v, 4));
     return v;
 }
 
@@ -50,7 +50,7 @@ TEST_CASE("a process runs on a fake CPU: memory, pipes, an unknown syscall and t
     FakeCpu& cpu = f.cpu;
     gostart::linux::Process& proc = f.proc;
     proc.memory().set_brk_base(kBrk);
-    REQUIRE(cpu.try_write(kData + 0x100, "hello", 5));
+    REQUIRE(cpu.try_write(gostart::guest::Addr(kData + 0x100), "hello", 5));
 
     cpu.program = {
         FakeCpu::syscall([](FakeCpu& c) { c.set_args(12, {0}); }),                             // 0 brk(0)
@@ -81,14 +81,14 @@ TEST_CASE("a process runs on a fake CPU: memory, pipes, an unknown syscall and t
     CHECK(r[4] == 5);
     CHECK(r[5] == 5);
     char got[6] = {};
-    REQUIRE(cpu.try_read(kData + 0x200, got, 5));
+    REQUIRE(cpu.try_read(gostart::guest::Addr(kData + 0x200), got, 5));
     CHECK(std::string(got) == "hello");
     CHECK(r[6] == proc.pid());
     CHECK(r[7] == -ENOSYS);
     CHECK(f.diag.str().find("499") != std::string::npos);
     CHECK(r[8] == 0);
     char byte = 0;
-    CHECK_FALSE(cpu.try_read(mapped, &byte, 1));  // munmap reached the CPU's pages
+    CHECK_FALSE(cpu.try_read(gostart::guest::Addr(mapped), &byte, 1));  // munmap reached the CPU's pages
     CHECK(cpu.instructions() == 10 * FakeCpu::kInsnsPerStep);
 }
 
@@ -115,8 +115,8 @@ TEST_CASE("a checkpoint round trip gives what a straight run gives, the idle clo
     FakeCpu& cpu = f.cpu;
     gostart::linux::Process& proc = f.proc;
     const uint64_t sleep_600ms[2] = {0, 600000000}, sleep_300ms[2] = {0, 300000000};
-    REQUIRE(cpu.try_write(kData, sleep_600ms, 16));
-    REQUIRE(cpu.try_write(kData + 16, sleep_300ms, 16));
+    REQUIRE(cpu.try_write(gostart::guest::Addr(kData), sleep_600ms, 16));
+    REQUIRE(cpu.try_write(gostart::guest::Addr(kData + 16), sleep_300ms, 16));
     cpu.program = {
         FakeCpu::syscall([](FakeCpu& c) { c.set_args(95, {077}); }),             // umask(077): 022
         FakeCpu::syscall([](FakeCpu& c) { c.set_args(35, {kData, 0}); }),         // nanosleep 0.6 s
@@ -134,7 +134,7 @@ TEST_CASE("a checkpoint round trip gives what a straight run gives, the idle clo
     auto run_to_end = [&] {
         gostart::linux::ExitInfo e = proc.run();
         uint64_t now[2] = {};
-        REQUIRE(cpu.try_read(kData + 0x100, now, 16));
+        REQUIRE(cpu.try_read(gostart::guest::Addr(kData + 0x100), now, 16));
         return std::make_tuple(e.kind, e.status, e.message, cpu.results(), now[0] * 1000000000 + now[1]);
     };
     auto straight = run_to_end();

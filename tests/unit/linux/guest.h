@@ -69,7 +69,7 @@ public:
     }
     uint64_t bytes(const void* p, size_t n) {
         uint64_t at = alloc(n);
-        engine.write(at, p, n);
+        engine.write(guest::Addr(at), p, n);
         return at;
     }
     template <class T>
@@ -105,7 +105,7 @@ public:
     // Writes the code and runs the process from kCode to its end.
     linux::ExitInfo run() {
         std::vector<uint8_t> bin = code.finish();
-        engine.write(kCode, bin.data(), bin.size());
+        engine.write(guest::Addr(kCode), bin.data(), bin.size());
         proc.memory().mprotect(kCode, 0x10000, cpu::kProtRead | cpu::kProtExec);
         proc.start(kCode, kStackTop - 0x1000);
         return proc.run();
@@ -114,17 +114,17 @@ public:
     int64_t result(uint64_t slot) const { return static_cast<int64_t>(read64(slot)); }
     uint64_t read64(uint64_t addr) const {
         uint64_t v = 0;
-        engine.read(addr, &v, 8);
+        engine.read(guest::Addr(addr), &v, 8);
         return v;
     }
     uint32_t read32(uint64_t addr) const {
         uint32_t v = 0;
-        engine.read(addr, &v, 4);
+        engine.read(guest::Addr(addr), &v, 4);
         return v;
     }
     std::string read_bytes(uint64_t addr, size_t n) const {
         std::string s(n, '\0');
-        engine.read(addr, s.data(), n);
+        engine.read(guest::Addr(addr), s.data(), n);
         return s;
     }
 

@@ -41,10 +41,10 @@ struct Mem {
     int64_t fixed(uint64_t addr, uint64_t len, uint32_t prot, uint64_t more = 0) {
         return map(addr, len, prot, kPriv | MAP_FIXED | more);
     }
-    void poke(uint64_t a, uint8_t v) { REQUIRE(engine.try_write(a, &v, 1)); }
+    void poke(uint64_t a, uint8_t v) { REQUIRE(engine.try_write(gostart::guest::Addr(a), &v, 1)); }
     int peek(uint64_t a) const {
         uint8_t v = 0;
-        return engine.try_read(a, &v, 1) ? v : -1;  // -1: not mapped in the engine
+        return engine.try_read(gostart::guest::Addr(a), &v, 1) ? v : -1;  // -1: not mapped in the engine
     }
     std::vector<gostart::linux::Vma> at(uint64_t start, uint64_t end) const {
         std::vector<gostart::linux::Vma> out;
@@ -266,7 +266,7 @@ TEST_CASE("mprotect of part of a mapping splits it and the guest sees the new pr
     a.store(R::rbx, 0x1008, R::rax);  // second page: read-only
     a.syscall();
     auto bin = a.finish();
-    m.engine.write(0x400000, bin.data(), bin.size());
+    m.engine.write(gostart::guest::Addr(0x400000), bin.data(), bin.size());
     REQUIRE(m.mem.mprotect(0x400000, 0x1000, kProtRead | kProtExec) == 0);
     m.engine.set_reg(gostart::cpu::Reg::rip, 0x400000);
     auto r = m.engine.run(0);
@@ -538,7 +538,7 @@ TEST_CASE("A fixed move of the same length may span VMAs, and keeps their gaps",
     REQUIRE(m.fixed(kArena, 0x1000, kRW) > 0);
     REQUIRE(m.fixed(kArena + 0x2000, 0x1000, kProtRead) > 0);
     m.poke(kArena, 1);
-    m.engine.try_write(kArena + 0x2000, "\x02", 1);
+    m.engine.try_write(gostart::guest::Addr(kArena + 0x2000), "\x02", 1);
     constexpr uint64_t kTo = kArena + 0x100000;
     CHECK(m.mem.mremap(kArena, 0x3000, 0x3000, MREMAP_MAYMOVE | MREMAP_FIXED, kTo, m.limits) == static_cast<int64_t>(kTo));
     CHECK(m.peek(kTo) == 1);

@@ -77,7 +77,7 @@ TEST_CASE("clone creates a thread with its TLS; futex wait and wake hand over be
     constexpr uint64_t kTls = Guest::kData + 0x200;   // the child's FS base
     constexpr uint64_t kOut = Guest::kData + 0x300;   // what the child saw
     uint64_t magic = 0x7153a11ce;
-    g.engine.write(kTls, &magic, 8);
+    g.engine.write(gostart::guest::Addr(kTls), &magic, 8);
     auto child = g.code.label(), wait = g.code.label(), done = g.code.label();
 
     uint64_t tid_slot = emit_clone(g, child, CLONE_SETTLS, kTls);
@@ -287,7 +287,7 @@ TEST_CASE("A SIGSEGV handler runs on the sigaltstack with siginfo and ucontext, 
 
     REQUIRE(resumed - faulting == 7);
     KSigaction act{g.code.addr(handler), kSaSiginfo | kSaOnstack | kSaRestorer, g.code.addr(restorer), 0};
-    g.engine.write(act_addr, &act, sizeof act);
+    g.engine.write(gostart::guest::Addr(act_addr), &act, sizeof act);
 
     ExitInfo e = g.run();
     REQUIRE(e.kind == ExitInfo::Kind::exited);
@@ -340,8 +340,8 @@ TEST_CASE("A signal whose frame cannot be written becomes a SIGSEGV, which a han
     g.exit_group(0);
     KSigaction a1{g.code.addr(urg), kSaSiginfo | kSaRestorer, g.code.addr(restorer), 0};
     KSigaction a2{g.code.addr(segv), kSaSiginfo | kSaOnstack | kSaRestorer, g.code.addr(restorer), 0};
-    g.engine.write(urg_act, &a1, sizeof a1);
-    g.engine.write(segv_act, &a2, sizeof a2);
+    g.engine.write(gostart::guest::Addr(urg_act), &a1, sizeof a1);
+    g.engine.write(gostart::guest::Addr(segv_act), &a2, sizeof a2);
 
     ExitInfo e = g.run();
     REQUIRE(e.kind == ExitInfo::Kind::exited);
@@ -367,7 +367,7 @@ TEST_CASE("A SIGSEGV whose frame cannot be written is fatal, reported with the m
     g.code.load(R::rcx, R::rax, 0x18);  // a fault: its frame goes on the stack that is gone
     g.exit_group(0);
     KSigaction a{g.code.addr(segv), kSaSiginfo | kSaRestorer, g.code.addr(restorer), 0};
-    g.engine.write(act, &a, sizeof a);
+    g.engine.write(gostart::guest::Addr(act), &a, sizeof a);
 
     ExitInfo e = g.run();
     CHECK(e.kind == ExitInfo::Kind::signaled);
@@ -438,7 +438,7 @@ TEST_CASE("tgkill to the thread itself delivers SIGURG to its handler with SI_TK
     uint64_t wrong_pid = g.sys(SYS_tgkill, {4242, m64(tid), SIGURG});
     g.exit_group(0);
     KSigaction act{g.code.addr(handler), kSaSiginfo | kSaRestorer, g.code.addr(restorer), 0};
-    g.engine.write(act_addr, &act, sizeof act);
+    g.engine.write(gostart::guest::Addr(act_addr), &act, sizeof act);
 
     ExitInfo e = g.run();
     REQUIRE(e.kind == ExitInfo::Kind::exited);
@@ -555,8 +555,8 @@ TEST_CASE("a new process starts with the psABI's floating-point control state", 
     g.code.raw({0xd9, 0x7b, 0x08});        // fnstcw [rbx+8]
     g.exit_group(0);
     uint64_t poison = ~uint64_t(0);
-    g.engine.write(kOut, &poison, 8);
-    g.engine.write(kOut + 8, &poison, 8);
+    g.engine.write(gostart::guest::Addr(kOut), &poison, 8);
+    g.engine.write(gostart::guest::Addr(kOut + 8), &poison, 8);
     ExitInfo e = g.run();
     REQUIRE(e.kind == ExitInfo::Kind::exited);
     CHECK(g.read32(kOut) == 0x1f80);

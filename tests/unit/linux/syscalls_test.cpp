@@ -241,7 +241,7 @@ TEST_CASE("eventfd in epoll: epoll_pwait with timeout 0 reports it once written"
     CHECK(g.result(w) == 8);
     REQUIRE(g.result(after) == 1);
     Ev got{};
-    g.engine.read(out, &got, sizeof got);
+    g.engine.read(gostart::guest::Addr(out), &got, sizeof got);
     uint32_t events = got.events;  // epoll_event is packed: copies, not references to its fields
     uint64_t data = got.data;
     CHECK(events == EPOLLIN);
@@ -474,8 +474,8 @@ TEST_CASE("What glibc's start-up asks: robust lists, rseq and clone3 refused on 
     CHECK(g.result(robust_bad) == -EINVAL);
     CHECK(g.result(get) == 0);
     uint64_t h = 0, len = 0;
-    g.engine.read(got_head, &h, 8);
-    g.engine.read(got_len, &len, 8);
+    g.engine.read(gostart::guest::Addr(got_head), &h, 8);
+    g.engine.read(gostart::guest::Addr(got_len), &len, 8);
     CHECK(h == head);
     CHECK(len == 24);
     CHECK(g.result(rseq) == -ENOSYS);
@@ -485,7 +485,7 @@ TEST_CASE("What glibc's start-up asks: robust lists, rseq and clone3 refused on 
     CHECK(g.result(set_name) == 0);
     CHECK(g.result(get_name) == 0);
     char got[16] = {};
-    g.engine.read(name, got, sizeof got);
+    g.engine.read(gostart::guest::Addr(name), got, sizeof got);
     CHECK(std::string(got) == "gostart-test-th");  // 15 bytes and a NUL, as TASK_COMM_LEN
     CHECK(g.result(unknown) == -EINVAL);
     // Deliberate -ENOSYS is not "unimplemented": nothing is reported.
@@ -546,8 +546,8 @@ TEST_CASE("int 0x80 runs the i386 ABI: eax, ebx, ecx, edx; the result in rax, wh
     g.exit_group(0);
     REQUIRE(g.run().status == 0);
     uint64_t w = 0, e = 0;
-    g.engine.read(written, &w, 8);
-    g.engine.read(enosys, &e, 8);
+    g.engine.read(gostart::guest::Addr(written), &w, 8);
+    g.engine.read(gostart::guest::Addr(enosys), &e, 8);
     CHECK(w == 13);
     CHECK(static_cast<int64_t>(e) == -ENOSYS);
     CHECK_THAT(g.trace.str(), Catch::Contains("int 0x80: write(4, \"via int 0x80\\n\", 13) = 13"));

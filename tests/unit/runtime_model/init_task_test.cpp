@@ -16,7 +16,8 @@ namespace {
 class Bytes final : public GuestView {
 public:
     Bytes(uint64_t base, std::vector<uint8_t> b) : base_(base), b_(std::move(b)) {}
-    bool read(uint64_t addr, void* dst, size_t n) const override {
+    bool read(gostart::guest::Addr at, void* dst, size_t n) const override {
+        const uint64_t addr = at.addr();
         if (addr < base_ || addr + n > base_ + b_.size()) return false;
         std::memcpy(dst, b_.data() + (addr - base_), n);
         return true;
