@@ -303,50 +303,6 @@ uint64_t Engine::context_reg(const Context& ctx, Reg r) const {
     return v;
 }
 
-// The instruction count of the block, decoded once (the cache is the fast path in on_block).
-uint32_t Engine::count_block(uint64_t addr, uint32_t size) {
-    if (const BlockCounts::Entry* e = blocks_.hit(addr, size)) return e->insns;
-    if (auto e = blocks_.find(addr, size)) return e->insns;
-    uint8_t buf[4096];
-    uint32_t n = 0;
-    bool gp = false;
-    size_t len = size < sizeof buf ? size : sizeof buf;
-    // Code on a page the guest can write may change under a remembered count: decode it each time.
-    bool remember = !prot_.any(addr, len, kProtWrite);
-    if (!remember) gp_insns_.erase(addr);
-    if (uc_mem_read(uc_, addr, buf, len) == UC_ERR_OK) {
-        csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
-        const uint8_t* code = buf;
-        uint64_t a = addr;
-        cs_insn* insn = cs_malloc(cs);
-        while (len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn)) {
-            if (needs_gp_check(insn->id) && !gp) {
-                gp_insns_.emplace(addr, n);  // the first
-                gp = true;
-            }
-            ++n;
-        }
-        cs_free(insn, 1);
-    }
-    if (n == 0) n = 1;
-    if (remember) blocks_.insert(addr, size, static_cast<uint16_t>(n), gp);
-    return n;
-}
-
-// The address of the k-th instruction (from 0) of the block at `block`.
-uint64_t Engine::address_of_insn(uint64_t block, uint32_t size, uint64_t k) {
-    uint8_t buf[4096];
-    size_t len = size < sizeof buf ? size : sizeof buf;
-    if (uc_mem_read(uc_, block, buf, len) != UC_ERR_OK) return block;
-    csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
-    const uint8_t* code = buf;
-    uint64_t a = block;
-    cs_insn* insn = cs_malloc(cs);
-    for (uint64_t i = 0; i < k && len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn);) ++i;
-    cs_free(insn, 1);
-    return a;
-}
-
 std::optional<uint64_t> Engine::exact_stop() const {
     if (insn_stop_ && internal_stop_) return std::min(*insn_stop_, *internal_stop_);
     return insn_stop_ ? insn_stop_ : internal_stop_;
@@ -419,22 +375,6 @@ void Engine::on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size) {
         return;  // the block does not run: Unicorn exits before its first instruction
     }
     enter_block(addr, size, n);
-}
-
-uint64_t Engine::instructions_before(uint64_t pc) {
-    if (pc == block_addr_) return block_base_;
-    if (pc < block_addr_ || pc - block_addr_ > 4096) return insns_;
-    uint32_t n = 0;
-    uint8_t buf[4096];
-    size_t len = pc - block_addr_;
-    if (uc_mem_read(uc_, block_addr_, buf, len) != UC_ERR_OK) return insns_;
-    csh cs = static_cast<csh>(reinterpret_cast<uintptr_t>(disasm_));
-    const uint8_t* code = buf;
-    uint64_t a = block_addr_;
-    cs_insn* insn = cs_malloc(cs);
-    while (len > 0 && cs_disasm_iter(cs, &code, &len, &a, insn)) ++n;
-    cs_free(insn, 1);
-    return block_base_ + n;
 }
 
 void Engine::on_syscall(uc_struct* uc, void* p) {
@@ -627,6 +567,10 @@ void Engine::finish_stop() {
             // faulting instruction, which did not complete: count what ran before it.
             if (stop_.software) break;
             forget_exception();
+            if (in_block(stop_.pc)) insns_ = instructions_before(stop_.pc);
+            break;
+        case StopReason::Kind::invalid_insn:
+            // The block's count (Unicorn's) includes the instruction Unicorn could not run.
             if (in_block(stop_.pc)) insns_ = instructions_before(stop_.pc);
             break;
         default:

@@ -138,6 +138,16 @@ public:
     // code, a JIT's) is decoded again each time it runs.
     size_t cached_blocks() const { return blocks_.size(); }
 
+    // The block Unicorn translates at `addr` — its instruction count and size as TCG translated it,
+    // the count a new block takes (engine_block_count.cpp) — translating it now if it is not in the
+    // cache (outside a run, a full cache then crashes Unicorn: tests translate less than it holds).
+    struct TranslatedBlock {
+        uint32_t insns, size;
+    };
+    std::optional<TranslatedBlock> translated_block(uint64_t addr);
+    // Capstone's count of the instructions in [addr, addr + size), for holding the two to each other.
+    uint32_t decoded_insns(uint64_t addr, uint32_t size);
+
 private:
     static void on_block(uc_struct* uc, uint64_t addr, uint32_t size, void* self);
     void on_block_slow(uc_struct* uc, uint64_t addr, uint32_t size);
@@ -161,6 +171,7 @@ private:
     void forget_gp_insns(uint64_t begin, uint64_t end);
     bool forget_counts(uint64_t begin, uint64_t end);
     uint32_t count_block(uint64_t addr, uint32_t size);
+    uint32_t decode_block(const uint8_t* code, size_t len, uint64_t addr, std::optional<uint32_t>* first_gp);
     uint64_t address_of_insn(uint64_t block, uint32_t size, uint64_t k);
     void check(int err, const char* what) const;
     static uc_context* uc_of(const Context& c);  // the engine's own part of a context (null: none)
@@ -232,7 +243,7 @@ private:
     std::unordered_map<int, std::unique_ptr<CodeHookRec>> code_hooks_;
     BlockObserver block_observer_;
     int next_hook_id_ = 1;
-    void* disasm_ = nullptr;  // a Capstone handle used only to count instructions in blocks
+    void* disasm_ = nullptr;  // a Capstone handle, for instruction boundaries (engine_block_count.cpp)
 };
 
 }  // namespace gostart::cpu

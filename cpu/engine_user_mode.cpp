@@ -19,8 +19,9 @@
 //   nothing at all. With Unicorn's exit list switched on and left empty, no address ends a run.
 // - Unicorn removes QEMU's I/O permission check ("allow all I/O instructions"): in/out/ins/outs run at
 //   any privilege level. And without the SYSCALL MSRs (Unicorn's EFER refuses SCE) sysret is #UD where
-//   Linux's CPU gives #GP. Blocks are decoded once anyway (count_block); a block that holds one of these
-//   gets an exact stop at it, which becomes the #GP the CPU would have raised. Other blocks pay nothing.
+//   Linux's CPU gives #GP. A new block whose bytes could hold one of these is decoded (count_block);
+//   a block that does hold one gets an exact stop at it, which becomes the #GP the CPU would have
+//   raised. Other blocks pay nothing.
 #include "cpu/engine.h"
 
 #include <capstone/capstone.h>
