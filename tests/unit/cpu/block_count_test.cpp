@@ -66,8 +66,8 @@ TEST_CASE("A new block's count is Unicorn's, and it is Capstone's on every block
             // A fresh engine every few thousand blocks: outside a run, Unicorn cannot flush a full
             // translation cache (32 MiB), so the walk stays well inside one.
             auto engine = std::make_unique<Engine>();
-            engine->map(page, len, kProtRead | kProtExec);
-            engine->write(text.addr, text.bytes.data(), text.bytes.size());
+            engine->map(gostart::guest::Addr(page), len, kProtRead | kProtExec);
+            engine->write(gostart::guest::Addr(text.addr), text.bytes.data(), text.bytes.size());
             for (int k = 0; k < 4000 && at < end; ++k) {
                 auto tb = engine->translated_block(at);
                 REQUIRE(tb);
