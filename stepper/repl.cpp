@@ -2,10 +2,14 @@
 
 #include <editline/readline.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+
+#include <sys/select.h>
+#include <unistd.h>
 
 namespace gostart::stepper {
 namespace {
@@ -51,12 +55,42 @@ struct SigintHandler {
     ~SigintHandler() { sigaction(SIGINT, &old, nullptr); }
 };
 
+// How libedit reads a key. A Ctrl-C can come before libedit's read() begins (while it sets up the
+// terminal after printing the prompt): the handler has run, the flag is set, and a plain read() would
+// then wait for the next key with the Quit never shown. So SIGINT stays blocked except inside pselect,
+// which lets it in and returns at once; the flag is looked at before each wait, and a Ctrl-C, whenever
+// it comes, ends the line (EOF: readline returns NULL, the loop below prints Quit).
+int read_key(FILE* in) {
+    sigset_t with_int, without_int;
+    sigemptyset(&with_int);
+    sigaddset(&with_int, SIGINT);
+    sigprocmask(SIG_BLOCK, &with_int, &without_int);
+    sigdelset(&without_int, SIGINT);
+    int fd = fileno(in), key = EOF;
+    for (;;) {
+        if (Controller::interrupted) break;
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(fd, &fds);
+        int r = pselect(fd + 1, &fds, nullptr, nullptr, nullptr, &without_int);
+        if (r < 0 && errno == EINTR) continue;  // the flag says whether it was a Ctrl-C
+        if (r < 0) break;
+        unsigned char c = 0;
+        ssize_t n = ::read(fd, &c, 1);
+        if (n == 1) key = c;
+        if (n == 1 || n == 0 || errno != EINTR) break;
+    }
+    sigprocmask(SIG_UNBLOCK, &with_int, nullptr);
+    return key;
+}
+
 }  // namespace
 
 void run_interactive(Debugger& d) {
     g_debugger = &d;
     g_words = d.completion_words();
     rl_attempted_completion_function = complete;
+    rl_getc_function = read_key;
     std::string hist = history_file();
     using_history();
     read_history(hist.c_str());
